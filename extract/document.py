@@ -1,0 +1,150 @@
+"""A PDF → its canonical tables as RawTables, with the document's facts.
+
+The chain, page by page: grids (ruled cells) → the title above each grid →
+header rows → column roles through the registry → body rows; a grid with
+no title at the top of the next page continues the table before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+
+from extract.grid import Grid, page_to_grids
+from extract.header import body_rows, count_header_rows, header_paths, header_texts, paths_to_roles
+from extract.page_text import (
+    TextLine,
+    find_department,
+    find_doc_kind,
+    find_unit,
+    find_year,
+    most_common,
+    page_text_lines,
+)
+from extract.settings import ExtractSettings
+from schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable, match_title
+
+COVER_PAGES = 2
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    pages: int
+    text_chars: int
+    department: str | None
+    year: int | None
+    doc_kind: str | None
+    unit: str | None
+    tables: tuple[RawTable, ...]
+    # Tables on which the document's own structure defeated extraction.
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class _OpenTable:
+    """A table being read, possibly over several pages."""
+
+    table_id: str
+    title: str
+    unit: str | None
+    department: str | None
+    columns: list[ColumnRole]
+    header: list[tuple[str, ...]]
+    rows: list[RawRow] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+    def add(self, grid: Grid, start: int) -> None:
+        self.rows += [RawRow(grid.page, cells) for cells in body_rows(grid, start)]
+        if grid.page not in self.pages:
+            self.pages.append(grid.page)
+
+    def close(self) -> RawTable:
+        return RawTable(self.table_id, self.title, self.unit, tuple(self.pages), tuple(self.columns), tuple(self.rows))
+
+
+def _open_table(title: TextLine, table_id: str, grid: Grid, meta: list[TextLine]) -> _OpenTable | None:
+    spec = TABLES_BY_ID[table_id]
+    n_header = count_header_rows(grid)
+    columns = paths_to_roles(header_paths(grid, n_header), spec)
+    if not any(role.kind == "amount" for role in columns):
+        return None
+    table = _OpenTable(table_id, title.text, find_unit(meta), find_department(meta), columns, header_texts(grid, n_header))
+    table.add(grid, n_header)
+    return table
+
+
+def _continues(table: _OpenTable | None, grid: Grid, above: list[TextLine], first_on_page: bool, settings: ExtractSettings) -> bool:
+    return (
+        table is not None
+        and first_on_page
+        and grid.page == table.pages[-1] + 1
+        and grid.n_cols == len(table.columns)
+        and all(len(line.text) <= settings.continuation_text_chars for line in above)
+    )
+
+
+def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> tuple[TextLine, str] | None:
+    """A title printed at the bottom of a page whose grid starts on the next one."""
+    for i, line in enumerate(lines):
+        match = match_title(line.text)
+        if match and all(len(after.text) <= settings.continuation_text_chars or find_unit([after]) for after in lines[i + 1 :]):
+            return line, match.table_id
+    return None
+
+
+def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> ExtractedDocument:
+    """Read every canonical table of one disclosure PDF."""
+    found: list[_OpenTable] = []
+    problems: list[str] = []
+    cover_texts: list[str] = []
+    text_chars = 0
+    current: _OpenTable | None = None
+    pending_title: tuple[TextLine, str] | None = None  # a title left at the foot of a page
+
+    with pdfplumber.open(path) as pdf:
+        n_pages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            text_chars += len(page.chars)
+            grids = page_to_grids(page, number, settings)
+            lines = page_text_lines(page, grids)
+            if number <= COVER_PAGES:
+                cover_texts += [line.text for line in lines]
+            boundary = 0.0
+            carried, pending_title = pending_title, None
+            for index, grid in enumerate(grids):
+                above = [line for line in lines if line.top >= boundary and line.bottom <= grid.bbox[1] + 1]
+                titles = [(line, m.table_id) for line in above if (m := match_title(line.text))]
+                if not titles and carried and index == 0:
+                    titles = [carried]
+                if titles:
+                    title, table_id = titles[-1]
+                    meta = [line for line in above if line.top >= title.top]
+                    current = _open_table(title, table_id, grid, meta)
+                    if current is None:
+                        problems.append(f"{table_id} on page {number}: the grid under its title has no column the registry knows")
+                    elif any(t.table_id == table_id for t in found):
+                        problems.append(f"{table_id} printed twice (again on page {number}); the first is kept")
+                        current = None
+                    else:
+                        found.append(current)
+                elif _continues(current, grid, above, index == 0, settings):
+                    repeated = header_texts(grid, len(current.header)) == current.header
+                    current.add(grid, len(current.header) if repeated else 0)
+                else:
+                    current = None  # a grid that is none of the tables (绩效目标表, …)
+                boundary = grid.bbox[3]
+            pending_title = _title_at_foot([line for line in lines if line.top >= boundary], settings)
+            page.close()
+
+    return ExtractedDocument(
+        pages=n_pages,
+        text_chars=text_chars,
+        department=most_common([t.department for t in found]),
+        year=find_year(cover_texts),
+        doc_kind=find_doc_kind(cover_texts),
+        unit=most_common([t.unit for t in found]),
+        tables=tuple(t.close() for t in found),
+        problems=tuple(problems),
+    )

@@ -1,0 +1,74 @@
+"""Text outside the grids: titles, 编制部门, 单位, year and document kind."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extract.grid import Grid
+from normalize import clean_name
+
+_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算单位|部门名称|单位名称)\s*[:：]\s*(\S+?)(?=\s|单位\s*[:：]|金额单位|$)")
+_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+
+
+def page_text_lines(page, grids: list[Grid]) -> list[TextLine]:
+    """The page's text lines that lie outside every grid, top to bottom."""
+    lines = []
+    for line in page.extract_text_lines(return_chars=False):
+        middle = (line["top"] + line["bottom"]) / 2
+        centre = (line["x0"] + line["x1"]) / 2
+        inside = any(g.bbox[1] <= middle <= g.bbox[3] and g.bbox[0] <= centre <= g.bbox[2] for g in grids)
+        if not inside and line["text"].strip():
+            lines.append(TextLine(line["text"].strip(), line["top"], line["bottom"], line["x0"], line["x1"]))
+    return lines
+
+
+def find_department(lines: list[TextLine]) -> str | None:
+    for line in lines:
+        match = _DEPARTMENT.search(line.text)
+        if match:
+            return clean_name(match[1])
+    return None
+
+
+def find_unit(lines: list[TextLine]) -> str | None:
+    for line in lines:
+        match = _UNIT.search(line.text.replace(" ", ""))
+        if match:
+            return match[1]
+    return None
+
+
+def find_year(texts: list[str]) -> int | None:
+    """The budget year: the first year printed on the cover pages."""
+    for text in texts:
+        match = _YEAR.search(text)
+        if match:
+            return int(match[1])
+    return None
+
+
+def find_doc_kind(texts: list[str]) -> str | None:
+    joined = "".join(t.replace(" ", "") for t in texts)
+    if "决算" in joined:
+        return "final_account"
+    if "预算" in joined:
+        return "budget"
+    return None
+
+
+def most_common(values: list[str | None]) -> str | None:
+    counted = Counter(v for v in values if v)
+    return counted.most_common(1)[0][0] if counted else None

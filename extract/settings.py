@@ -1,0 +1,39 @@
+"""Every tunable of extraction, in one frozen object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    """How ruled grids are found (pdfplumber's lines strategy)."""
+
+    snap_tolerance: float = 3.0
+    join_tolerance: float = 3.0
+    intersection_tolerance: float = 3.0
+    edge_min_length: float = 3.0
+    # Grid lines closer than this are one line when rows and columns are numbered.
+    position_tolerance: float = 1.5
+
+    def pdfplumber_settings(self) -> dict:
+        return {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "snap_tolerance": self.snap_tolerance,
+            "join_tolerance": self.join_tolerance,
+            "intersection_tolerance": self.intersection_tolerance,
+            "edge_min_length": self.edge_min_length,
+        }
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    grid: GridSettings = GridSettings()
+    # Characters whose tops differ by less than this share a text line.
+    line_tolerance: float = 3.0
+    # A gap wider than this fraction of the font size is a space.
+    space_gap: float = 0.3
+    # A table continues on the next page when the text above its grid there
+    # is no longer than this (续表, a running header, a repeated unit line).
+    continuation_text_chars: int = 14

@@ -1,0 +1,57 @@
+"""Printed amounts → exact Decimals in 万元."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_ZERO_MARKS = {"-", "—", "–", "－", "--", "——", "0", "/"}
+_NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)$")
+UNIT_FACTORS = {"万元": 0, "元": -4, "千元": -1, "亿元": 4}
+
+
+class AmountError(ValueError):
+    """A cell that should hold a figure holds something else."""
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """Read one printed amount exactly.
+
+    Blank is ``None`` (no line); ``-`` and ``0.00`` are zero.  Thousands
+    separators, full-width digits, spaces or line breaks inside the number,
+    a leading minus and accounting parentheses are all read.
+    """
+    if text is None:
+        return None
+    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    if not cleaned:
+        return None
+    if cleaned in _ZERO_MARKS:
+        return Decimal("0")
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    if negative:
+        cleaned = cleaned[1:-1]
+    match = _NUMBER.match(cleaned)
+    if not match:
+        raise AmountError(f"not an amount: {text!r}")
+    try:
+        value = Decimal(match["digits"].replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise AmountError(f"not an amount: {text!r}") from exc
+    if negative or match["sign"] == "-":
+        value = -value
+    return value
+
+
+def looks_like_amount(text: str) -> bool:
+    """True for a cell that parses as a non-blank figure."""
+    try:
+        return parse_amount(text) is not None
+    except AmountError:
+        return False
+
+
+def to_wanyuan(value: Decimal, unit: str) -> Decimal:
+    """Convert exactly (a shift of the decimal point, never a rounding)."""
+    return value.scaleb(UNIT_FACTORS[unit])

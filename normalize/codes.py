@@ -1,0 +1,61 @@
+"""Classification codes: 类/款/项 parts → one code, its level and parent.
+
+Function codes (支出功能分类) are 3+2+2 digits, economic codes (支出经济分类)
+3+2(+2); both concatenate their parts, so ``201``+``03``+``01`` is
+``2010301`` and ``301``+``01`` is ``30101``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Digits followed by 年/月/% are a year or a figure inside a name, not a code.
+_LEADING_CODE = re.compile(r"^\s*[\[【（(]?\s*(\d{2,7})(?![\d年月日%.])\s*[\]】）)]?\s*(.*)$", re.S)
+_LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
+
+
+def split_leading_code(text: str) -> tuple[str | None, str]:
+    """``"201 一般公共服务支出"`` → ``("201", "一般公共服务支出")``; no code → ``(None, text)``."""
+    text = unicodedata.normalize("NFKC", text or "")
+    match = _LEADING_CODE.match(text)
+    if not match:
+        return None, text.strip()
+    return match[1], match[2].strip()
+
+
+def code_level(code: str) -> int | None:
+    return _LEVEL_BY_LENGTH.get(len(code))
+
+
+def parent_code(code: str) -> str | None:
+    return code[:-2] if len(code) > 3 else None
+
+
+def fill_down_codes(parts_by_row: list[tuple[str, ...]]) -> list[str | None]:
+    """Join each row's printed code parts, inheriting the leading parts a row leaves blank.
+
+    ``[("201","",""), ("","03",""), ("","","01")]`` → ``["201", "20103", "2010301"]``:
+    a child row that prints only 款 or 项 takes 类 (and 款) from the row above.
+    A row with no part at all has no code.  A single code column is one part.
+    """
+    codes: list[str | None] = []
+    previous = ""
+    widths = (3, 2, 2)
+    for parts in parts_by_row:
+        digits = [re.sub(r"\D", "", unicodedata.normalize("NFKC", p or "")) for p in parts]
+        if not any(digits):
+            codes.append(None)
+            continue
+        if len(parts) == 1:
+            code = digits[0]
+        else:
+            first = next(i for i, d in enumerate(digits) if d)
+            inherited = previous[: sum(widths[:first])]
+            if len(inherited) < sum(widths[:first]):
+                codes.append(None)
+                continue
+            code = inherited + "".join(d for d in digits[first:] if d)
+        codes.append(code)
+        previous = code
+    return codes

@@ -1,0 +1,156 @@
+"""A table as printed (strings) → the contract's lines (codes, names, Decimals).
+
+Pure: no PDF, no I/O.  The only inputs are the RawTable, the table's
+registry entry and a few facts about the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from normalize.amounts import AmountError, parse_amount, to_wanyuan
+from normalize.codes import code_level, fill_down_codes, parent_code, split_leading_code
+from normalize.names import clean_name, is_total_label, outline_levels, split_outline, strip_subtotal_suffix
+from schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
+
+_CODE_PARTS = ("code_1", "code_2", "code_3")
+
+
+@dataclass(frozen=True)
+class NormalizeParams:
+    """What normalising a table needs to know about its document."""
+
+    unit: str
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class _SideRow:
+    row_no: int
+    page: int
+    code: str | None
+    label: str
+    project: str | None
+    amounts: tuple[tuple[ColumnRole, str], ...]
+
+
+def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
+    """Interpret every body row of ``raw``; report what cannot be read instead of guessing."""
+    lines: list[Line] = []
+    checks = [_unmapped_column(raw, role) for role in raw.columns if role.kind == "other"]
+    sides = list(dict.fromkeys(role.side for role in raw.columns))
+    for side in sides:
+        indices = [i for i, role in enumerate(raw.columns) if role.side == side]
+        side_rows = _side_rows(raw, spec, indices)
+        levels = _outline(side_rows, spec, params)
+        for side_row, level in zip(side_rows, levels):
+            side_lines, side_checks = _row_lines(raw, spec, params, side, side_row, level)
+            lines += side_lines
+            checks += side_checks
+    return lines, checks
+
+
+def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_SideRow]:
+    roles = [raw.columns[i] for i in indices]
+    part_columns = [j for j, role in enumerate(roles) if role.kind == "label" and role.key in (*_CODE_PARTS, "code")]
+    printed_parts: list[tuple[str, ...]] = []
+    fragments: list[list[str]] = []
+    for row in raw.rows:
+        cells = [row.cells[i] for i in indices]
+        parts, names = [], []
+        for j in part_columns:
+            digits, rest = split_leading_code(cells[j])
+            parts.append(digits or "")
+            if rest:
+                names.append(rest)
+        printed_parts.append(tuple(parts))
+        fragments.append(names)
+    codes = fill_down_codes(printed_parts) if part_columns else [None] * len(raw.rows)
+
+    result = []
+    for row_no, (row, code, names) in enumerate(zip(raw.rows, codes, fragments), start=1):
+        cells = [row.cells[i] for i in indices]
+        label = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "name"))
+        label = label or clean_name(" ".join(names))
+        if code is None:
+            inline_code, rest = split_leading_code(label)
+            if inline_code and code_level(inline_code):
+                code, label = inline_code, clean_name(rest)
+        project = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "project"))
+        if spec.row_key is RowKey.PROJECT and not label:
+            # A project table whose only label column is 项目名称: its labels are
+            # unit rows, project rows and totals alike; _row_lines tells them apart.
+            label, project = project, ""
+        amounts = tuple((role, cells[j]) for j, role in enumerate(roles) if role.kind != "label" and cells[j].strip())
+        if label or code or project or amounts:
+            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts))
+    return result
+
+
+def _is_unit_row(side_row: _SideRow, spec: TableSpec, params: NormalizeParams) -> bool:
+    return (
+        side_row.code is None
+        and spec.row_key in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT)
+        and params.department is not None
+        and clean_name(side_row.label) == clean_name(params.department)
+    )
+
+
+def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> list[int | None]:
+    """Outline depth of rows that have no code and are no total; None for the rest."""
+    keyed = [r for r in rows if r.code is None and not is_total_label(r.label)]
+    kinds = ["unit" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in keyed]
+    depth = dict(zip((r.row_no for r in keyed), outline_levels(kinds)))
+    return [depth.get(r.row_no) for r in rows]
+
+
+def _row_lines(
+    raw: RawTable, spec: TableSpec, params: NormalizeParams, side: str | None, row: _SideRow, level: int | None
+) -> tuple[list[Line], list[CheckResult]]:
+    is_total = row.code is None and is_total_label(row.label)
+    item: str | None = strip_subtotal_suffix(split_outline(row.label)[1]) or None
+    project = row.project
+    if spec.row_key is RowKey.PROJECT and not is_total and not _is_unit_row(row, spec, params):
+        item, project = None, row.label or None
+    lines, checks = [], []
+    for role, text in row.amounts:
+        try:
+            value = parse_amount(text)
+        except AmountError as error:
+            checks.append(
+                CheckResult("amount_unreadable", raw.table_id, row.row_no, role.key, row.page, None, None, None, False, str(error))
+            )
+            continue
+        lines.append(
+            Line(
+                table_id=raw.table_id,
+                page=row.page,
+                row_no=row.row_no,
+                side=side,
+                code=row.code,
+                code_level=code_level(row.code) if row.code else None,
+                parent_code=parent_code(row.code) if row.code else None,
+                item=item,
+                project=project,
+                column=role.key,
+                amount=to_wanyuan(value, params.unit),
+                is_total=is_total,
+                outline_level=level,
+            )
+        )
+    return lines, checks
+
+
+def _unmapped_column(raw: RawTable, role: ColumnRole) -> CheckResult:
+    return CheckResult(
+        "column_unmapped",
+        raw.table_id,
+        None,
+        role.key,
+        raw.pages[0] if raw.pages else None,
+        None,
+        None,
+        None,
+        False,
+        f"printed column {'/'.join(role.path)!r} matches no column key of {raw.table_id}; kept as {role.key}",
+    )

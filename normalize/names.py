@@ -1,0 +1,81 @@
+"""Row labels: wrapped names re-joined, outline prefixes read, totals told apart."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+# (kind, pattern) in the order they are tried; the kind names an outline level
+# family, the depth of each family is decided by the order a table uses them.
+_OUTLINE_PREFIXES = (
+    ("chinese", re.compile(r"^[一二三四五六七八九十]+\s*[、.．]\s*")),
+    ("paren_chinese", re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*")),
+    ("arabic", re.compile(r"^\d{1,2}\s*[.、．](?!\d)\s*")),
+    ("paren_arabic", re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*")),
+    ("of_which", re.compile(r"^其中\s*[:：]\s*")),
+)
+_SUBTOTAL_SUFFIX = re.compile(r"[（(]\s*小计\s*[）)]$")
+_TOTAL_LABEL = re.compile(r"^(本年)?(收入|支出)?(合计|总计|小计)[:：]?$")
+
+
+def clean_name(text: str | None) -> str:
+    """Collapse whitespace; drop it next to Chinese characters, where it is only a line wrap."""
+    text = unicodedata.normalize("NFC", text or "").strip()
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Lines of one cell → one string, with no stray space at a Chinese wrap."""
+    return clean_name(" ".join(line.strip() for line in lines if line.strip()))
+
+
+def split_outline(label: str) -> tuple[str | None, str]:
+    """``"一、本年收入"`` → ``("chinese", "本年收入")``; no prefix → ``(None, label)``."""
+    for kind, pattern in _OUTLINE_PREFIXES:
+        match = pattern.match(label)
+        if match:
+            return kind, label[match.end():]
+    return None, label
+
+
+def strip_subtotal_suffix(label: str) -> str:
+    """``"公务用车购置及运行维护费（小计）"`` → ``"公务用车购置及运行维护费"``."""
+    return _SUBTOTAL_SUFFIX.sub("", label)
+
+
+def is_total_label(label: str) -> bool:
+    """合计 / 总计 / 小计 rows (``收入总计``, ``支出合计：``), not items that happen to contain the word."""
+    return bool(_TOTAL_LABEL.match(re.sub(r"\s+", "", label)))
+
+
+def outline_levels(kinds: list[str | None]) -> list[int]:
+    """Depth of each row in a printed outline, from its prefix kind.
+
+    A kind met for the first time opens a level below the previous row; a
+    kind met before returns to its level.  A row with no prefix sits one
+    level below a numbered heading (``一、财政拨款`` › ``一般公共预算``) and
+    beside a previous unnumbered or ``其中`` row (``其中：一般财力`` ›
+    ``上级转移支付``).
+    """
+    levels: list[int] = []
+    depth_of: dict[str, int] = {}
+    for kind in kinds:
+        previous_kind = None if not levels else kinds[len(levels) - 1]
+        previous_level = levels[-1] if levels else 0
+        if kind is None:
+            if levels and previous_kind not in (None, "of_which"):
+                level = previous_level + 1
+            else:
+                level = max(previous_level, 1)
+        elif kind in depth_of:
+            level = depth_of[kind]
+            depth_of = {k: d for k, d in depth_of.items() if d <= level}
+        else:
+            level = previous_level + 1
+            depth_of[kind] = level
+        levels.append(level)
+    return levels

@@ -1,0 +1,328 @@
+"""Render sample disclosures to PDF, and write their golden files.
+
+Both come from the ground-truth data in this folder (``reference_2026.py``),
+by independent paths: the PDF through reportlab, the goldens straight from
+the data.  Run ``make samples`` (or ``python -m samples.generate``).
+
+reportlab's built-in CID font STSong-Light needs no font file, so the PDFs
+build the same on any machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from samples.model import CodeRow, ItemRow, PairRow, ProjectRow, Row, SampleDocument, SampleTable, TotalRow, UnitRow
+from samples.reference_2026 import REFERENCE
+
+FONT = "STSong-Light"
+SAMPLES_DIR = Path(__file__).resolve().parent
+GOLDEN_FIELDS = ("table_id", "row_no", "side", "code", "code_level", "parent_code", "item", "project", "column", "amount", "is_total")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a document is drawn; the data stays the same whatever the layout."""
+
+    font_size: float = 9.0
+    title_size: float = 16.0
+    code_width: float = 24.0
+    name_width: float = 150.0
+    project_width: float = 120.0
+    amount_width: float = 62.0
+    one_table_per_page: bool = True
+    all_landscape: bool = False
+    repeat_header: bool = True
+
+
+class BoldParagraph(Paragraph):
+    """CID fonts have no bold face; offices' PDFs fake it by stroking the glyphs."""
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.setLineWidth(self.style.fontSize / 30)
+        self.canv._code.append("2 Tr")
+        super().draw()
+        self.canv.restoreState()
+
+
+def _style(size: float, align=TA_LEFT) -> ParagraphStyle:
+    return ParagraphStyle(f"s{size}{align}", fontName=FONT, fontSize=size, leading=size * 1.3, alignment=align, wordWrap="CJK")
+
+
+def _fmt(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _code_parts(code: str) -> tuple[str, str, str]:
+    return code[:3], code[3:5], code[5:7]
+
+
+# ---- rendering -------------------------------------------------------------
+
+
+def _row_cells(table: SampleTable, row: Row, n_columns: int) -> tuple[list[str], bool]:
+    """Printed label cells of one row (before the amounts), and whether it is bold."""
+    bold = isinstance(row, (TotalRow, UnitRow)) or (isinstance(row, ItemRow) and row.prefix in ("一、", "二、"))
+    if isinstance(row, CodeRow):
+        bold = len(row.code) < (5 if table.layout == "economic" else 7)
+    if table.layout == "two_sided":
+        if isinstance(row, CodeRow):
+            return [f"{row.code} {row.name}"], False
+        return [_label(row)], bold
+    if table.layout == "label":
+        return [_label(row)], bold
+    if table.layout == "economic":
+        if isinstance(row, CodeRow):
+            lei, kuan, _ = _code_parts(row.code)
+            return [lei, f"{kuan} {row.name}" if kuan else row.name], bold
+        return ["", _label(row)], bold
+    with_project = table.layout == "code3_project"
+    if isinstance(row, CodeRow):
+        cells = [*_code_parts(row.code), row.name]
+        return (cells + [row.project or ""] if with_project else cells), bold
+    cells = ["", "", "", _label(row)]
+    return (cells + [""] if with_project else cells), bold
+
+
+def _label(row: Row) -> str:
+    if isinstance(row, ItemRow):
+        return f"{row.prefix}{row.item}{row.suffix}"
+    if isinstance(row, (UnitRow,)):
+        return row.name
+    if isinstance(row, ProjectRow):
+        return row.project
+    if isinstance(row, TotalRow):
+        return row.label
+    raise TypeError(row)
+
+
+def _label_widths(table: SampleTable, layout: Layout) -> list[float]:
+    return {
+        "two_sided": [layout.name_width + 40],
+        "label": [layout.name_width + 40],
+        "economic": [layout.code_width + 10, layout.name_width],
+        "code3": [layout.code_width] * 3 + [layout.name_width],
+        "code3_project": [layout.code_width] * 3 + [layout.name_width * 0.8, layout.project_width],
+    }[table.layout]
+
+
+def _place_header(table: SampleTable, width: int) -> tuple[list[list[str]], list[tuple]]:
+    """Lay the header cells out like an HTML table: each cell takes the next free slot."""
+    grid = [[None] * width for _ in table.header]
+    spans = []
+    for r, cells in enumerate(table.header):
+        c = 0
+        for cell in cells:
+            while grid[r][c] is not None:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    grid[r + dr][c + dc] = ""
+            grid[r][c] = cell.text
+            if cell.rowspan > 1 or cell.colspan > 1:
+                spans.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
+            c += cell.colspan
+    return [[text or "" for text in row] for row in grid], spans
+
+
+def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Table:
+    normal, right, centre = _style(layout.font_size), _style(layout.font_size, TA_RIGHT), _style(layout.font_size, TA_CENTER)
+    if table.layout == "two_sided":
+        half_label = _label_widths(table, layout)
+        widths = half_label + [layout.amount_width] * len(table.income_columns) + half_label + [layout.amount_width] * len(table.columns)
+    else:
+        widths = _label_widths(table, layout) + [layout.amount_width] * len(table.columns)
+    # Code columns keep their width (a code never wraps); the others shrink to fit.
+    fixed = layout.code_width * {"code3": 3, "code3_project": 3}.get(table.layout, 0)
+    scale = min(1.0, (page_width - fixed) / (sum(widths) - fixed))
+    widths = [w if w == layout.code_width else w * scale for w in widths]
+
+    header_rows, spans = _place_header(table, len(widths))
+    data = [[BoldParagraph(text, centre) if text else "" for text in row] for row in header_rows]
+    for row in table.rows:
+        if isinstance(row, PairRow):
+            printed = []
+            for half, n in ((row.income, len(table.income_columns)), (row.expenditure, len(table.columns))):
+                if half is None:
+                    printed += [("", False, normal)] + [("", False, right)] * n
+                    continue
+                labels, bold = _row_cells(table, half, len(widths))
+                printed += [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in half.values]
+        else:
+            labels, bold = _row_cells(table, row, len(widths))
+            printed = [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in row.values]
+        data.append([(BoldParagraph if bold else Paragraph)(t, style) if t else "" for t, bold, style in printed])
+
+    flowable = Table(data, colWidths=widths, repeatRows=len(table.header) if layout.repeat_header else 0)
+    flowable.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                *spans,
+            ]
+        )
+    )
+    return flowable
+
+
+def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> Path:
+    """Draw the document as an office would publish it; write atomically."""
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    tmp = path.with_suffix(".pdf.tmp")
+    margin = 40
+    doc = BaseDocTemplate(str(tmp), pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+                          title=f"{document.year}年{document.department}部门预算公开", author=document.department)
+    templates = []
+    for name, size in (("portrait", A4), ("landscape", landscape(A4))):
+        frame = Frame(margin, margin, size[0] - 2 * margin, size[1] - 2 * margin, id=name)
+
+        def on_page(canvas, _doc, size=size):
+            canvas.setPageSize(size)
+            canvas.saveState()
+            canvas.setFont(FONT, 9)
+            canvas.drawCentredString(size[0] / 2, 20, f"- {canvas.getPageNumber()} -")
+            canvas.restoreState()
+
+        templates.append(PageTemplate(id=name, frames=[frame], onPage=on_page, pagesize=size))
+    doc.addPageTemplates(templates)
+
+    body = _style(layout.font_size + 2)
+    title = _style(layout.title_size, TA_CENTER)
+    story = [Spacer(1, 200)]
+    story += [BoldParagraph(line, _style(26, TA_CENTER)) for line in document.cover]
+    story += [PageBreak()] + [Paragraph(text, body) for text in document.intro]
+    start = "landscape" if layout.all_landscape else "portrait"
+    story += [NextPageTemplate(start), PageBreak()]
+    for table in document.tables:
+        kind = "landscape" if (table.landscape or layout.all_landscape) else "portrait"
+        page_width = (landscape(A4) if kind == "landscape" else A4)[0] - 2 * margin
+        if layout.one_table_per_page and table is not document.tables[0]:
+            story += [NextPageTemplate(kind), PageBreak()]
+        else:
+            story += [Spacer(1, 18)]
+        number = Paragraph(f"表{table.number}", _style(layout.font_size + 1))
+        number.keepWithNext = True
+        heading = BoldParagraph(table.title, title)
+        heading.keepWithNext = True
+        meta = Table(
+            [[Paragraph(f"编制部门：{document.department}", _style(layout.font_size)),
+              Paragraph(f"单位：{document.unit}", _style(layout.font_size, TA_RIGHT))]],
+            colWidths=[page_width * 0.7, page_width * 0.3],
+        )
+        meta.keepWithNext = True
+        story += [number, heading, Spacer(1, 6), meta, _table_flowable(table, layout, page_width)]
+        if table.note:
+            story += [Spacer(1, 6), Paragraph(table.note, body)]
+    story += [NextPageTemplate("portrait"), PageBreak()] + [Paragraph(text, body) for text in document.narrative]
+    for heading, rows in document.other_grids:
+        story += [Spacer(1, 12), BoldParagraph(heading, title), Spacer(1, 6)]
+        grid = Table([[Paragraph(cell, _style(layout.font_size)) for cell in row] for row in rows], colWidths=[110, 150, 130, 110])
+        grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story.append(grid)
+    doc.build(story)
+    os.replace(tmp, path)
+    return path
+
+
+# ---- goldens ---------------------------------------------------------------
+
+
+def _code_meaning(code: str) -> tuple[int, str | None]:
+    level = 1 if len(code) == 3 else (2 if len(code) == 5 else 3)
+    return level, (code[:-2] if level > 1 else None)
+
+
+def _golden_row(table: SampleTable, row: Row, row_no: int, side: str | None, columns: tuple[str, ...]) -> list[dict]:
+    key = dict(table_id=table.table_id, row_no=row_no, side=side or "", code="", code_level="", parent_code="", item="", project="", is_total="false")
+    if isinstance(row, CodeRow):
+        level, parent = _code_meaning(row.code)
+        key.update(code=row.code, code_level=level, parent_code=parent or "", item=row.name, project=row.project or "")
+    elif isinstance(row, ItemRow):
+        key.update(item=row.item)
+    elif isinstance(row, UnitRow):
+        key.update(item=row.name)
+    elif isinstance(row, ProjectRow):
+        key.update(project=row.project)
+    elif isinstance(row, TotalRow):
+        key.update(item=row.label, is_total="true")
+    assert len(row.values) == len(columns), (table.table_id, row)
+    return [dict(key, column=column, amount=str(value)) for column, value in zip(columns, row.values) if value is not None]
+
+
+def golden_lines(table: SampleTable) -> list[dict]:
+    """The lines the contract expects from one table, straight from the data."""
+    lines = []
+    for row_no, row in enumerate(table.rows, start=1):
+        if isinstance(row, PairRow):
+            if row.income is not None:
+                lines += _golden_row(table, row.income, row_no, "income", table.income_columns)
+            if row.expenditure is not None:
+                lines += _golden_row(table, row.expenditure, row_no, "expenditure", table.columns)
+        else:
+            lines += _golden_row(table, row, row_no, None, table.columns)
+    return lines
+
+
+def write_goldens(document: SampleDocument, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for table in document.tables:
+        with open(folder / f"{table.table_id}.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=GOLDEN_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(golden_lines(table))
+    expected = {
+        "department": document.department,
+        "year": document.year,
+        "doc_kind": document.doc_kind,
+        "unit": document.unit,
+        "tables_found": [t.table_id for t in document.tables],
+        "tables_empty": [t.table_id for t in document.tables if not golden_lines(t)],
+    }
+    (folder / "document.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+SAMPLES = (REFERENCE,)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=SAMPLES_DIR, help="folder for <name>.pdf and <name>.expected/")
+    args = parser.parse_args()
+    for document in SAMPLES:
+        pdf = render(document, args.out / f"{document.name}.pdf")
+        write_goldens(document, args.out / f"{document.name}.expected")
+        print(f"wrote {pdf} and {document.name}.expected/")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The registry: what each canonical table is, and the shape of every dataset.
+
+Imports nothing from the rest of budgetpdf.
+"""
+
+from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, header_text, match_amount_key
+from schemas.records import CheckResult, ColumnRole, DocumentRecord, Line, RawRow, RawTable, Status
+from schemas.tables import (
+    HEADER_VOCABULARY,
+    SIDE_LABELS,
+    TABLES,
+    TABLES_BY_ID,
+    TIES,
+    RowIdentity,
+    RowKey,
+    TableSpec,
+    Tie,
+    TotalRef,
+    match_title,
+)
+
+__all__ = [
+    "AMOUNT_COLUMNS",
+    "HEADER_VOCABULARY",
+    "LABEL_ROLES",
+    "SIDE_LABELS",
+    "TABLES",
+    "TABLES_BY_ID",
+    "TIES",
+    "CheckResult",
+    "ColumnRole",
+    "RawRow",
+    "RawTable",
+    "DocumentRecord",
+    "Line",
+    "RowIdentity",
+    "RowKey",
+    "Status",
+    "TableSpec",
+    "Tie",
+    "TotalRef",
+    "header_text",
+    "match_amount_key",
+    "match_title",
+]

@@ -1,0 +1,75 @@
+"""Arrow schemas of the four published datasets."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from schemas.tables import TABLES_BY_ID
+
+AMOUNT = pa.decimal128(20, 6)
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("source_path", pa.string()),
+        ("department", pa.string()),
+        ("year", pa.int32()),
+        ("doc_kind", pa.string()),
+        ("unit", pa.string()),
+        ("pages", pa.int32()),
+        ("tables_found", pa.list_(pa.string())),
+        ("tables_empty", pa.list_(pa.string())),
+        ("status", pa.string()),
+        ("error", pa.string()),
+        ("extractor_version", pa.string()),
+    ]
+)
+
+_ROW_KEY_FIELDS = [
+    ("page", pa.int32()),
+    ("row_no", pa.int32()),
+    ("side", pa.string()),
+    ("code", pa.string()),
+    ("code_level", pa.int8()),
+    ("parent_code", pa.string()),
+    ("item", pa.string()),
+    ("project", pa.string()),
+]
+
+_DOCUMENT_KEY_FIELDS = [("doc_id", pa.string()), ("department", pa.string()), ("year", pa.int32())]
+
+LINES = pa.schema(
+    [
+        *_DOCUMENT_KEY_FIELDS,
+        ("table_id", pa.string()),
+        *_ROW_KEY_FIELDS,
+        ("column", pa.string()),
+        ("amount", AMOUNT),
+        ("is_total", pa.bool_()),
+    ]
+)
+
+CHECKS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("check", pa.string()),
+        ("table_id", pa.string()),
+        ("row", pa.int32()),
+        ("column", pa.string()),
+        ("page", pa.int32()),
+        ("expected", AMOUNT),
+        ("actual", AMOUNT),
+        ("tolerance", AMOUNT),
+        ("passed", pa.bool_()),
+        ("message", pa.string()),
+    ]
+)
+
+
+def wide_table_schema(table_id: str) -> pa.Schema:
+    """tables/<id>: the lines of one table pivoted to one column per amount key."""
+    spec = TABLES_BY_ID[table_id]
+    keys = list(dict.fromkeys((*spec.income_columns, *spec.amount_columns)))
+    return pa.schema(
+        [*_DOCUMENT_KEY_FIELDS, *_ROW_KEY_FIELDS, ("is_total", pa.bool_()), *[(key, AMOUNT) for key in keys]]
+    )

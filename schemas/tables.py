@@ -1,0 +1,290 @@
+"""The twelve canonical tables, each declared once.
+
+Everything that needs to know what a table is — its titles, which header
+columns it has, how its rows are keyed, which sums it obeys and which
+figures it shares with other tables — reads it from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLE_BY_TEXT, header_text
+
+
+class RowKey(str, Enum):
+    """How a table's rows are identified."""
+
+    TWO_SIDED = "two_sided"  # income side items | expenditure side by function code
+    FUNCTION_CODE = "function_code"  # 类/款/项 of 支出功能分类
+    ECONOMIC_CODE = "economic_code"  # 类/款 of 支出经济分类 (301, 30101)
+    FUNCTION_CODE_PROJECT = "function_code_project"  # function code + project name
+    ITEM = "item"  # printed items ("三公" headings)
+    PROJECT = "project"  # project names grouped under units
+
+
+@dataclass(frozen=True)
+class RowIdentity:
+    """Within every row: ``total`` equals the sum of ``parts``."""
+
+    total: str
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TotalRef:
+    """The total row of a table (on one side of a two-sided table), in one column."""
+
+    table_id: str
+    column: str
+    side: str | None = None
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Two printed totals that must be the same figure."""
+
+    left: TotalRef
+    right: TotalRef
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table_id: str
+    title: str
+    title_variants: tuple[str, ...]
+    row_key: RowKey
+    amount_columns: tuple[str, ...]
+    identities: tuple[RowIdentity, ...] = ()
+    # Two-sided tables: amount keys allowed on each side.
+    income_columns: tuple[str, ...] = ()
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        return (self.title, *self.title_variants)
+
+    def columns_for_side(self, side: str | None) -> tuple[str, ...]:
+        if side == "income" and self.income_columns:
+            return self.income_columns
+        return self.amount_columns
+
+
+_SOURCES = ("general_budget", "gov_fund", "state_capital")
+_ECONOMIC = (
+    "wages",
+    "goods_services",
+    "individual_family",
+    "debt_interest",
+    "capital_construction",
+    "capital",
+    "enterprise_construction",
+    "enterprise",
+    "social_security_fund",
+    "other",
+)
+_FISCAL_PARTS = (
+    "general_budget",
+    "general_budget_transfer",
+    "gov_fund",
+    "gov_fund_transfer",
+    "state_capital",
+    "state_capital_transfer",
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "t01",
+        "部门收支总体情况表",
+        ("收支预算总表", "部门收支总表", "部门财务收支预算总表", "部门收支预算总表"),
+        RowKey.TWO_SIDED,
+        ("budget",),
+    ),
+    TableSpec(
+        "t02",
+        "部门收入总体情况表",
+        ("收入预算总表", "部门收入总表", "部门收入预算表"),
+        RowKey.FUNCTION_CODE,
+        ("total", "fiscal_subtotal", *_FISCAL_PARTS, "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover"),
+        (
+            RowIdentity("total", ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover")),
+            RowIdentity("fiscal_subtotal", _FISCAL_PARTS),
+        ),
+    ),
+    TableSpec(
+        "t03",
+        "部门支出总体情况表",
+        ("支出预算总表", "部门支出总表", "部门支出预算表"),
+        RowKey.FUNCTION_CODE,
+        ("total", "basic", "project"),
+        (RowIdentity("total", ("basic", "project")),),
+    ),
+    TableSpec(
+        "t04",
+        "财政拨款收支预算总体情况表",
+        ("财政拨款收支总表", "财政拨款收支预算总表", "财政拨款收支总体情况表"),
+        RowKey.TWO_SIDED,
+        ("total", *_SOURCES),
+        (RowIdentity("total", _SOURCES),),
+        income_columns=("total",),
+    ),
+    TableSpec(
+        "t05",
+        "一般公共预算支出情况表",
+        ("一般公共预算支出表", "一般公共预算当年拨款支出表", "一般公共预算支出预算表"),
+        RowKey.FUNCTION_CODE,
+        ("total", "basic", "project"),
+        (RowIdentity("total", ("basic", "project")),),
+    ),
+    TableSpec(
+        "t06",
+        "一般公共预算基本支出情况表",
+        ("一般公共预算基本支出表", "一般公共预算基本支出预算表"),
+        RowKey.ECONOMIC_CODE,
+        ("total", "personnel", "public"),
+        (RowIdentity("total", ("personnel", "public")),),
+    ),
+    TableSpec(
+        "t07",
+        "一般公共预算项目支出情况表",
+        ("项目支出表", "一般公共预算项目支出表", "一般公共预算项目支出预算表"),
+        RowKey.FUNCTION_CODE_PROJECT,
+        ("total", *_ECONOMIC),
+        (RowIdentity("total", _ECONOMIC),),
+    ),
+    TableSpec(
+        "t08",
+        "政府性基金预算支出情况表",
+        ("政府性基金预算支出表", "政府性基金预算支出预算表"),
+        RowKey.FUNCTION_CODE,
+        ("total", "basic_personnel", "basic_public", "project"),
+        (RowIdentity("total", ("basic_personnel", "basic_public", "project")),),
+    ),
+    TableSpec(
+        "t09",
+        "国有资本经营预算支出情况表",
+        ("国有资本经营预算支出表", "国有资本经营预算支出预算表"),
+        RowKey.FUNCTION_CODE,
+        ("total", "basic_personnel", "basic_public", "project"),
+        (RowIdentity("total", ("basic_personnel", "basic_public", "project")),),
+    ),
+    TableSpec(
+        "t10",
+        "财政拨款“三公”经费支出情况表",
+        ("“三公”经费支出表", "一般公共预算“三公”经费支出表", "财政拨款“三公”经费支出表", "“三公”经费支出预算表"),
+        RowKey.ITEM,
+        ("total", *_SOURCES),
+        (RowIdentity("total", _SOURCES),),
+    ),
+    TableSpec(
+        "t11",
+        "财政拨款委托业务费支出情况表",
+        ("委托业务费支出表", "财政拨款委托业务费支出表"),
+        RowKey.PROJECT,
+        ("total", *_SOURCES),
+        (RowIdentity("total", _SOURCES),),
+    ),
+    TableSpec(
+        "t12",
+        "上年结转结余情况表",
+        ("结转结余情况表", "上年结转结余表"),
+        RowKey.PROJECT,
+        (
+            "total",
+            "fiscal_subtotal",
+            "fiscal_basic_personnel",
+            "fiscal_basic_public",
+            "fiscal_project",
+            "nonfiscal_subtotal",
+            "nonfiscal_basic_personnel",
+            "nonfiscal_basic_public",
+            "nonfiscal_project",
+        ),
+        (
+            RowIdentity("total", ("fiscal_subtotal", "nonfiscal_subtotal")),
+            RowIdentity("fiscal_subtotal", ("fiscal_basic_personnel", "fiscal_basic_public", "fiscal_project")),
+            RowIdentity("nonfiscal_subtotal", ("nonfiscal_basic_personnel", "nonfiscal_basic_public", "nonfiscal_project")),
+        ),
+    ),
+)
+
+TABLES_BY_ID: dict[str, TableSpec] = {t.table_id: t for t in TABLES}
+
+# Totals that several tables print: each pair must be the same figure.
+TIES: tuple[Tie, ...] = (
+    Tie(TotalRef("t01", "budget", "income"), TotalRef("t01", "budget", "expenditure")),
+    Tie(TotalRef("t04", "total", "income"), TotalRef("t04", "total", "expenditure")),
+    Tie(TotalRef("t02", "total"), TotalRef("t01", "budget", "income")),
+    Tie(TotalRef("t03", "total"), TotalRef("t01", "budget", "expenditure")),
+    Tie(TotalRef("t02", "total"), TotalRef("t03", "total")),
+    Tie(TotalRef("t05", "total"), TotalRef("t04", "general_budget", "expenditure")),
+    Tie(TotalRef("t06", "total"), TotalRef("t05", "basic")),
+    Tie(TotalRef("t07", "total"), TotalRef("t05", "project")),
+)
+
+# Header labels that group columns without naming an amount themselves.
+GROUP_LABELS: frozenset[str] = frozenset(
+    header_text(label)
+    for label in (
+        "科目",
+        "收入",
+        "支出",
+        "财政拨款收入",
+        "财政拨款支出",
+        "支出预算",
+        "资金来源",
+        "财政拨款",
+        "非财政拨款",
+        "财政拨款（补助）",
+        "一般公共预算支出",
+        "一般公共预算基本支出",
+        "政府性基金预算支出",
+        "国有资本经营预算支出",
+    )
+)
+
+SIDE_LABELS: dict[str, str] = {
+    header_text("收入"): "income",
+    header_text("支出"): "expenditure",
+    header_text("财政拨款收入"): "income",
+    header_text("财政拨款支出"): "expenditure",
+}
+
+HEADER_VOCABULARY: frozenset[str] = (
+    GROUP_LABELS
+    | frozenset(LABEL_ROLE_BY_TEXT)
+    | frozenset(part for column in AMOUNT_COLUMNS.values() for alias in column.aliases for part in alias)
+)
+
+_TITLE_PREFIX = re.compile(r"^(表\s*\d+|[一二三四五六七八九十]+、|\d+[.、])")
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    table_id: str
+    variant: str
+
+
+def match_title(line: str) -> TitleMatch | None:
+    """The table a printed title line names, or None.
+
+    The line must end with a title variant; whatever precedes it may only be
+    a table number, a year or a unit name — not a sentence (narrative text
+    that mentions a table ends in something else, ``…为空表``).  The longest
+    variant wins, so ``财政拨款收支预算总表`` is t04, not t01's ``收支预算总表``.
+    """
+    text = header_text(line)
+    best: TitleMatch | None = None
+    for spec in TABLES:
+        for variant in spec.titles:
+            candidate = header_text(variant)
+            if text.endswith(candidate) and (best is None or len(candidate) > len(header_text(best.variant))):
+                best = TitleMatch(spec.table_id, variant)
+    if best is None:
+        return None
+    prefix = text[: len(text) - len(header_text(best.variant))]
+    prefix = _TITLE_PREFIX.sub("", prefix)
+    if len(prefix) > 40 or re.search(r"[，。；：,;:]", prefix):
+        return None
+    return best
