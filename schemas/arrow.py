@@ -70,6 +70,8 @@ def wide_table_schema(table_id: str) -> pa.Schema:
     """tables/<id>: the lines of one table pivoted to one column per amount key."""
     spec = TABLES_BY_ID[table_id]
     keys = list(dict.fromkeys((*spec.income_columns, *spec.amount_columns)))
-    return pa.schema(
-        [*_DOCUMENT_KEY_FIELDS, *_ROW_KEY_FIELDS, ("is_total", pa.bool_()), *[(key, AMOUNT) for key in keys]]
-    )
+    # t03/t05/t08/t09 print an amount column named ``project`` (项目支出); their
+    # rows are keyed by function code and never name a project, so the
+    # row-key field of that name gives way to the amount.
+    row_key = [(name, kind) for name, kind in _ROW_KEY_FIELDS if name not in keys]
+    return pa.schema([*_DOCUMENT_KEY_FIELDS, *row_key, ("is_total", pa.bool_()), *[(key, AMOUNT) for key in keys]])

@@ -1,0 +1,140 @@
+"""The four datasets on disk: documents/, lines/, tables/<id>/, checks/.
+
+One Parquet file per document in each, named by its doc_id; ``lines`` and
+``tables`` are hive-partitioned ``year=YYYY/department=<safe name>/``.
+Every file is written under a hidden temporary name and renamed into
+place, so a reader never sees half a file and a re-run replaces a
+document's rows instead of adding to them.  documents/ is written last: a
+document row means the rest of its files are complete.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from budgetpdf.pipeline import DocumentResult
+from schemas import CheckResult, DocumentRecord, Line
+from schemas import arrow as schema
+
+DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+_UNSAFE = re.compile(r"[/\\=%:*?\"<>|]")
+_MAX_NAME_BYTES = 200
+
+
+def safe_partition_name(name: str | None) -> str:
+    """A folder name that is readable Chinese yet cannot escape or break the layout."""
+    if not name:
+        return DEFAULT_PARTITION
+    cleaned = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    cleaned = _UNSAFE.sub("_", cleaned).strip().lstrip(".").replace("..", "_")
+    while len(cleaned.encode("utf-8")) > _MAX_NAME_BYTES:
+        cleaned = cleaned[:-1]
+    return cleaned or DEFAULT_PARTITION
+
+
+def _partition(record: DocumentRecord) -> Path:
+    year = str(record.year) if record.year is not None else DEFAULT_PARTITION
+    return Path(f"year={year}") / f"department={safe_partition_name(record.department)}"
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _document_key(record: DocumentRecord) -> dict:
+    return {"doc_id": record.doc_id, "department": record.department, "year": record.year}
+
+
+def _line_row(line: Line) -> dict:
+    return {
+        "table_id": line.table_id,
+        "page": line.page,
+        "row_no": line.row_no,
+        "side": line.side,
+        "code": line.code,
+        "code_level": line.code_level,
+        "parent_code": line.parent_code,
+        "item": line.item,
+        "project": line.project,
+        "column": line.column,
+        "amount": line.amount,
+        "is_total": line.is_total,
+    }
+
+
+def lines_table(record: DocumentRecord, lines: tuple[Line, ...]) -> pa.Table:
+    key = _document_key(record)
+    return pa.Table.from_pylist([{**key, **_line_row(line)} for line in lines], schema=schema.LINES)
+
+
+def wide_table(record: DocumentRecord, table_id: str, lines: list[Line]) -> pa.Table:
+    """One table's lines pivoted back to one row per printed row (and side)."""
+    target = schema.wide_table_schema(table_id)
+    rows: dict[tuple, dict] = {}
+    for line in lines:
+        if line.column not in target.names:
+            continue  # other:<label> columns live in lines/ only
+        key = {**_document_key(record), **_line_row(line)}
+        row = rows.setdefault((line.side or "", line.row_no), {name: key.get(name) for name in target.names})
+        row[line.column] = line.amount
+    ordered = [rows[key] for key in sorted(rows, key=lambda k: (k[1], k[0]))]
+    return pa.Table.from_pylist(ordered, schema=target)
+
+
+def checks_table(record: DocumentRecord, checks: tuple[CheckResult, ...]) -> pa.Table:
+    return pa.Table.from_pylist(
+        [{"doc_id": record.doc_id, **{f: getattr(c, f) for f in schema.CHECKS.names if f != "doc_id"}} for c in checks],
+        schema=schema.CHECKS,
+    )
+
+
+def documents_table(records: list[DocumentRecord]) -> pa.Table:
+    rows = []
+    for r in records:
+        row = {name: getattr(r, name) for name in schema.DOCUMENTS.names}
+        row["status"] = r.status.value
+        row["tables_found"] = list(r.tables_found)
+        row["tables_empty"] = list(r.tables_empty)
+        rows.append(row)
+    return pa.Table.from_pylist(rows, schema=schema.DOCUMENTS)
+
+
+def _remove_stale(root: Path, doc_id: str, keep: set[Path]) -> None:
+    """A document re-run under another year or department must not leave its old rows behind."""
+    for folder in ("lines", "tables"):
+        base = root / folder
+        if base.exists():
+            for path in base.rglob(f"{doc_id}.parquet"):
+                if path not in keep:
+                    path.unlink()
+
+
+def write_document(root: Path, result: DocumentResult) -> None:
+    """Replace everything the dataset holds for this document."""
+    record = result.record
+    partition = _partition(record)
+    written: set[Path] = set()
+    if result.lines:
+        path = root / "lines" / partition / f"{record.doc_id}.parquet"
+        _write_atomic(lines_table(record, result.lines), path)
+        written.add(path)
+        for table_id in sorted({line.table_id for line in result.lines}):
+            path = root / "tables" / table_id / partition / f"{record.doc_id}.parquet"
+            _write_atomic(wide_table(record, table_id, [l for l in result.lines if l.table_id == table_id]), path)
+            written.add(path)
+    _remove_stale(root, record.doc_id, written)
+    _write_atomic(checks_table(record, result.checks), root / "checks" / f"{record.doc_id}.parquet")
+    _write_atomic(documents_table([record]), root / "documents" / f"{record.doc_id}.parquet")
+

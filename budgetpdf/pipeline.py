@@ -1,0 +1,98 @@
+"""One PDF → its document record, lines and checks.  Never raises for bad input."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract import EXTRACTOR_VERSION, ExtractedDocument, ExtractSettings, extract_document
+from normalize import NormalizeParams, table_to_lines
+from schemas import TABLES_BY_ID, CheckResult, DocumentRecord, Line, Status
+from schemas.validate import validate
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    record: DocumentRecord
+    lines: tuple[Line, ...] = ()
+    checks: tuple[CheckResult, ...] = ()
+    extracted: ExtractedDocument | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _record(doc_id: str, path: Path, status: Status, error: str | None, extracted: ExtractedDocument | None = None,
+            found: tuple[str, ...] = (), empty: tuple[str, ...] = ()) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc_id,
+        source_path=str(path),
+        department=extracted.department if extracted else None,
+        year=extracted.year if extracted else None,
+        doc_kind=extracted.doc_kind if extracted else None,
+        unit=extracted.unit if extracted else None,
+        pages=extracted.pages if extracted else 0,
+        tables_found=found,
+        tables_empty=empty,
+        status=status,
+        error=error,
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def _describe_error(error: Exception) -> str:
+    name = type(error).__name__
+    if "Password" in name or "Encrypt" in name:
+        return "encrypted: the PDF needs a password to open"
+    return f"{name}: {error}".strip().rstrip(":")
+
+
+def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> DocumentResult:
+    """Extract, normalise and check one document; every failure becomes a status."""
+    doc_id = file_sha256(path)
+    try:
+        extracted = extract_document(path, settings)
+    except Exception as error:  # noqa: BLE001 - any parser failure is this document's status, not the batch's
+        return DocumentResult(_record(doc_id, path, Status.FAILED, _describe_error(error)))
+
+    if not extracted.tables:
+        if extracted.text_chars == 0 and extracted.pages > 0:
+            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer: scanned pages need OCR", extracted))
+        return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, "none of the budget tables was found", extracted), extracted=extracted)
+
+    lines: list[Line] = []
+    checks: list[CheckResult] = []
+    printed: dict[tuple[str, str | None], set[str]] = {}
+    unit_missing = []
+    for raw in extracted.tables:
+        unit = raw.unit or extracted.unit
+        if unit is None:
+            unit_missing.append(raw.table_id)
+            continue
+        params = NormalizeParams(unit=unit, department=extracted.department)
+        table_lines, table_checks = table_to_lines(raw, TABLES_BY_ID[raw.table_id], params)
+        lines += table_lines
+        checks += table_checks
+        for role in raw.columns:
+            if role.kind == "amount":
+                printed.setdefault((raw.table_id, role.side), set()).add(role.key)
+    checks += validate(lines, printed)
+
+    found = tuple(sorted(t.table_id for t in extracted.tables))
+    with_lines = {line.table_id for line in lines}
+    empty = tuple(t for t in found if t not in with_lines and t not in unit_missing)
+    reasons = list(extracted.problems)
+    if unit_missing:
+        reasons.append(f"no unit (万元/元) printed for {', '.join(unit_missing)}: their figures are left out")
+    unreadable = [c for c in checks if c.check == "amount_unreadable"]
+    if unreadable:
+        reasons.append(f"{len(unreadable)} amount cell(s) could not be read")
+    status = Status.PARTIAL if reasons else Status.OK
+    record = _record(doc_id, path, status, "; ".join(reasons) or None, extracted, found, empty)
+    return DocumentResult(record, tuple(lines), tuple(checks), extracted)

@@ -1,0 +1,206 @@
+"""The arithmetic every published table obeys, checked on the lines.
+
+Stable check codes (a downstream filter may rely on them):
+
+- ``code_sum``      a 类 (款) row equals the sum of its 款 (项) rows, per column
+- ``outline_sum``   an outline heading (一、 / 1. / a unit) equals the sum of its items
+- ``total_sum``     the 合计/总计 row equals the sum of the top-level rows
+- ``row_identity``  within a row, e.g. total = basic + project (declared per table)
+- ``total_tie``     a total printed in two places is the same figure (declared in TIES)
+
+A sum may differ from its printed parent by one unit of the last printed
+digit (0.01 万元 when the table prints two decimals) because each figure is
+rounded on its own; a tie between two printings of one figure allows
+nothing.  A failed check records both figures and never changes either.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from schemas.records import CheckResult, Line
+from schemas.tables import TABLES_BY_ID, TIES, TotalRef
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class _Row:
+    table_id: str
+    side: str | None
+    row_no: int
+    page: int
+    code: str | None
+    parent_code: str | None
+    outline_level: int | None
+    is_total: bool
+    label: str
+    values: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _rows(lines: list[Line]) -> dict[tuple[str, str | None], list[_Row]]:
+    """Lines regrouped into printed rows, per (table, side), in printed order."""
+    rows: dict[tuple[str, str | None, int], _Row] = {}
+    for line in lines:
+        key = (line.table_id, line.side, line.row_no)
+        if key not in rows:
+            label = line.code or line.item or line.project or ""
+            rows[key] = _Row(
+                line.table_id, line.side, line.row_no, line.page, line.code, line.parent_code, line.outline_level, line.is_total, label
+            )
+        rows[key].values[line.column] = line.amount
+    grouped: dict[tuple[str, str | None], list[_Row]] = defaultdict(list)
+    for key in sorted(rows, key=lambda k: (k[0], k[1] or "", k[2])):
+        grouped[(key[0], key[1])].append(rows[key])
+    return grouped
+
+
+def resolution(lines: list[Line]) -> Decimal:
+    """One unit of the last digit the table prints, in 万元."""
+    exponent = min((line.amount.as_tuple().exponent for line in lines), default=-2)
+    return Decimal(1).scaleb(exponent)
+
+
+def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal, what: str) -> list[CheckResult]:
+    columns = sorted(set(parent.values).union(*(c.values for c in children)))
+    results = []
+    for column in columns:
+        expected = sum((c.values.get(column, ZERO) for c in children), ZERO)
+        actual = parent.values.get(column, ZERO)
+        results.append(
+            CheckResult(
+                code,
+                parent.table_id,
+                parent.row_no,
+                column,
+                parent.page,
+                expected,
+                actual,
+                tolerance,
+                abs(expected - actual) <= tolerance,
+                f"{parent.label or 'row ' + str(parent.row_no)} = sum of {len(children)} {what}",
+            )
+        )
+    return results
+
+
+def _code_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
+    children: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        if row.parent_code:
+            children[row.parent_code].append(row)
+    results = []
+    for row in rows:
+        if row.code and row.code in children:
+            results += _sum_check("code_sum", row, children[row.code], tolerance, "child codes")
+    return results
+
+
+def _outline_children(rows: list[_Row]) -> list[tuple[_Row, list[_Row]]]:
+    outline = [r for r in rows if r.outline_level is not None]
+    pairs = []
+    for i, row in enumerate(outline):
+        kids = []
+        for later in outline[i + 1 :]:
+            if later.outline_level <= row.outline_level:
+                break
+            if later.outline_level == row.outline_level + 1:
+                kids.append(later)
+        if kids:
+            pairs.append((row, kids))
+    return pairs
+
+
+def _top_level(rows: list[_Row]) -> list[_Row]:
+    coded = [r for r in rows if r.code and r.parent_code is None]
+    if coded:
+        return coded
+    return [r for r in rows if r.outline_level == 1]
+
+
+def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: Decimal) -> list[CheckResult]:
+    results = []
+    for identity in TABLES_BY_ID[table_id].identities:
+        if identity.total not in printed or not printed.intersection(identity.parts):
+            continue
+        for row in rows:
+            involved = (identity.total, *identity.parts)
+            if not any(column in row.values for column in involved):
+                continue
+            expected = sum((row.values.get(part, ZERO) for part in identity.parts), ZERO)
+            actual = row.values.get(identity.total, ZERO)
+            results.append(
+                CheckResult(
+                    "row_identity",
+                    table_id,
+                    row.row_no,
+                    identity.total,
+                    row.page,
+                    expected,
+                    actual,
+                    tolerance,
+                    abs(expected - actual) <= tolerance,
+                    f"{identity.total} = {' + '.join(identity.parts)}",
+                )
+            )
+    return results
+
+
+def _total_row(grouped: dict, ref: TotalRef) -> tuple[_Row, Decimal] | None:
+    totals = [r for r in grouped.get((ref.table_id, ref.side), []) if r.is_total and ref.column in r.values]
+    return (totals[-1], totals[-1].values[ref.column]) if totals else None
+
+
+def _describe(ref: TotalRef) -> str:
+    return f"{ref.table_id} {ref.column}" + (f" ({ref.side})" if ref.side else "")
+
+
+def _ties(grouped: dict) -> list[CheckResult]:
+    results = []
+    for tie in TIES:
+        left, right = _total_row(grouped, tie.left), _total_row(grouped, tie.right)
+        if left is None or right is None:
+            continue
+        (row, actual), (_, expected) = left, right
+        results.append(
+            CheckResult(
+                "total_tie",
+                tie.left.table_id,
+                row.row_no,
+                tie.left.column,
+                row.page,
+                expected,
+                actual,
+                ZERO,
+                expected == actual,
+                f"{_describe(tie.left)} total = {_describe(tie.right)} total",
+            )
+        )
+    return results
+
+
+def validate(lines: list[Line], printed_columns: dict[tuple[str, str | None], set[str]]) -> list[CheckResult]:
+    """Every check that applies to these lines.
+
+    ``printed_columns`` holds the amount keys each (table, side) prints, so
+    that an identity is tested only where its columns were printed.
+    """
+    grouped = _rows(lines)
+    by_table: dict[str, list[Line]] = defaultdict(list)
+    for line in lines:
+        by_table[line.table_id].append(line)
+    results: list[CheckResult] = []
+    for (table_id, side), rows in grouped.items():
+        tolerance = resolution(by_table[table_id])
+        body = [r for r in rows if not r.is_total]
+        results += _code_sums(body, tolerance)
+        for parent, kids in _outline_children(body):
+            results += _sum_check("outline_sum", parent, kids, tolerance, "items below it")
+        top = _top_level(body)
+        for total in (r for r in rows if r.is_total):
+            if top:
+                results += _sum_check("total_sum", total, top, tolerance, "top-level rows")
+        results += _identities(table_id, rows, printed_columns.get((table_id, side), set()), tolerance)
+    return results + _ties(grouped)
