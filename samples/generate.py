@@ -224,7 +224,9 @@ def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> P
     start = "landscape" if layout.all_landscape else "portrait"
     story += [NextPageTemplate(start), PageBreak()]
     for table in document.tables:
-        kind = "landscape" if (table.landscape or layout.all_landscape) else "portrait"
+        # Flowing tables share the pages they land on, so they take those pages' width.
+        wide = table.landscape if layout.one_table_per_page else layout.all_landscape
+        kind = "landscape" if wide or layout.all_landscape else "portrait"
         page_width = (landscape(A4) if kind == "landscape" else A4)[0] - 2 * margin
         if layout.one_table_per_page and table is not document.tables[0]:
             story += [NextPageTemplate(kind), PageBreak()]

@@ -1,0 +1,167 @@
+"""normalize/ is pure: each function on tiny inline values."""
+
+from decimal import Decimal
+
+import pytest
+
+from normalize import (
+    AmountError,
+    NormalizeParams,
+    clean_name,
+    fill_down_codes,
+    is_total_label,
+    join_wrapped,
+    outline_levels,
+    parse_amount,
+    split_leading_code,
+    split_outline,
+    strip_subtotal_suffix,
+    table_to_lines,
+    to_wanyuan,
+)
+from schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("5,708.69", Decimal("5708.69")),
+        ("10,142.25", Decimal("10142.25")),
+        ("１２３．４５", Decimal("123.45")),  # full-width digits
+        ("1 234.50", Decimal("1234.50")),  # a space inside the number
+        ("10,142.\n25", Decimal("10142.25")),  # wrapped inside a narrow cell
+        ("-12.30", Decimal("-12.30")),
+        ("(12.30)", Decimal("-12.30")),
+        ("0.00", Decimal("0.00")),
+        ("-", Decimal("0")),
+        ("—", Decimal("0")),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("0.000001", Decimal("0.000001")),
+    ],
+)
+def test_parse_amount(text, expected):
+    value = parse_amount(text)
+    assert value == expected
+    if expected is not None:
+        assert isinstance(value, Decimal)
+
+
+@pytest.mark.parametrize("text", ["abc", "12.3.4", "1,23", "见附表"])
+def test_parse_amount_refuses_what_is_not_a_figure(text):
+    with pytest.raises(AmountError):
+        parse_amount(text)
+
+
+def test_yuan_to_wanyuan_is_exact():
+    assert to_wanyuan(Decimal("57086900.01"), "元") == Decimal("5708.690001")
+    assert to_wanyuan(Decimal("5708.69"), "万元") == Decimal("5708.69")
+    assert to_wanyuan(Decimal("1"), "元").as_tuple().exponent == -4
+
+
+def test_fill_down_inherits_parent_digits():
+    rows = [("201", "", ""), ("", "03", ""), ("", "", "01"), ("", "", "02"), ("208", "05", ""), ("", "", "06"), ("", "", "")]
+    assert fill_down_codes(rows) == ["201", "20103", "2010301", "2010302", "20805", "2080506", None]
+
+
+def test_fill_down_prints_all_parts_or_one_column():
+    assert fill_down_codes([("201", "03", "01")]) == ["2010301"]
+    assert fill_down_codes([("2010301",), ("",)]) == ["2010301", None]
+    # a 项 with no 类 above it cannot be completed: no code rather than a guess
+    assert fill_down_codes([("", "", "01")]) == [None]
+
+
+@pytest.mark.parametrize(
+    "text, code, rest",
+    [
+        ("201 一般公共服务支出", "201", "一般公共服务支出"),
+        ("01 基本工资", "01", "基本工资"),
+        ("[2060101]行政运行", "2060101", "行政运行"),
+        ("2025年边境地区转移支付", None, "2025年边境地区转移支付"),
+        ("行政运行", None, "行政运行"),
+    ],
+)
+def test_split_leading_code(text, code, rest):
+    assert split_leading_code(text) == (code, rest)
+
+
+def test_names_rejoin_without_stray_space():
+    assert join_wrapped(["其他政府办公厅（室）及相关机", "构事务支出"]) == "其他政府办公厅（室）及相关机构事务支出"
+    assert clean_name("企业科 2026 年提前下达转移支付 （一般）") == "企业科2026年提前下达转移支付（一般）"
+    assert clean_name("COVID  19 fund") == "COVID 19 fund"
+
+
+def test_outline_prefixes_and_totals():
+    assert split_outline("一、本年收入") == ("chinese", "本年收入")
+    assert split_outline("1. 一般公共预算拨款") == ("arabic", "一般公共预算拨款")
+    assert split_outline("其中：一般财力") == ("of_which", "一般财力")
+    assert split_outline("（一）工资") == ("paren_chinese", "工资")
+    assert split_outline("2025年结转") == (None, "2025年结转")
+    assert strip_subtotal_suffix("公务用车购置及运行维护费（小计）") == "公务用车购置及运行维护费"
+    assert all(map(is_total_label, ["总计", "合计", "收入总计", "支出总计", "小计", "合 计"]))
+    assert not any(map(is_total_label, ["公务用车购置及运行维护费（小计）", "合计数说明", "一般公共服务支出"]))
+
+
+def test_outline_levels():
+    # t01 income side: 一、 › 1. › 其中 (+ unnumbered siblings) › back up
+    kinds = ["chinese", "arabic", "of_which", None, "arabic", "chinese", "arabic", "of_which", None]
+    assert outline_levels(kinds) == [1, 2, 3, 3, 2, 1, 2, 3, 3]
+    # t04 income side: numbered heading over unnumbered items
+    assert outline_levels(["chinese", None, None]) == [1, 2, 2]
+    # t10: plain items, then 其中 below the subtotal
+    assert outline_levels([None, None, None, "of_which", None]) == [1, 1, 1, 2, 2]
+
+
+def _raw(table_id, columns, rows, unit="万元"):
+    return RawTable(table_id, "title", unit, (1,), tuple(columns), tuple(RawRow(1, tuple(r)) for r in rows))
+
+
+def test_two_sided_rows_split_into_income_and_expenditure():
+    columns = [
+        ColumnRole("label", "name", "income", ("项目",)),
+        ColumnRole("amount", "budget", "income", ("预算数",)),
+        ColumnRole("label", "name", "expenditure", ("科目名称",)),
+        ColumnRole("amount", "budget", "expenditure", ("预算数",)),
+    ]
+    raw = _raw("t01", columns, [("一、本年收入", "1,000.00", "201 一般公共服务支出", "1,000.00"), ("收入总计", "1,000.00", "支出总计", "1,000.00")])
+    lines, checks = table_to_lines(raw, TABLES_BY_ID["t01"], NormalizeParams("万元"))
+    assert checks == []
+    income = [l for l in lines if l.side == "income"]
+    expenditure = [l for l in lines if l.side == "expenditure"]
+    assert [(l.item, l.amount, l.is_total) for l in income] == [("本年收入", Decimal("1000.00"), False), ("收入总计", Decimal("1000.00"), True)]
+    assert (expenditure[0].code, expenditure[0].code_level, expenditure[0].item) == ("201", 1, "一般公共服务支出")
+
+
+def test_economic_codes_join_class_and_name_column():
+    columns = [
+        ColumnRole("label", "code_1", None, ("类",)),
+        ColumnRole("label", "code_2", None, ("款",)),
+        ColumnRole("amount", "total", None, ("合计",)),
+    ]
+    raw = _raw("t06", columns, [("301", "工资福利支出", "269.07"), ("301", "01 基本工资", "71.55"), ("", "总计", "309.66")])
+    lines, _ = table_to_lines(raw, TABLES_BY_ID["t06"], NormalizeParams("万元"))
+    assert [(l.code, l.code_level, l.parent_code, l.item, l.is_total) for l in lines] == [
+        ("301", 1, None, "工资福利支出", False),
+        ("30101", 2, "301", "基本工资", False),
+        (None, None, None, "总计", True),
+    ]
+
+
+def test_amounts_in_yuan_become_wanyuan_and_unreadable_cells_are_flagged():
+    columns = [ColumnRole("label", "project", None, ("项目名称",)), ColumnRole("amount", "total", None, ("合计",))]
+    raw = _raw("t11", columns, [("某单位", "6,596,400.00"), ("工作经费", "6,596,400.00"), ("其他经费", "见说明")], unit="元")
+    lines, checks = table_to_lines(raw, TABLES_BY_ID["t11"], NormalizeParams("元", department="某单位"))
+    assert [(l.item, l.project, l.amount) for l in lines] == [("某单位", None, Decimal("659.64")), (None, "工作经费", Decimal("659.64"))]
+    assert [(c.check, c.row, c.passed) for c in checks] == [("amount_unreadable", 3, False)]
+
+
+def test_unmapped_column_is_kept_and_reported():
+    columns = [
+        ColumnRole("label", "name", None, ("项目",)),
+        ColumnRole("amount", "total", None, ("合计",)),
+        ColumnRole("other", "other:神秘资金", None, ("神秘资金",)),
+    ]
+    lines, checks = table_to_lines(_raw("t10", columns, [("公务接待费", "1.00", "1.00")]), TABLES_BY_ID["t10"], NormalizeParams("万元"))
+    assert {l.column for l in lines} == {"total", "other:神秘资金"}
+    assert [c.check for c in checks] == ["column_unmapped"]
