@@ -47,23 +47,30 @@ def _record(doc_id: str, path: Path, status: Status, error: str | None, extracte
 
 
 def _describe_error(error: Exception) -> str:
+    """A message a researcher can act on; pdfplumber wraps pdfminer's errors, so unwrap them."""
+    while error.args and isinstance(error.args[0], Exception):
+        error = error.args[0]
     name = type(error).__name__
     if "Password" in name or "Encrypt" in name:
         return "encrypted: the PDF needs a password to open"
-    return f"{name}: {error}".strip().rstrip(":")
+    if name in ("PDFSyntaxError", "PSEOF", "PDFNoValidXRef"):
+        return f"not a readable PDF (damaged, truncated or another format): {name}: {error}".rstrip(": ")
+    return f"{name}: {error}".rstrip(": ")
 
 
 def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> DocumentResult:
     """Extract, normalise and check one document; every failure becomes a status."""
     doc_id = file_sha256(path)
+    if path.stat().st_size == 0:
+        return DocumentResult(_record(doc_id, path, Status.FAILED, "empty file (0 bytes)"))
     try:
         extracted = extract_document(path, settings)
     except Exception as error:  # noqa: BLE001 - any parser failure is this document's status, not the batch's
         return DocumentResult(_record(doc_id, path, Status.FAILED, _describe_error(error)))
 
     if not extracted.tables:
-        if extracted.text_chars == 0 and extracted.pages > 0:
-            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer: scanned pages need OCR", extracted))
+        if extracted.text_chars == 0 and extracted.images > 0:
+            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer, only images: scanned pages need OCR", extracted))
         return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, "none of the budget tables was found", extracted), extracted=extracted)
 
     lines: list[Line] = []

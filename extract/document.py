@@ -33,6 +33,7 @@ COVER_PAGES = 2
 class ExtractedDocument:
     pages: int
     text_chars: int
+    images: int
     department: str | None
     year: int | None
     doc_kind: str | None
@@ -99,7 +100,7 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     found: list[_OpenTable] = []
     problems: list[str] = []
     cover_texts: list[str] = []
-    text_chars = 0
+    text_chars = images = 0
     current: _OpenTable | None = None
     pending_title: tuple[TextLine, str] | None = None  # a title left at the foot of a page
 
@@ -107,6 +108,7 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         n_pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             text_chars += len(page.chars)
+            images += len(page.images)
             grids = page_to_grids(page, number, settings)
             lines = page_text_lines(page, grids)
             if number <= COVER_PAGES:
@@ -141,6 +143,7 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     return ExtractedDocument(
         pages=n_pages,
         text_chars=text_chars,
+        images=images,
         department=most_common([t.department for t in found]),
         year=find_year(cover_texts),
         doc_kind=find_doc_kind(cover_texts),

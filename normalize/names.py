@@ -7,6 +7,8 @@ import unicodedata
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_WRAP_BETWEEN_WORDS = re.compile(r"(?<=[A-Za-z])[ \t]*\n\s*(?=[A-Za-z])")
+_WRAP = re.compile(r"[ \t]*\n\s*")
 
 # (kind, pattern) in the order they are tried; the kind names an outline level
 # family, the depth of each family is decided by the order a table uses them.
@@ -22,15 +24,21 @@ _TOTAL_LABEL = re.compile(r"^(本年)?(收入|支出)?(合计|总计|小计)[:�
 
 
 def clean_name(text: str | None) -> str:
-    """Collapse whitespace; drop it next to Chinese characters, where it is only a line wrap."""
+    """One printed name: line wraps (``\n``) joined, whitespace next to Chinese dropped.
+
+    A wrap is no space (``企业科202`` / ``6年`` is ``企业科2026年``) except
+    between two Latin words.
+    """
     text = unicodedata.normalize("NFC", text or "").strip()
+    text = _WRAP_BETWEEN_WORDS.sub(" ", text)
+    text = _WRAP.sub("", text)
     text = _SPACE_NEAR_CJK.sub("", text)
     return re.sub(r"\s+", " ", text)
 
 
 def join_wrapped(lines: list[str]) -> str:
-    """Lines of one cell → one string, with no stray space at a Chinese wrap."""
-    return clean_name(" ".join(line.strip() for line in lines if line.strip()))
+    """Lines of one cell → one string, with no stray space at a wrap."""
+    return clean_name("\n".join(line.strip() for line in lines if line.strip()))
 
 
 def split_outline(label: str) -> tuple[str | None, str]:

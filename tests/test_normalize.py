@@ -165,3 +165,8 @@ def test_unmapped_column_is_kept_and_reported():
     lines, checks = table_to_lines(_raw("t10", columns, [("公务接待费", "1.00", "1.00")]), TABLES_BY_ID["t10"], NormalizeParams("万元"))
     assert {l.column for l in lines} == {"total", "other:神秘资金"}
     assert [c.check for c in checks] == ["column_unmapped"]
+
+
+def test_a_wrap_inside_a_number_or_word_is_no_space():
+    assert clean_name("企业科202\n6年提前下达转移支付") == "企业科2026年提前下达转移支付"
+    assert clean_name("Border\ntransfer") == "Border transfer"

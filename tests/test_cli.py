@@ -1,0 +1,147 @@
+"""The command line on real files, through click's CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+from reportlab.lib import pdfencrypt
+from PIL import Image
+
+from budgetpdf.cli import main
+from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells
+
+README_SQL = (
+    "select table_id, count(*), sum(amount) from "
+    "read_parquet('{root}/lines/**/*.parquet', hive_partitioning=true) group by 1 order by 1"
+)
+
+
+def _run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dataset")
+    result = _run("extract", str(REFERENCE_PDF.parent), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_extract_writes_the_four_datasets(dataset):
+    documents = pd.read_parquet(dataset / "documents")
+    assert documents[["status", "department", "year", "unit", "doc_kind"]].values.tolist() == [["ok", "乌鲁木齐市口岸管理办公室", 2026, "万元", "budget"]]
+    lines = pd.read_parquet(dataset / "lines", partitioning=None)
+    assert len(lines) == len(golden_cells(REFERENCE_GOLDEN))
+    assert sorted(p.name for p in (dataset / "tables").iterdir()) == [f"t{n:02d}" for n in range(1, 13) if n not in (8, 9)]
+    checks = pd.read_parquet(dataset / "checks")
+    assert (~checks["passed"]).sum() == 2
+    partition = dataset / "lines" / "year=2026" / "department=乌鲁木齐市口岸管理办公室"
+    assert len(list(partition.glob("*.parquet"))) == 1
+
+
+def test_wide_tables_are_the_lines_pivoted(dataset):
+    t03 = pd.read_parquet(dataset / "tables" / "t03", partitioning=None)
+    total = t03[t03["is_total"]].iloc[0]
+    assert (total["total"], total["basic"], total["project"]) == (Decimal("10190.63"), Decimal("309.66"), Decimal("9880.97"))
+    t01 = pd.read_parquet(dataset / "tables" / "t01", partitioning=None)
+    assert set(t01["side"]) == {"income", "expenditure"}
+
+
+def test_the_readme_queries_work(dataset):
+    rows = duckdb.sql(README_SQL.format(root=dataset)).fetchall()
+    assert [(r[0], r[1]) for r in rows][:2] == [("t01", 11), ("t02", 41)]
+    assert dict((r[0], r[2]) for r in rows)["t01"] == Decimal("61143.78")
+    cli = Path(sys.executable).with_name("duckdb")
+    if cli.exists():
+        printed = subprocess.run([str(cli), "-csv", "-c", README_SQL.format(root=dataset)], capture_output=True, text=True, check=True)
+        assert "t06,45,1858" in printed.stdout
+
+
+def test_rerun_replaces_instead_of_duplicating(tmp_path):
+    for _ in range(2):
+        assert _run("extract", str(REFERENCE_PDF), "--out", str(tmp_path), "--quiet").exit_code == 0
+    assert len(pd.read_parquet(tmp_path / "documents")) == 1
+    assert len(pd.read_parquet(tmp_path / "lines", partitioning=None)) == len(golden_cells(REFERENCE_GOLDEN))
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def _image_only_pdf(path: Path) -> None:
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.drawImage(ImageReader(Image.new("RGB", (200, 280), "white")), 50, 50, 400, 560)
+    page.save()
+
+
+def _unrelated_pdf(path: Path) -> None:
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.drawString(72, 720, "Quarterly newsletter: nothing about budgets here.")
+    page.save()
+
+
+def _encrypted_pdf(path: Path, user_password: str) -> None:
+    page = canvas.Canvas(str(path), pagesize=A4, encrypt=pdfencrypt.StandardEncryption(user_password, ownerPassword="owner"))
+    page.drawString(72, 720, "sealed")
+    page.save()
+
+
+def test_bad_input_gets_a_status_and_the_batch_goes_on(tmp_path):
+    batch = tmp_path / "in"
+    batch.mkdir()
+    shutil.copy(REFERENCE_PDF, batch / "good.pdf")
+    (batch / "empty.pdf").write_bytes(b"")
+    (batch / "not_a_pdf.pdf").write_text("this is a text file", encoding="utf-8")
+    (batch / "truncated.pdf").write_bytes(REFERENCE_PDF.read_bytes()[:4000])
+    _image_only_pdf(batch / "scan.pdf")
+    _unrelated_pdf(batch / "newsletter.pdf")
+    _encrypted_pdf(batch / "locked.pdf", user_password="secret")
+    _encrypted_pdf(batch / "owner_only.pdf", user_password="")  # opens without a password: simply read
+
+    result = _run("extract", str(batch), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1  # some documents failed
+    documents = pd.read_parquet(tmp_path / "out" / "documents")
+    status = {Path(p).name: s for p, s in zip(documents["source_path"], documents["status"])}
+    errors = {Path(p).name: e for p, e in zip(documents["source_path"], documents["error"])}
+    assert status == {
+        "good.pdf": "ok",
+        "empty.pdf": "failed",
+        "not_a_pdf.pdf": "failed",
+        "truncated.pdf": "failed",
+        "scan.pdf": "needs_ocr",
+        "newsletter.pdf": "not_a_budget",
+        "locked.pdf": "failed",
+        "owner_only.pdf": "not_a_budget",
+    }
+    assert "password" in errors["locked.pdf"]
+    assert errors["empty.pdf"] == "empty file (0 bytes)"
+    assert all(errors[name] for name in status if name != "good.pdf")
+    lines = pd.read_parquet(tmp_path / "out" / "lines", partitioning=None)
+    assert len(lines) == len(golden_cells(REFERENCE_GOLDEN))
+
+
+def test_inspect_lists_tables_pages_and_the_failed_check():
+    result = _run("inspect", str(REFERENCE_PDF))
+    assert result.exit_code == 0
+    assert "department  乌鲁木齐市口岸管理办公室" in result.output
+    for table_id in (f"t{n:02d}" for n in range(1, 13)):
+        assert f"\n{table_id} " in result.output
+    assert "(empty)" in result.output
+    assert "expected 269.09, printed 269.07" in result.output
+
+
+def test_clean_failures_and_help(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["extract", "--help"]).output.count("Example:") == 1
+    assert "Example:" in runner.invoke(main, ["inspect", "--help"]).output
+    result = runner.invoke(main, ["extract", str(tmp_path)])
+    assert result.exit_code == 1 and "no PDF files" in result.output
