@@ -74,3 +74,12 @@ def test_another_drawing_of_the_same_tables_reads_the_same(tmp_path, name):
         "no two tables shared a page"
     )
     assert sorted((c.table_id, c.column) for c in result.checks if not c.passed) == [("t06", "personnel"), ("t06", "total")]
+
+
+def test_committed_goldens_are_written_from_the_data(tmp_path):
+    """Nobody edits a golden by hand: they are the data, written out."""
+    from samples.generate import write_goldens
+
+    write_goldens(REFERENCE, tmp_path)
+    for path in sorted(REFERENCE_GOLDEN.iterdir()):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
