@@ -31,7 +31,9 @@ def header_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     text = text.replace("(", "（").replace(")", "）")
-    return re.sub(r"[\"'“”‘’]", "", text)
+    text = re.sub(r"[\"'“”‘’]", "", text)
+    # "2026年预算数" is 预算数: the year in a header names no column
+    return re.sub(r"^20\d\d年度?", "", text)
 
 
 def _paths(*aliases: str) -> tuple[HeaderPath, ...]:
@@ -45,8 +47,8 @@ def _column(key: str, label_zh: str, *aliases: str) -> AmountColumn:
 AMOUNT_COLUMNS: dict[str, AmountColumn] = {
     c.key: c
     for c in (
-        _column("budget", "预算数", "预算数", "金额", "预算金额"),
-        _column("total", "合计", "合计", "总计", "项目支出合计", "金额合计"),
+        _column("budget", "预算数", "预算数", "金额", "预算金额", "预算", "本年预算数", "预算数/合计"),
+        _column("total", "合计", "合计", "总计", "项目支出合计", "金额合计", "金额", "预算数", "本年预算数", "预算金额"),
         _column("basic", "基本支出", "基本支出"),
         _column("project", "项目支出", "项目支出"),
         _column("personnel", "人员经费", "人员经费"),
@@ -57,29 +59,33 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "财政拨款（补助）/财政拨款（补助）小计",
             "财政拨款（补助）/小计",
             "财政拨款/小计",
+            "财政拨款收入",
+            "财政拨款",
+            "财政拨款（补助）",
+            "财政拨款（补助）收入",
         ),
-        _column("general_budget", "一般公共预算", "一般公共预算", "一般公共预算拨款", "一般公共预算资金"),
+        _column("general_budget", "一般公共预算", "一般公共预算", "一般公共预算拨款", "一般公共预算资金", "一般公共预算拨款收入", "一般公共预算收入"),
         _column(
             "general_budget_transfer",
             "上级一般公共预算安排的转移支付",
             "上级一般公共预算安排的转移支付",
             "上级一般公共预算安排转移支付",
         ),
-        _column("gov_fund", "政府性基金预算", "政府性基金预算", "政府性基金", "政府性基金预算拨款"),
+        _column("gov_fund", "政府性基金预算", "政府性基金预算", "政府性基金", "政府性基金预算拨款", "政府性基金预算资金", "政府性基金预算拨款收入"),
         _column(
             "gov_fund_transfer",
             "上级政府性基金安排的转移支付",
             "上级政府性基金安排的转移支付",
             "上级政府性基金安排转移支付",
         ),
-        _column("state_capital", "国有资本经营预算", "国有资本经营预算", "国有资本经营预算拨款"),
+        _column("state_capital", "国有资本经营预算", "国有资本经营预算", "国有资本经营预算拨款", "国有资本经营预算资金", "国有资本经营预算拨款收入"),
         _column(
             "state_capital_transfer",
             "上级国有资本经营预算安排的转移支付",
             "上级国有资本经营预算安排的转移支付",
             "上级国有资本经营预算安排转移支付",
         ),
-        _column("special_account", "财政专户（教育收费）", "财政专户（教育收费）", "财政专户管理资金", "财政专户核拨"),
+        _column("special_account", "财政专户（教育收费）", "财政专户（教育收费）", "财政专户管理资金", "财政专户核拨", "财政专户管理资金收入", "财政专户拨款"),
         _column("unit_funds", "单位资金", "单位资金"),
         _column("fiscal_carryover", "财政拨款结转", "财政拨款结转"),
         _column("nonfiscal_carryover", "非财政拨款结转结余", "非财政拨款结转结余"),
@@ -93,6 +99,24 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
         _column("enterprise", "对企业补助", "对企业补助"),
         _column("social_security_fund", "对社会保障基金补助", "对社会保障基金补助"),
         _column("other", "其他支出", "其他支出"),
+        # Columns real documents print beyond the reference one.
+        _column("current_subtotal", "本年收入/小计", "本年收入/小计", "本年收入/合计", "本年收入"),
+        _column("business_income", "事业收入", "事业收入", "事业收入（不含教育收费）"),
+        _column("operating_income", "事业单位经营收入", "事业单位经营收入", "经营收入"),
+        _column("superior_subsidy", "上级补助收入", "上级补助收入"),
+        _column("affiliate_remittance", "附属单位上缴收入", "附属单位上缴收入"),
+        _column("other_income", "其他收入", "其他收入"),
+        _column("carryover", "上年结转结余", "上年结转结余", "上年结转", "用事业基金弥补收支差额", "上年结转结余/小计"),
+        _column("carryover_general_budget", "上年结转结余/一般公共预算资金", "上年结转结余/一般公共预算资金", "上年结转结余/一般公共预算"),
+        _column("carryover_gov_fund", "上年结转结余/政府性基金预算资金", "上年结转结余/政府性基金预算资金", "上年结转结余/政府性基金预算"),
+        _column("carryover_state_capital", "上年结转结余/国有资本经营预算资金", "上年结转结余/国有资本经营预算资金", "上年结转结余/国有资本经营预算"),
+        _column("carryover_special_account", "上年结转结余/财政专户管理资金", "上年结转结余/财政专户管理资金"),
+        _column("carryover_unit_funds", "上年结转结余/单位资金", "上年结转结余/单位资金"),
+        _column("operating_expenditure", "事业单位经营支出", "事业单位经营支出", "经营支出"),
+        _column("affiliate_subsidy", "对附属单位补助支出", "对附属单位补助支出"),
+        _column("remittance_to_superior", "上缴上级支出", "上缴上级支出"),
+        _column("carryforward", "结转下年", "结转下年", "结转下年资金", "结转结余下年"),
+        _column("reserve", "单位预留机动经费", "单位预留机动经费", "预留机动经费"),
         _column("basic_personnel", "基本支出/人员经费", "基本支出/人员经费"),
         _column("basic_public", "基本支出/公用经费", "基本支出/公用经费"),
         _column("fiscal_basic_personnel", "财政拨款/基本支出/人员经费", "财政拨款/基本支出/人员经费"),

@@ -27,10 +27,17 @@ class RowKey(str, Enum):
 
 @dataclass(frozen=True)
 class RowIdentity:
-    """Within every row: ``total`` equals the sum of ``parts``."""
+    """Within every row: ``total`` equals the sum of ``parts``.
+
+    Tested where ``total`` and a part are printed and none of ``excludes``
+    is: a table printing an ``excludes`` column splits the total another way
+    (本年收入 + 上年结转结余 instead of source by source), and summing both
+    ways at once would count twice.
+    """
 
     total: str
     parts: tuple[str, ...]
+    excludes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,22 +100,45 @@ _FISCAL_PARTS = (
     "state_capital_transfer",
 )
 
+_UNIT_INCOME = ("business_income", "operating_income", "superior_subsidy", "affiliate_remittance", "other_income")
+_CARRYOVER_PARTS = (
+    "carryover_general_budget",
+    "carryover_gov_fund",
+    "carryover_state_capital",
+    "carryover_special_account",
+    "carryover_unit_funds",
+)
+_EXPENDITURE_EXTRAS = ("operating_expenditure", "affiliate_subsidy", "remittance_to_superior", "carryforward", "reserve")
+
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
         "t01",
         "部门收支总体情况表",
         ("收支预算总表", "部门收支总表", "部门财务收支预算总表", "部门收支预算总表"),
         RowKey.TWO_SIDED,
-        ("budget",),
+        # some regions split the expenditure side's budget by basic/project
+        ("budget", "basic", "basic_personnel", "basic_public", "project"),
+        income_columns=("budget",),
     ),
     TableSpec(
         "t02",
         "部门收入总体情况表",
         ("收入预算总表", "部门收入总表", "部门收入预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "fiscal_subtotal", *_FISCAL_PARTS, "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover"),
+        ("total", "fiscal_subtotal", *_FISCAL_PARTS, "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover",
+         *_UNIT_INCOME, "current_subtotal", "carryover", *_CARRYOVER_PARTS),
         (
-            RowIdentity("total", ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover")),
+            RowIdentity(
+                "total",
+                ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover"),
+                excludes=("current_subtotal", *_UNIT_INCOME),
+            ),
+            RowIdentity(
+                "total", ("fiscal_subtotal", "special_account", *_UNIT_INCOME, "carryover"), excludes=("current_subtotal", "unit_funds")
+            ),
+            RowIdentity("total", ("current_subtotal", "carryover")),
+            RowIdentity("current_subtotal", ("general_budget", "gov_fund", "state_capital", "special_account", *_UNIT_INCOME)),
+            RowIdentity("carryover", _CARRYOVER_PARTS),
             RowIdentity("fiscal_subtotal", _FISCAL_PARTS),
         ),
     ),
@@ -117,8 +147,8 @@ TABLES: tuple[TableSpec, ...] = (
         "部门支出总体情况表",
         ("支出预算总表", "部门支出总表", "部门支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic", "project"),
-        (RowIdentity("total", ("basic", "project")),),
+        ("total", "basic", "project", *_EXPENDITURE_EXTRAS),
+        (RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS)),),
     ),
     TableSpec(
         "t04",
