@@ -7,13 +7,14 @@ no title at the top of the next page continues the table before it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
 
 from extract.grid import Grid, page_to_grids
-from extract.header import body_rows, count_header_rows, header_paths, header_texts, paths_to_roles
+from extract.header import body_rows, count_caption_rows, count_header_rows, header_paths, header_texts, paths_to_roles
 from extract.page_text import (
     TextLine,
     find_department,
@@ -65,14 +66,54 @@ class _OpenTable:
         return RawTable(self.table_id, self.title, self.unit, tuple(self.pages), tuple(self.columns), tuple(self.rows))
 
 
-def _open_table(title: TextLine, table_id: str, grid: Grid, meta: list[TextLine]) -> _OpenTable | None:
+def _is_caption(text: str) -> bool:
+    """A cell of a grid's caption rows: title, unit, department, table number or date."""
+    line = [TextLine(text, 0, 0, 0, 0)]
+    compact = re.sub(r"\s+", "", text)
+    return bool(
+        match_title(text)
+        or find_unit(line)
+        or find_department(line)
+        or _CAPTION_WORDS.match(compact)
+    )
+
+
+_CAPTION_WORDS = re.compile(r"^(表\d+|附表\d*|预算\d+表|公开\d+表|.{0,4}\d+表|单位[:：].*|金额单位.*|\d{4}年\d{1,2}月\d{1,2}日|[（(]?续表?[）)]?)$")
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A grid located in the document: what precedes its header, and where the header is."""
+
+    grid: Grid
+    captions: list[TextLine]
+    caption_rows: int
+
+
+def _captions_in_grid(grid: Grid) -> tuple[int, list[TextLine]]:
+    n = count_caption_rows(grid, _is_caption)
+    matrix = grid.covering()
+    lines = [
+        TextLine(cell.text.replace("\n", " "), grid.bbox[1], grid.bbox[1], 0, 0)
+        for r in range(n)
+        for c, cell in enumerate(matrix[r])
+        if cell is not None and cell.row == r and cell.col == c and cell.text.strip()
+    ]
+    return n, lines
+
+
+def _open_table(table_id: str, title: str, placed: _Placed) -> _OpenTable | None:
     spec = TABLES_BY_ID[table_id]
-    n_header = count_header_rows(grid)
-    columns = paths_to_roles(header_paths(grid, n_header), spec)
+    grid, start = placed.grid, placed.caption_rows
+    n_header = count_header_rows(grid, start)
+    body = body_rows(grid, start + n_header)
+    columns = paths_to_roles(header_paths(grid, start, n_header), spec, body)
     if not any(role.kind == "amount" for role in columns):
         return None
-    table = _OpenTable(table_id, title.text, find_unit(meta), find_department(meta), columns, header_texts(grid, n_header))
-    table.add(grid, n_header)
+    table = _OpenTable(
+        table_id, title, find_unit(placed.captions), find_department(placed.captions), columns, header_texts(grid, start, n_header)
+    )
+    table.add(grid, start + n_header)
     return table
 
 
@@ -82,8 +123,21 @@ def _continues(table: _OpenTable | None, grid: Grid, above: list[TextLine], firs
         and first_on_page
         and grid.page == table.pages[-1] + 1
         and grid.n_cols == len(table.columns)
-        and all(len(line.text) <= settings.continuation_text_chars for line in above)
+        and all(len(line.text) <= settings.continuation_text_chars or find_unit([line]) for line in above)
     )
+
+
+def _continue(table: _OpenTable, grid: Grid, start: int) -> None:
+    """Append a continuation grid, skipping its header when it repeats the table's."""
+    n = len(table.header)
+    repeated = header_texts(grid, start, n) == table.header
+    table.add(grid, start + n if repeated else start)
+
+
+def _prefer(candidate: _OpenTable, kept: _OpenTable) -> bool:
+    """Of two printings of one table id, the one whose title names it as the registry does."""
+    preferred = TABLES_BY_ID[candidate.table_id].preferred_title
+    return bool(preferred) and preferred in candidate.title and preferred not in kept.title
 
 
 def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> tuple[TextLine, str] | None:
@@ -117,26 +171,35 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
             carried, pending_title = pending_title, None
             for index, grid in enumerate(grids):
                 above = [line for line in lines if line.top >= boundary and line.bottom <= grid.bbox[1] + 1]
-                titles = [(line, m.table_id) for line in above if (m := match_title(line.text))]
+                caption_rows, inside = _captions_in_grid(grid)
+                placed = _Placed(grid, above + inside, caption_rows)
+                titles = [(line, m.table_id) for line in placed.captions if (m := match_title(line.text))]
                 if not titles and carried and index == 0:
                     titles = [carried]
+                boundary = grid.bbox[3]
                 if titles:
                     title, table_id = titles[-1]
-                    meta = [line for line in above if line.top >= title.top]
-                    current = _open_table(title, table_id, grid, meta)
-                    if current is None:
+                    if current is not None and current.table_id == table_id and _continues(current, grid, [], index == 0, settings):
+                        _continue(current, grid, caption_rows)  # the title repeated on each page of the table
+                        continue
+                    opened = _open_table(table_id, title.text, placed)
+                    if opened is None:
                         problems.append(f"{table_id} on page {number}: the grid under its title has no column the registry knows")
-                    elif any(t.table_id == table_id for t in found):
-                        problems.append(f"{table_id} printed twice (again on page {number}); the first is kept")
                         current = None
-                    else:
+                        continue
+                    current = opened
+                    earlier = next((t for t in found if t.table_id == table_id), None)
+                    if earlier is None:
                         found.append(current)
+                    elif _prefer(current, earlier):
+                        found[found.index(earlier)] = current
+                        problems.append(f"{table_id} printed twice (pages {earlier.pages[0]} and {number}); page {number} kept")
+                    else:
+                        problems.append(f"{table_id} printed twice (pages {earlier.pages[0]} and {number}); page {earlier.pages[0]} kept")
                 elif _continues(current, grid, above, index == 0, settings):
-                    repeated = header_texts(grid, len(current.header)) == current.header
-                    current.add(grid, len(current.header) if repeated else 0)
+                    _continue(current, grid, caption_rows)
                 else:
                     current = None  # a grid that is none of the tables (绩效目标表, …)
-                boundary = grid.bbox[3]
             pending_title = _title_at_foot([line for line in lines if line.top >= boundary], settings)
             page.close()
 

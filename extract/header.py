@@ -7,6 +7,9 @@ turns the path into a key.
 
 from __future__ import annotations
 
+import re
+from typing import Callable
+
 from extract.grid import Grid, GridCell
 from normalize import looks_like_amount
 from schemas import HEADER_VOCABULARY, LABEL_ROLES, SIDE_LABELS, ColumnRole, RowKey, TableSpec, header_text, match_amount_key
@@ -14,47 +17,73 @@ from schemas import HEADER_VOCABULARY, LABEL_ROLES, SIDE_LABELS, ColumnRole, Row
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
+_CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
+
+
+def _is_data_cell(text: str) -> bool:
+    """A figure or a classification code: what a header never holds."""
+    return looks_like_amount(text) or bool(_CODE_CELL.match(text.strip()))
+
+
 def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
-    """Every column labelled (or spanned from above), and every label a header word:
-    ``项目 | 预算数 | 科目名称 | 预算数`` is a header row, a lone ``总计`` is not."""
-    for cell in matrix[r]:
-        if cell is None:
-            return False
-        if cell.row < r:
-            continue
-        text = header_text(cell.text)
-        if not text or text not in HEADER_VOCABULARY or looks_like_amount(text):
-            return False
-    return True
+    """No figure or code, and most of the cells after the first labelled.
+
+    ``项目 | 预算数 | 科目名称 | 预算数`` and ``类 | 款 | 项`` (the other cells
+    spanned from above) are header rows; ``因公出国（境）费用`` followed by
+    blank cells, or a lone ``总计``, is a data row that happens to be empty.
+    """
+    own = [cell for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c]
+    if any(_is_data_cell(cell.text) for cell in own if cell.text.strip()):
+        return False
+    rest = [cell for cell in own if cell.col > 0]
+    if not rest:
+        return bool(own) and header_text(own[0].text) in HEADER_VOCABULARY
+    labelled = sum(1 for cell in rest if cell.text.strip())
+    return labelled * 2 > len(rest)
 
 
-def count_header_rows(grid: Grid) -> int:
-    """Rows at the top of the grid that belong to the header.
+def count_caption_rows(grid: Grid, is_caption: Callable[[str], bool]) -> int:
+    """Rows at the top that hold the title, unit or department line, not the header.
 
-    The first row always does; so does every row a header cell spans into,
-    and every following row made only of header labels (``项目 | 预算数``).
+    Spreadsheet exports draw the whole sheet as one grid, so the title
+    (``预算02表 收入总表``) and ``金额单位：万元`` sit in its first rows.
     """
     matrix = grid.covering()
     n = 0
-    while n < grid.n_rows:
-        if n == 0 or _is_header_row(matrix, n):
-            n += 1
-        else:
+    while n < grid.n_rows - 1:
+        texts = [cell.text for c, cell in enumerate(matrix[n]) if cell is not None and cell.row == n and cell.col == c and cell.text.strip()]
+        if texts and not all(is_caption(text) for text in texts):
             break
-        # rows that the header cells so far reach down into
-        reach = max(c.row + c.rowspan for r in range(n) for c in matrix[r] if c is not None)
-        n = max(n, min(reach, grid.n_rows))
+        n += 1
     return n
 
 
-def header_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
+def count_header_rows(grid: Grid, start: int = 0) -> int:
+    """Rows from ``start`` that belong to the header.
+
+    The first one always does; so does every row a header cell spans into,
+    and every following row that reads as a header (see ``_is_header_row``).
+    """
+    matrix = grid.covering()
+    end = start
+    while end < grid.n_rows:
+        if end == start or _is_header_row(matrix, end):
+            end += 1
+        else:
+            break
+        reach = max(c.row + c.rowspan for r in range(start, end) for c in matrix[r] if c is not None and c.row >= start)
+        end = max(end, min(reach, grid.n_rows))
+    return end - start
+
+
+def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]:
     """For each column, the labels above it from top to bottom, each merged cell once."""
     matrix = grid.covering()
     paths = []
     for c in range(grid.n_cols):
         path: list[str] = []
         seen: list[GridCell] = []
-        for r in range(n_header):
+        for r in range(start, start + n_header):
             cell = matrix[r][c]
             if cell is None or any(cell is s for s in seen):
                 continue
@@ -66,19 +95,49 @@ def header_paths(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
     return paths
 
 
-def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec) -> list[ColumnRole]:
-    """Column roles through the registry: side, label role or amount key, else ``other:``."""
+_NAME_LABEL = re.compile(r"(名称|科目|项目|内容|单位)$")
+_CODE_LABEL = re.compile(r"(编码|代码|编号)$")
+
+
+def _label_role(path: tuple[str, ...]) -> str | None:
+    if not path:
+        return None
+    last = path[-1]
+    if last in _LABEL_ROLE_BY_TEXT:
+        return _LABEL_ROLE_BY_TEXT[last]
+    if _CODE_LABEL.search(last):
+        return "code"
+    if _NAME_LABEL.search(last):
+        return "name"
+    return None
+
+
+def _mostly_text(values: list[str]) -> bool:
+    filled = [v for v in values if v.strip()]
+    return bool(filled) and sum(not looks_like_amount(v) for v in filled) * 2 > len(filled)
+
+
+def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tuple[str, ...]] = ()) -> list[ColumnRole]:
+    """Column roles through the registry: side, label role or amount key, else ``other:``.
+
+    A column whose header names no key but whose cells are words is a
+    label column; only the first such column per side names the row.
+    """
     roles = []
-    for path in paths:
+    for c, path in enumerate(paths):
         side = None
         if spec.row_key is RowKey.TWO_SIDED:
             side = next((SIDE_LABELS[p] for p in path if p in SIDE_LABELS), None)
             path = tuple(p for p in path if p not in SIDE_LABELS)
-        if path and path[-1] in _LABEL_ROLE_BY_TEXT:
-            roles.append(ColumnRole("label", _LABEL_ROLE_BY_TEXT[path[-1]], side, path))
-            continue
-        key = match_amount_key(path, spec.columns_for_side(side)) if path else None
-        if key:
+        label = _label_role(path)
+        key = None if label else (match_amount_key(path, spec.columns_for_side(side)) if path else None)
+        if label is None and key is None and _mostly_text([row[c] for row in body]):
+            label = "name"
+        if label in ("name", "code") and any(r.side == side and r.kind == "label" and r.key == label for r in roles):
+            label = "extra"  # a second classification (经济分类 beside 功能分类): kept out of the row key
+        if label:
+            roles.append(ColumnRole("label", label, side, path))
+        elif key:
             roles.append(ColumnRole("amount", key, side, path))
         else:
             roles.append(ColumnRole("other", f"other:{'/'.join(path)}", side, path))
@@ -103,10 +162,10 @@ def body_rows(grid: Grid, start: int) -> list[tuple[str, ...]]:
     return rows
 
 
-def header_texts(grid: Grid, n_header: int) -> list[tuple[str, ...]]:
-    """The first rows as normalised texts, to recognise a header repeated on a continuation page."""
+def header_texts(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]:
+    """Rows as normalised texts, to recognise a header repeated on a continuation page."""
     matrix = grid.covering()
     return [
         tuple(header_text(cell.text) if cell is not None and cell.row == r and cell.col == c else "" for c, cell in enumerate(matrix[r]))
-        for r in range(min(n_header, grid.n_rows))
+        for r in range(start, min(start + n_header, grid.n_rows))
     ]

@@ -67,6 +67,9 @@ class TableSpec:
     identities: tuple[RowIdentity, ...] = ()
     # Two-sided tables: amount keys allowed on each side.
     income_columns: tuple[str, ...] = ()
+    # When a document prints two tables that both read as this one (older
+    # Jiangsu: 财政拨款支出表 and 一般公共预算支出表), the one whose title has this.
+    preferred_title: str | None = None
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -166,6 +169,7 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.FUNCTION_CODE,
         ("total", "basic", "project"),
         (RowIdentity("total", ("basic", "project")),),
+        preferred_title="一般公共预算",
     ),
     TableSpec(
         "t06",
@@ -174,6 +178,7 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.ECONOMIC_CODE,
         ("total", "personnel", "public"),
         (RowIdentity("total", ("personnel", "public")),),
+        preferred_title="一般公共预算",
     ),
     TableSpec(
         "t07",
@@ -287,34 +292,51 @@ HEADER_VOCABULARY: frozenset[str] = (
     | frozenset(part for column in AMOUNT_COLUMNS.values() for alias in column.aliases for part in alias)
 )
 
-_TITLE_PREFIX = re.compile(r"^(表\s*\d+|[一二三四五六七八九十]+、|\d+[.、])")
+# What a printed title may be, table by table.  Tried in this order, so the
+# specific (财政拨款收支…总表 is t04) wins over the general (…收支…总表 is t01).
+TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (table_id, re.compile(pattern))
+    for table_id, pattern in (
+        ("t04", r"财政拨款收.{0,3}支.{0,8}(总表|总体情况表|情况表)"),
+        ("t10", r"三公.{0,2}经费"),
+        ("t11", r"委托业务费.{0,8}表"),
+        ("t12", r"结转结余.{0,6}表"),
+        ("t06", r"(一般公共预算|财政拨款).{0,10}基本支出.{0,16}表"),
+        ("t07", r"项目支出.{0,8}表"),
+        ("t08", r"政府性基金.{0,10}支出.{0,12}表"),
+        ("t09", r"国有资本经营.{0,10}支出.{0,12}表"),
+        ("t05", r"(一般公共预算|财政拨款).{0,6}支出.{0,16}表"),
+        ("t01", r"收.{0,2}支.{0,10}(总表|总体情况表)|收入支出决算总表"),
+        ("t02", r"收入.{0,10}(总表|总体情况表|预算表|决算表)"),
+        ("t03", r"支出.{0,10}(总表|总体情况表|预算表|决算表)"),
+    )
+)
+# Grids that carry a budget word but are none of the twelve.
+_NOT_A_STANDARD_TABLE = re.compile(r"绩效|采购|机关运行|资产|说明|目录|编制|人员|收费")
+_TITLE_END = re.compile(r"表(（续）|（续表）|续表?)?$")
+_SENTENCE = re.compile(r"[，。；,;！？]")
 
 
 @dataclass(frozen=True)
 class TitleMatch:
     table_id: str
-    variant: str
+    text: str
 
 
 def match_title(line: str) -> TitleMatch | None:
     """The table a printed title line names, or None.
 
-    The line must end with a title variant; whatever precedes it may only be
-    a table number, a year or a unit name — not a sentence (narrative text
-    that mentions a table ends in something else, ``…为空表``).  The longest
-    variant wins, so ``财政拨款收支预算总表`` is t04, not t01's ``收支预算总表``.
+    A title ends in 表 (or 表（续）), is short, is no sentence, and names
+    the table in one of the forms of :data:`TITLE_PATTERNS` — whatever comes
+    before (表1, 预算01表, 公开03表, a year, a unit's name) does not matter.
+    Narrative that mentions a table ends in something else (``…为空表。``).
     """
     text = header_text(line)
-    best: TitleMatch | None = None
-    for spec in TABLES:
-        for variant in spec.titles:
-            candidate = header_text(variant)
-            if text.endswith(candidate) and (best is None or len(candidate) > len(header_text(best.variant))):
-                best = TitleMatch(spec.table_id, variant)
-    if best is None:
+    if len(text) > 60 or not _TITLE_END.search(text) or _SENTENCE.search(text):
         return None
-    prefix = text[: len(text) - len(header_text(best.variant))]
-    prefix = _TITLE_PREFIX.sub("", prefix)
-    if len(prefix) > 40 or re.search(r"[，。；：,;:]", prefix):
+    if _NOT_A_STANDARD_TABLE.search(text):
         return None
-    return best
+    for table_id, pattern in TITLE_PATTERNS:
+        if pattern.search(text):
+            return TitleMatch(table_id, text)
+    return None
