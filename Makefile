@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 IN     ?= samples
 OUT    ?= dataset
 
-.PHONY: extract test samples clean
+.PHONY: extract test samples corpus clean
 
 $(BIN)/budgetpdf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,8 @@ samples: $(BIN)/budgetpdf  ## re-render samples/*.pdf and their goldens from the
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
+
+CORPUS ?= ../shared/corpus
+corpus: $(BIN)/budgetpdf  ## read the published PDFs in CORPUS into build/corpus-dataset and summarise
+	@if [ -d "$(CORPUS)" ]; then $(BIN)/python -m budgetpdf.corpus $(CORPUS) --out build/corpus-dataset; \
+	else echo "corpus: $(CORPUS) is absent; nothing to do"; fi

@@ -1,0 +1,132 @@
+"""`make corpus`: run over real published PDFs and say how well it went.
+
+Per document and in total: status, the standard tables found against those
+the hand-made inventory says the document contains, lines, checks passed
+and failed, and — where a hand-verified golden exists — amount cells
+matched.  The PDFs are read in place; nothing is copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from budgetpdf.dataset import write_document
+from budgetpdf.pipeline import DocumentResult, process_document
+from normalize import to_wanyuan
+from schemas import header_text
+
+CellKey = tuple
+
+
+def _norm(text: str | None) -> str:
+    return header_text(text or "")
+
+
+def line_cells(result: DocumentResult) -> Counter:
+    """The document's amount cells, keyed as the corpus goldens key them."""
+    return Counter(
+        (l.table_id, l.side or "", l.code or "", _norm(l.item), _norm(l.project), l.column, l.amount.normalize())
+        for l in result.lines
+    )
+
+
+def golden_cells(path: Path) -> Counter:
+    cells: Counter = Counter()
+    with open(path, encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            amount = to_wanyuan(Decimal(row["amount"]), row["unit"]).normalize()
+            cells[(row["table_id"], row["side"], row["code"], _norm(row["item"]), _norm(row["project"]), row["column"], amount)] += 1
+    return cells
+
+
+@dataclass(frozen=True)
+class GoldenComparison:
+    expected: int
+    matched: int
+    missing: Counter
+    unexpected: Counter
+
+    @property
+    def exact(self) -> bool:
+        return not self.missing and not self.unexpected
+
+
+def compare_with_golden(result: DocumentResult, golden: Path) -> GoldenComparison:
+    expected, actual = golden_cells(golden), line_cells(result)
+    missing, unexpected = expected - actual, actual - expected
+    return GoldenComparison(sum(expected.values()), sum((expected & actual).values()), missing, unexpected)
+
+
+def load_inventory(folder: Path) -> dict[str, dict]:
+    inventory: dict[str, dict] = {}
+    for path in sorted(folder.glob("*.json")):
+        inventory.update(json.loads(path.read_text(encoding="utf-8")))
+    return inventory
+
+
+def _process(path: Path) -> DocumentResult:
+    return process_document(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path, help="folder of published PDFs (../shared/corpus)")
+    parser.add_argument("--out", type=Path, default=Path("build/corpus-dataset"), help="scratch dataset")
+    parser.add_argument("--expected", type=Path, default=Path("tests/corpus"), help="inventory/ and goldens/")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"corpus: {args.corpus} is absent; nothing to do")
+        return 0
+    pdfs = sorted(args.corpus.glob("*.pdf"))
+    inventory = load_inventory(args.expected / "inventory")
+    statuses: Counter = Counter()
+    found_total = expected_total = checks_passed = checks_failed = 0
+    cells_expected = cells_matched = 0
+    with ProcessPoolExecutor(args.jobs) as pool:
+        for pdf, result in zip(pdfs, pool.map(_process, pdfs)):
+            write_document(args.out, result)
+            record = result.record
+            statuses[record.status.value] += 1
+            present = set(inventory.get(pdf.name, {}).get("tables", {}))
+            found = set(record.tables_found)
+            found_total += len(found & present)
+            expected_total += len(present)
+            failed = sum(not c.passed for c in result.checks)
+            checks_failed += failed
+            checks_passed += len(result.checks) - failed
+            golden = args.expected / "goldens" / f"{pdf.stem}.csv"
+            cells = ""
+            if golden.exists():
+                comparison = compare_with_golden(result, golden)
+                cells_expected += comparison.expected
+                cells_matched += comparison.matched
+                cells = f" cells={comparison.matched}/{comparison.expected}"
+            missed = ",".join(sorted(present - found))
+            print(
+                f"{record.status.value:<12} {pdf.name[:64]:<64} tables={len(found & present)}/{len(present)}"
+                + (f" missing={missed}" if missed else "")
+                + f" lines={len(result.lines)} checks={len(result.checks) - failed}/{len(result.checks)}{cells}"
+                + (f"  {record.error}" if record.error else ""),
+                flush=True,
+            )
+    share = found_total / expected_total if expected_total else 0.0
+    print(
+        f"corpus: documents={len(pdfs)} "
+        + " ".join(f"{status}={n}" for status, n in sorted(statuses.items()))
+        + f" tables_found={found_total}/{expected_total} ({share:.1%}) checks_passed={checks_passed} checks_failed={checks_failed}"
+        + (f" golden_cells={cells_matched}/{cells_expected}" if cells_expected else "")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
