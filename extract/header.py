@@ -117,6 +117,34 @@ def _mostly_text(values: list[str]) -> bool:
     return bool(filled) and sum(not looks_like_amount(v) for v in filled) * 2 > len(filled)
 
 
+def _side_of(label: str) -> str | None:
+    if label in SIDE_LABELS:
+        return SIDE_LABELS[label]
+    if "收入" in label and "支出" not in label and len(label) <= 8:
+        return "income"
+    if "支出" in label and "收入" not in label and len(label) <= 8:
+        return "expenditure"
+    return None
+
+
+def _sides(paths: list[tuple[str, ...]]) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Income and expenditure halves of a two-sided table, by their group label
+    (收入 / 本年支出 / 财政拨款收入 …) or, where none is printed, by position:
+    the second label column starts the expenditure side."""
+    tagged = []
+    for path in paths:
+        side = _side_of(path[0]) if len(path) > 1 else None
+        tagged.append((side, path[1:] if side else path))
+    if any(side for side, _ in tagged):
+        return tagged
+    halves, side = [], "income"
+    for c, path in enumerate(paths):
+        if c > 0 and _label_role(path) in ("name", "code") and any(_label_role(p) in ("name", "code") for p in paths[:c]):
+            side = "expenditure"
+        halves.append((side, path))
+    return halves
+
+
 def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tuple[str, ...]] = ()) -> list[ColumnRole]:
     """Column roles through the registry: side, label role or amount key, else ``other:``.
 
@@ -124,11 +152,8 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
     label column; only the first such column per side names the row.
     """
     roles = []
-    for c, path in enumerate(paths):
-        side = None
-        if spec.row_key is RowKey.TWO_SIDED:
-            side = next((SIDE_LABELS[p] for p in path if p in SIDE_LABELS), None)
-            path = tuple(p for p in path if p not in SIDE_LABELS)
+    sides = _sides(paths) if spec.row_key is RowKey.TWO_SIDED else [(None, path) for path in paths]
+    for c, (side, path) in enumerate(sides):
         label = _label_role(path)
         key = None if label else (match_amount_key(path, spec.columns_for_side(side)) if path else None)
         if label is None and key is None and _mostly_text([row[c] for row in body]):

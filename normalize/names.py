@@ -42,12 +42,24 @@ def join_wrapped(lines: list[str]) -> str:
 
 
 def split_outline(label: str) -> tuple[str | None, str]:
-    """``"一、本年收入"`` → ``("chinese", "本年收入")``; no prefix → ``(None, label)``."""
-    for kind, pattern in _OUTLINE_PREFIXES:
-        match = pattern.match(label)
-        if match:
-            return kind, label[match.end():]
-    return None, label
+    """``"一、本年收入"`` → ``("chinese", "本年收入")``; no prefix → ``(None, label)``.
+
+    Prefixes can stack (``其中：（一）因公出国``): all are removed, and the
+    numbering, not the 其中, decides the kind.
+    """
+    kinds = []
+    stripped = True
+    while stripped:
+        stripped = False
+        for kind, pattern in _OUTLINE_PREFIXES:
+            match = pattern.match(label)
+            if match and match.end() < len(label):
+                kinds.append(kind)
+                label = label[match.end():]
+                stripped = True
+                break
+    numbered = [k for k in kinds if k != "of_which"]
+    return (numbered[-1] if numbered else (kinds[-1] if kinds else None)), label
 
 
 def strip_subtotal_suffix(label: str) -> str:

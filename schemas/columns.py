@@ -32,7 +32,9 @@ def header_text(text: str) -> str:
     text = re.sub(r"\s+", "", text)
     text = text.replace("(", "（").replace(")", "）")
     text = re.sub(r"[\"'“”‘’]", "", text)
-    # "2026年预算数" is 预算数: the year in a header names no column
+    # "2026年预算数" is 预算数 and "其中：基本支出" is 基本支出: neither the year
+    # nor the "of which" names a column
+    text = re.sub(r"^其中[:：]", "", text)
     return re.sub(r"^20\d\d年度?", "", text)
 
 
@@ -48,7 +50,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
     c.key: c
     for c in (
         _column("budget", "预算数", "预算数", "金额", "预算金额", "预算", "本年预算数", "预算数/合计"),
-        _column("total", "合计", "合计", "总计", "项目支出合计", "金额合计", "金额", "预算数", "本年预算数", "预算金额"),
+        _column("total", "合计", "合计", "总计", "项目支出合计", "金额合计", "金额", "预算数", "本年预算数", "预算金额", "预算", "小计"),
         _column("basic", "基本支出", "基本支出"),
         _column("project", "项目支出", "项目支出"),
         _column("personnel", "人员经费", "人员经费"),
@@ -85,7 +87,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "上级国有资本经营预算安排的转移支付",
             "上级国有资本经营预算安排转移支付",
         ),
-        _column("special_account", "财政专户（教育收费）", "财政专户（教育收费）", "财政专户管理资金", "财政专户核拨", "财政专户管理资金收入", "财政专户拨款"),
+        _column("special_account", "财政专户（教育收费）", "财政专户（教育收费）", "财政专户管理资金", "财政专户核拨", "财政专户管理资金收入", "财政专户拨款", "财政专户拨款收入/教育收费", "教育收费"),
         _column("unit_funds", "单位资金", "单位资金"),
         _column("fiscal_carryover", "财政拨款结转", "财政拨款结转"),
         _column("nonfiscal_carryover", "非财政拨款结转结余", "非财政拨款结转结余"),

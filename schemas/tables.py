@@ -187,22 +187,23 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.FUNCTION_CODE_PROJECT,
         ("total", *_ECONOMIC),
         (RowIdentity("total", _ECONOMIC),),
+        preferred_title="一般公共预算",
     ),
     TableSpec(
         "t08",
         "政府性基金预算支出情况表",
         ("政府性基金预算支出表", "政府性基金预算支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic_personnel", "basic_public", "project"),
-        (RowIdentity("total", ("basic_personnel", "basic_public", "project")),),
+        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        (RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)), RowIdentity("total", ("basic", "project"))),
     ),
     TableSpec(
         "t09",
         "国有资本经营预算支出情况表",
         ("国有资本经营预算支出表", "国有资本经营预算支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic_personnel", "basic_public", "project"),
-        (RowIdentity("total", ("basic_personnel", "basic_public", "project")),),
+        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        (RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)), RowIdentity("total", ("basic", "project"))),
     ),
     TableSpec(
         "t10",
@@ -313,7 +314,7 @@ TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 )
 # Grids that carry a budget word but are none of the twelve.
 _NOT_A_STANDARD_TABLE = re.compile(r"绩效|采购|机关运行|资产|说明|目录|编制|人员|收费")
-_TITLE_END = re.compile(r"表(（续）|（续表）|续表?)?$")
+_TITLE_END = re.compile(r"表(（续）|（续表）|续表?|（[^（）]{1,16}）)?$")
 _SENTENCE = re.compile(r"[，。；,;！？]")
 
 
