@@ -67,15 +67,14 @@ class _OpenTable:
 
 
 def _is_caption(text: str) -> bool:
-    """A cell of a grid's caption rows: title, unit, department, table number or date."""
+    """A cell of a grid's caption rows: title, unit, department, table number or date, line by line."""
+    return all(_is_caption_line(line) for line in text.split("\n") if line.strip())
+
+
+def _is_caption_line(text: str) -> bool:
     line = [TextLine(text, 0, 0, 0, 0)]
     compact = re.sub(r"\s+", "", text)
-    return bool(
-        match_title(text)
-        or find_unit(line)
-        or find_department(line)
-        or _CAPTION_WORDS.match(compact)
-    )
+    return bool(match_title(text, in_grid=True) or find_unit(line) or find_department(line) or _CAPTION_WORDS.match(compact))
 
 
 _CAPTION_WORDS = re.compile(r"^(表\d+|附表\d*|预算\d+表|公开\d+表|.{0,4}\d+表|单位[:：].*|金额单位.*|\d{4}年\d{1,2}月\d{1,2}日|[（(]?续表?[）)]?)$")
@@ -94,10 +93,12 @@ def _captions_in_grid(grid: Grid) -> tuple[int, list[TextLine]]:
     n = count_caption_rows(grid, _is_caption)
     matrix = grid.covering()
     lines = [
-        TextLine(cell.text.replace("\n", " "), grid.bbox[1], grid.bbox[1], 0, 0)
+        TextLine(text, grid.bbox[1], grid.bbox[1], 0, 0)
         for r in range(n)
         for c, cell in enumerate(matrix[r])
-        if cell is not None and cell.row == r and cell.col == c and cell.text.strip()
+        if cell is not None and cell.row == r and cell.col == c
+        for text in cell.text.split("\n")
+        if text.strip()
     ]
     return n, lines
 
@@ -173,7 +174,8 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
                 above = [line for line in lines if line.top >= boundary and line.bottom <= grid.bbox[1] + 1]
                 caption_rows, inside = _captions_in_grid(grid)
                 placed = _Placed(grid, above + inside, caption_rows)
-                titles = [(line, m.table_id) for line in placed.captions if (m := match_title(line.text))]
+                titles = [(line, m.table_id) for line in above if (m := match_title(line.text))]
+                titles += [(line, m.table_id) for line in inside if (m := match_title(line.text, in_grid=True))]
                 if not titles and carried and index == 0:
                     titles = [carried]
                 boundary = grid.bbox[3]

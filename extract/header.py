@@ -17,7 +17,7 @@ from schemas import HEADER_VOCABULARY, LABEL_ROLES, SIDE_LABELS, ColumnRole, Row
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
-_CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
+_CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}(?![\d年月日%.])[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
 
 
 def _is_data_cell(text: str) -> bool:

@@ -301,10 +301,10 @@ TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("t04", r"财政拨款收.{0,3}支.{0,8}(总表|总体情况表|情况表)"),
         ("t10", r"三公.{0,2}经费"),
         ("t11", r"委托业务费.{0,8}表"),
-        ("t12", r"结转结余.{0,6}表"),
+        ("t12", r"结转结余.{0,6}表|上年结转.{0,12}表"),
         ("t06", r"(一般公共预算|财政拨款).{0,10}基本支出.{0,16}表"),
-        ("t07", r"项目支出.{0,8}表"),
-        ("t08", r"政府性基金.{0,10}支出.{0,12}表"),
+        ("t07", r"项目支出.{0,8}表|专项业务经费.{0,8}表"),
+        ("t08", r"政府性基金.{0,10}(收支|支出).{0,12}表"),
         ("t09", r"国有资本经营.{0,10}支出.{0,12}表"),
         ("t05", r"(一般公共预算|财政拨款).{0,6}支出.{0,16}表"),
         ("t01", r"收.{0,2}支.{0,10}(总表|总体情况表)|收入支出决算总表"),
@@ -324,20 +324,20 @@ class TitleMatch:
     text: str
 
 
-def match_title(line: str) -> TitleMatch | None:
+def match_title(line: str, in_grid: bool = False) -> TitleMatch | None:
     """The table a printed title line names, or None.
 
     A title ends in 表 (or 表（续）), is short, is no sentence, and names
     the table in one of the forms of :data:`TITLE_PATTERNS` — whatever comes
     before (表1, 预算01表, 公开03表, a year, a unit's name) does not matter.
     Narrative that mentions a table ends in something else (``…为空表。``).
+    A caption cell at the top of a grid is a title by its place, so there
+    the 表 may be missing (``公开09表 / “三公”经费``).
     """
     text = header_text(line)
-    if len(text) > 60 or not _TITLE_END.search(text) or _SENTENCE.search(text):
-        return None
-    if _NOT_A_STANDARD_TABLE.search(text):
+    if len(text) > 60 or _SENTENCE.search(text) or not (in_grid or _TITLE_END.search(text)):
         return None
     for table_id, pattern in TITLE_PATTERNS:
-        if pattern.search(text):
+        if pattern.search(text) and (table_id == "t10" or not _NOT_A_STANDARD_TABLE.search(text)):
             return TitleMatch(table_id, text)
     return None
