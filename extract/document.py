@@ -54,11 +54,12 @@ class _OpenTable:
     department: str | None
     columns: list[ColumnRole]
     header: list[tuple[str, ...]]
+    xs: tuple[float, ...] = ()
     rows: list[RawRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
 
-    def add(self, grid: Grid, start: int) -> None:
-        self.rows += [RawRow(grid.page, cells) for cells in body_rows(grid, start)]
+    def add(self, grid: Grid, start: int, column_map: list[int] | None = None) -> None:
+        self.rows += [RawRow(grid.page, cells) for cells in body_rows(grid, start, column_map, len(self.columns))]
         if grid.page not in self.pages:
             self.pages.append(grid.page)
 
@@ -112,18 +113,19 @@ def _open_table(table_id: str, title: str, placed: _Placed) -> _OpenTable | None
     if not any(role.kind == "amount" for role in columns):
         return None
     table = _OpenTable(
-        table_id, title, find_unit(placed.captions), find_department(placed.captions), columns, header_texts(grid, start, n_header)
+        table_id, title, find_unit(placed.captions), find_department(placed.captions), columns, header_texts(grid, start, n_header), grid.xs
     )
     table.add(grid, start + n_header)
     return table
 
 
 def _continues(table: _OpenTable | None, grid: Grid, above: list[TextLine], first_on_page: bool, settings: ExtractSettings) -> bool:
+    """The grid at the top of the next page carries on the table: same columns, nothing but a short line above it."""
     return (
         table is not None
         and first_on_page
         and grid.page == table.pages[-1] + 1
-        and grid.n_cols == len(table.columns)
+        and grid.column_map(table.xs) is not None
         and all(len(line.text) <= settings.continuation_text_chars or find_unit([line]) for line in above)
     )
 
@@ -132,7 +134,7 @@ def _continue(table: _OpenTable, grid: Grid, start: int) -> None:
     """Append a continuation grid, skipping its header when it repeats the table's."""
     n = len(table.header)
     repeated = header_texts(grid, start, n) == table.header
-    table.add(grid, start + n if repeated else start)
+    table.add(grid, start + n if repeated else start, grid.column_map(table.xs))
 
 
 def _prefer(candidate: _OpenTable, kept: _OpenTable) -> bool:

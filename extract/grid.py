@@ -29,6 +29,22 @@ class Grid:
     n_rows: int
     n_cols: int
     cells: tuple[GridCell, ...]
+    # x of each column boundary, left to right (n_cols + 1 values)
+    xs: tuple[float, ...] = ()
+
+    def column_map(self, xs: tuple[float, ...], tolerance: float = 3.0) -> list[int] | None:
+        """Where this grid's columns fall among another grid's columns (by their centres),
+        or None when they do not line up one to one."""
+        mapping = []
+        for c in range(self.n_cols):
+            centre = (self.xs[c] + self.xs[c + 1]) / 2
+            j = bisect.bisect_right(xs, centre) - 1
+            if not 0 <= j < len(xs) - 1 or (mapping and j <= mapping[-1]):
+                return None
+            if abs(self.xs[c] - xs[j]) > tolerance and abs(self.xs[c + 1] - xs[j + 1]) > tolerance:
+                return None
+            mapping.append(j)
+        return mapping
 
     def covering(self) -> list[list[GridCell | None]]:
         """For each (row, col), the cell that covers it."""
@@ -101,7 +117,40 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
         for n, (row, col, rowspan, colspan) in enumerate(placed)
     )
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
-    return Grid(page_number, bbox, len(ys) - 1, len(xs) - 1, cells)
+    return Grid(page_number, bbox, len(ys) - 1, len(xs) - 1, cells, tuple(xs))
+
+
+def drop_empty_lines(grid: Grid) -> Grid:
+    """Remove rows with no text, and the blank margin columns at either side.
+
+    Spreadsheet exports rule the sheet's blank margin column and spacer rows
+    too.  Blank columns inside the table stay: they are printed columns
+    with no figures.  A merged cell that also covers kept lines keeps its text.
+    """
+    matrix = grid.covering()
+
+    def blank(cells: list[GridCell | None], along_rows: bool) -> bool:
+        return all(
+            cell is None or not cell.text.strip() or (cell.colspan if along_rows else cell.rowspan) > 1 for cell in cells
+        )
+
+    blank_cols = [blank([matrix[r][c] for r in range(grid.n_rows)], True) for c in range(grid.n_cols)]
+    first = next((c for c, b in enumerate(blank_cols) if not b), grid.n_cols)
+    last = max((c for c, b in enumerate(blank_cols) if not b), default=-1)
+    keep_cols = list(range(first, last + 1))
+    keep_rows = [r for r in range(grid.n_rows) if not blank(matrix[r], False)]
+    if len(keep_cols) == grid.n_cols and len(keep_rows) == grid.n_rows:
+        return grid
+    col_at = {c: i for i, c in enumerate(keep_cols)}
+    row_at = {r: i for i, r in enumerate(keep_rows)}
+    cells = []
+    for cell in grid.cells:
+        cols = [col_at[c] for c in range(cell.col, cell.col + cell.colspan) if c in col_at]
+        rows = [row_at[r] for r in range(cell.row, cell.row + cell.rowspan) if r in row_at]
+        if cols and rows:
+            cells.append(GridCell(rows[0], cols[0], len(rows), len(cols), cell.text))
+    xs = grid.xs[first : last + 2] if keep_cols else ()
+    return Grid(grid.page, grid.bbox, len(keep_rows), len(keep_cols), tuple(cells), xs)
 
 
 def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Grid]:
@@ -112,5 +161,7 @@ def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Gri
     for table in tables:
         x0, top, x1, bottom = table.bbox
         inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        grids.append(cells_to_grid(page_number, list(table.cells), inside, settings))
+        grid = drop_empty_lines(cells_to_grid(page_number, list(table.cells), inside, settings))
+        if grid.n_rows and grid.n_cols:
+            grids.append(grid)
     return sorted(grids, key=lambda g: g.bbox[1])

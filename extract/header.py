@@ -169,20 +169,22 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
     return roles
 
 
-def body_rows(grid: Grid, start: int) -> list[tuple[str, ...]]:
-    """Row texts below the header; a label merged down over rows repeats on each."""
+def body_rows(grid: Grid, start: int, column_map: list[int] | None = None, width: int | None = None) -> list[tuple[str, ...]]:
+    """Row texts below the header; a label merged down over rows repeats on each.
+
+    ``column_map`` places a continuation page's columns among the table's
+    ``width`` columns (a column with no figures on that page may be missing).
+    """
     matrix = grid.covering()
+    column_map = column_map or list(range(grid.n_cols))
+    width = width or grid.n_cols
     rows = []
     for r in range(start, grid.n_rows):
-        texts = []
+        texts = [""] * width
         for c in range(grid.n_cols):
             cell = matrix[r][c]
-            if cell is None or cell.col != c:
-                texts.append("")
-            elif cell.row == r or not looks_like_amount(cell.text):
-                texts.append(cell.text)
-            else:
-                texts.append("")
+            if cell is not None and cell.col == c and (cell.row == r or not looks_like_amount(cell.text)):
+                texts[column_map[c]] = cell.text
         rows.append(tuple(texts))
     return rows
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 # Digits followed by 年/月/% are a year or a figure inside a name, not a code.
-_LEADING_CODE = re.compile(r"^\s*[\[【（(]?\s*(\d{2,7})(?![\d年月日%.])\s*[\]】）)]?\s*(.*)$", re.S)
+_LEADING_CODE = re.compile(r"^\s*[\[【（(]?\s*(\d{2,7})(?![\d年月日%.])\s*[\]】）)]?\s*[-－—:：]?\s*(.*)$", re.S)
 _LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
 
 

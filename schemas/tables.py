@@ -167,8 +167,8 @@ TABLES: tuple[TableSpec, ...] = (
         "一般公共预算支出情况表",
         ("一般公共预算支出表", "一般公共预算当年拨款支出表", "一般公共预算支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic", "project"),
-        (RowIdentity("total", ("basic", "project")),),
+        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        (RowIdentity("total", ("basic", "project")), RowIdentity("basic", ("basic_personnel", "basic_public"))),
         preferred_title="一般公共预算",
     ),
     TableSpec(
