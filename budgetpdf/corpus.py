@@ -30,10 +30,17 @@ def _norm(text: str | None) -> str:
     return header_text(text or "")
 
 
+def _column(key: str) -> str:
+    """``other:`` labels compared as header paths (year, 其中, spacing ignored)."""
+    if not key.startswith("other:"):
+        return key
+    return "other:" + "/".join(header_text(part) for part in key[len("other:"):].split("/"))
+
+
 def line_cells(result: DocumentResult) -> Counter:
     """The document's amount cells, keyed as the corpus goldens key them."""
     return Counter(
-        (l.table_id, l.side or "", l.code or "", _norm(l.item), _norm(l.project), l.column, l.amount.normalize())
+        (l.table_id, l.side or "", l.code or "", _norm(l.item), _norm(l.project), _column(l.column), l.amount.normalize())
         for l in result.lines
     )
 
@@ -43,7 +50,8 @@ def golden_cells(path: Path) -> Counter:
     with open(path, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             amount = to_wanyuan(Decimal(row["amount"]), row["unit"]).normalize()
-            cells[(row["table_id"], row["side"], row["code"], _norm(row["item"]), _norm(row["project"]), row["column"], amount)] += 1
+            key = (row["table_id"], row["side"], row["code"], _norm(row["item"]), _norm(row["project"]), _column(row["column"]), amount)
+            cells[key] += 1
     return cells
 
 

@@ -139,8 +139,8 @@ def _continue(table: _OpenTable, grid: Grid, start: int) -> None:
 
 def _prefer(candidate: _OpenTable, kept: _OpenTable) -> bool:
     """Of two printings of one table id, the one whose title names it as the registry does."""
-    preferred = TABLES_BY_ID[candidate.table_id].preferred_title
-    return bool(preferred) and preferred in candidate.title and preferred not in kept.title
+    words = TABLES_BY_ID[candidate.table_id].preferred_words
+    return sum(w in candidate.title for w in words) > sum(w in kept.title for w in words)
 
 
 def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> tuple[TextLine, str] | None:

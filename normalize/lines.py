@@ -32,6 +32,7 @@ class _SideRow:
     label: str
     project: str | None
     amounts: tuple[tuple[ColumnRole, str], ...]
+    is_unit: bool = False  # labelled in the 单位 column: a (sub-)unit's own row
 
 
 def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
@@ -72,6 +73,9 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         cells = [row.cells[i] for i in indices]
         label = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "name"))
         label = label or clean_name(" ".join(names))
+        unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
+        is_unit = bool(unit) and not label and code is None
+        label = label or unit
         if code is None:
             inline_code, rest = split_leading_code(label)
             if inline_code and code_level(inline_code):
@@ -83,11 +87,13 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
             label, project = project, ""
         amounts = tuple((role, cells[j]) for j, role in enumerate(roles) if role.kind != "label" and cells[j].strip())
         if label or code or project or amounts:
-            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts))
+            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit))
     return result
 
 
 def _is_unit_row(side_row: _SideRow, spec: TableSpec, params: NormalizeParams) -> bool:
+    if side_row.is_unit:
+        return True
     return (
         side_row.code is None
         and spec.row_key in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT)

@@ -50,7 +50,25 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
     c.key: c
     for c in (
         _column("budget", "预算数", "预算数", "金额", "预算金额", "预算", "本年预算数", "预算数/合计"),
-        _column("total", "合计", "合计", "总计", "项目支出合计", "金额合计", "金额", "预算数", "本年预算数", "预算金额", "预算", "小计"),
+        _column(
+            "total",
+            "合计",
+            "合计",
+            "总计",
+            "收入总计",
+            "支出总计",
+            "项目支出合计",
+            "金额合计",
+            "金额",
+            "预算数",
+            "本年预算数",
+            "预算金额",
+            "预算",
+            "^小计",
+            "一般公共预算支出/小计",
+            "政府性基金预算支出/小计",
+            "国有资本经营预算支出/小计",
+        ),
         _column("basic", "基本支出", "基本支出", "基本支出/小计", "基本支出/合计"),
         _column("project", "项目支出", "项目支出", "项目支出/项目支出总数", "项目支出/小计", "项目支出/合计", "专项业务经费支出"),
         _column("personnel", "人员经费", "人员经费"),
@@ -108,7 +126,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
         _column("superior_subsidy", "上级补助收入", "上级补助收入"),
         _column("affiliate_remittance", "附属单位上缴收入", "附属单位上缴收入"),
         _column("other_income", "其他收入", "其他收入"),
-        _column("carryover", "上年结转结余", "上年结转结余", "上年结转", "用事业基金弥补收支差额", "上年结转结余/小计"),
+        _column("carryover", "上年结转结余", "上年结转结余", "上年结转", "上年结余、结转", "上年结余结转", "上年结转结余/小计"),
         _column("carryover_general_budget", "上年结转结余/一般公共预算资金", "上年结转结余/一般公共预算资金", "上年结转结余/一般公共预算"),
         _column("carryover_gov_fund", "上年结转结余/政府性基金预算资金", "上年结转结余/政府性基金预算资金", "上年结转结余/政府性基金预算"),
         _column("carryover_state_capital", "上年结转结余/国有资本经营预算资金", "上年结转结余/国有资本经营预算资金", "上年结转结余/国有资本经营预算"),
@@ -138,8 +156,9 @@ LABEL_ROLES: dict[str, tuple[str, ...]] = {
     "code_2": ("款",),
     "code_3": ("项",),
     "code": ("科目代码", "科目编码", "功能分类科目编码", "经济分类科目编码", "支出功能分类科目编码"),
-    "name": ("科目名称", "项目", "功能分类科目名称", "经济分类科目名称", "“三公”经费支出内容", "三公经费支出内容", "单位名称", "项目（科目）"),
+    "name": ("科目名称", "项目", "功能分类科目名称", "经济分类科目名称", "“三公”经费支出内容", "三公经费支出内容", "项目（科目）"),
     "project": ("项目名称",),
+    "unit": ("预算单位", "单位名称", "单位", "单位编码及名称"),
 }
 
 LABEL_ROLE_BY_TEXT: dict[str, str] = {
@@ -148,10 +167,18 @@ LABEL_ROLE_BY_TEXT: dict[str, str] = {
 
 
 def match_amount_key(path: HeaderPath, allowed: tuple[str, ...]) -> str | None:
-    """The amount key whose longest alias is a suffix of ``path``, among ``allowed``."""
+    """The amount key whose longest alias is a suffix of ``path``, among ``allowed``.
+
+    An alias starting with ``^`` must be the whole path: ``小计`` alone is
+    the table's total, ``政府采购项目/小计`` is not.
+    """
     best: tuple[int, str] | None = None
     for key in allowed:
         for alias in AMOUNT_COLUMNS[key].aliases:
+            anchored = alias[0].startswith("^")
+            alias = (alias[0].lstrip("^"), *alias[1:])
+            if anchored and alias != path:
+                continue
             if len(alias) <= len(path) and path[len(path) - len(alias):] == alias:
                 if best is None or len(alias) > best[0]:
                     best = (len(alias), key)

@@ -68,8 +68,9 @@ class TableSpec:
     # Two-sided tables: amount keys allowed on each side.
     income_columns: tuple[str, ...] = ()
     # When a document prints two tables that both read as this one (older
-    # Jiangsu: 财政拨款支出表 and 一般公共预算支出表), the one whose title has this.
-    preferred_title: str | None = None
+    # Jiangsu: 财政拨款支出表 and 一般公共预算支出表), the one whose title has
+    # more of these words.
+    preferred_words: tuple[str, ...] = ()
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -169,7 +170,7 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.FUNCTION_CODE,
         ("total", "basic", "basic_personnel", "basic_public", "project"),
         (RowIdentity("total", ("basic", "project")), RowIdentity("basic", ("basic_personnel", "basic_public"))),
-        preferred_title="一般公共预算",
+        preferred_words=("一般公共预算", "功能分类"),
     ),
     TableSpec(
         "t06",
@@ -178,16 +179,20 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.ECONOMIC_CODE,
         ("total", "personnel", "public"),
         (RowIdentity("total", ("personnel", "public")),),
-        preferred_title="一般公共预算",
+        preferred_words=("一般公共预算", "基本支出"),
     ),
     TableSpec(
         "t07",
         "一般公共预算项目支出情况表",
         ("项目支出表", "一般公共预算项目支出表", "一般公共预算项目支出预算表"),
         RowKey.FUNCTION_CODE_PROJECT,
-        ("total", *_ECONOMIC),
-        (RowIdentity("total", _ECONOMIC),),
-        preferred_title="一般公共预算",
+        # by economic class, or (Shenzhen, Yantai) by source of funds
+        ("total", *_ECONOMIC, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
+        (
+            RowIdentity("total", _ECONOMIC, excludes=_SOURCES),
+            RowIdentity("total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=_ECONOMIC),
+        ),
+        preferred_words=("一般公共预算",),
     ),
     TableSpec(
         "t08",
@@ -302,7 +307,7 @@ TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("t10", r"三公.{0,2}经费"),
         ("t11", r"委托业务费.{0,8}表"),
         ("t12", r"结转结余.{0,6}表|上年结转.{0,12}表"),
-        ("t06", r"(一般公共预算|财政拨款).{0,10}基本支出.{0,16}表"),
+        ("t06", r"(一般公共预算|财政拨款).{0,10}基本支出.{0,16}表|(一般公共预算|财政拨款)支出.{0,6}表（按?(支出)?经济分类"),
         ("t07", r"项目支出.{0,8}表|专项业务经费.{0,8}表"),
         ("t08", r"政府性基金.{0,10}(收支|支出).{0,12}表"),
         ("t09", r"国有资本经营.{0,10}支出.{0,12}表"),
