@@ -116,7 +116,9 @@ def _row_lines(
     is_total = row.code is None and is_total_label(row.label)
     item: str | None = strip_subtotal_suffix(split_outline(row.label)[1]) or None
     project = row.project
-    if spec.row_key is RowKey.PROJECT and not is_total and not _is_unit_row(row, spec, params):
+    uncoded_project = spec.row_key is RowKey.FUNCTION_CODE_PROJECT and row.code is None and project is None
+    if (spec.row_key is RowKey.PROJECT or uncoded_project) and not is_total and not _is_unit_row(row, spec, params):
+        # a project table's rows, or a project listed with no function code (深圳 项目支出总表)
         item, project = None, row.label or None
     lines, checks = [], []
     for role, text in row.amounts:

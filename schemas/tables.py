@@ -177,8 +177,9 @@ TABLES: tuple[TableSpec, ...] = (
         "一般公共预算基本支出情况表",
         ("一般公共预算基本支出表", "一般公共预算基本支出预算表"),
         RowKey.ECONOMIC_CODE,
-        ("total", "personnel", "public"),
-        (RowIdentity("total", ("personnel", "public")),),
+        # Shenzhen prints all general-budget spending by economic class: basic + project
+        ("total", "personnel", "public", "basic", "project"),
+        (RowIdentity("total", ("personnel", "public")), RowIdentity("total", ("basic", "project"))),
         preferred_words=("一般公共预算", "基本支出"),
     ),
     TableSpec(
