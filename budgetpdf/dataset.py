@@ -87,9 +87,11 @@ def wide_table(record: DocumentRecord, table_id: str, lines: list[Line]) -> pa.T
         if line.column not in target.names:
             continue  # other:<label> columns live in lines/ only
         key = {**_document_key(record), **_line_row(line)}
-        row = rows.setdefault((line.side or "", line.row_no), {name: key.get(name) for name in target.names})
+        # a side printed in several blocks has several rows on one printed line
+        identity = (line.row_no, line.side or "", line.code or "", line.item or "", line.project or "")
+        row = rows.setdefault(identity, {name: key.get(name) for name in target.names})
         row[line.column] = line.amount
-    ordered = [rows[key] for key in sorted(rows, key=lambda k: (k[1], k[0]))]
+    ordered = [rows[key] for key in sorted(rows)]
     return pa.Table.from_pylist(ordered, schema=target)
 
 

@@ -95,19 +95,23 @@ def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]
     return paths
 
 
-_NAME_LABEL = re.compile(r"(名称|科目|项目|内容|单位)$")
-_CODE_LABEL = re.compile(r"(编码|代码|编号)$")
+_NAME_LABEL = re.compile(r"^(.{0,8}科目(名称)?|.{0,4}名称|.{0,6}内容|项目（?科目）?)$")
+_CODE_LABEL = re.compile(r"^(.{0,8}科目)?(编码|代码)$")
+_UNIT_LABEL = re.compile(r"^(预算)?单位(编码|代码|名称)?$")
 
 
 def _label_role(path: tuple[str, ...]) -> str | None:
+    """Which part of a row's key a column holds, from the label above it."""
     if not path:
         return None
     last = path[-1]
     if last in _LABEL_ROLE_BY_TEXT:
         return _LABEL_ROLE_BY_TEXT[last]
-    if _CODE_LABEL.search(last):
+    if _UNIT_LABEL.match(last):
+        return "unit" if not re.search("编码|代码", last) else "extra"
+    if _CODE_LABEL.match(last):
         return "code"
-    if _NAME_LABEL.search(last):
+    if _NAME_LABEL.match(last):
         return "name"
     return None
 
@@ -158,7 +162,14 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
         key = None if label else (match_amount_key(path, spec.columns_for_side(side)) if path else None)
         if label is None and key is None and _mostly_text([row[c] for row in body]):
             label = "name"
-        if label in ("name", "code") and any(r.side == side and r.kind == "label" and r.key == label for r in roles):
+        block = []  # the label columns since the last amount column of this side
+        for role in reversed(roles):
+            if role.side != side:
+                continue
+            if role.kind != "label":
+                break
+            block.append(role)
+        if label in ("name", "code") and any(r.key == label for r in block):
             label = "extra"  # a second classification (经济分类 beside 功能分类): kept out of the row key
         if label:
             roles.append(ColumnRole("label", label, side, path))

@@ -39,16 +39,31 @@ def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> t
     """Interpret every body row of ``raw``; report what cannot be read instead of guessing."""
     lines: list[Line] = []
     checks = [_unmapped_column(raw, role) for role in raw.columns if role.kind == "other"]
-    sides = list(dict.fromkeys(role.side for role in raw.columns))
-    for side in sides:
-        indices = [i for i, role in enumerate(raw.columns) if role.side == side]
+    for block, (side, indices) in enumerate(_blocks(raw.columns)):
         side_rows = _side_rows(raw, spec, indices)
         levels = _outline(side_rows, spec, params)
         for side_row, level in zip(side_rows, levels):
-            side_lines, side_checks = _row_lines(raw, spec, params, side, side_row, level)
+            side_lines, side_checks = _row_lines(raw, spec, params, side, side_row, level, block)
             lines += side_lines
             checks += side_checks
     return lines, checks
+
+
+def _blocks(columns: tuple[ColumnRole, ...]) -> list[tuple[str | None, list[int]]]:
+    """Columns grouped into blocks: label columns, then the amounts they key.
+
+    Most tables are one block per side; some print a side two or three times
+    across the page (Xi'an: expenditure by function, then by economic class),
+    each block with its own names.
+    """
+    blocks: list[tuple[str | None, list[int]]] = []
+    for i, role in enumerate(columns):
+        previous = columns[i - 1] if i else None
+        new_block = previous is None or previous.side != role.side or (role.kind == "label" and previous.kind != "label")
+        if new_block:
+            blocks.append((role.side, []))
+        blocks[-1][1].append(i)
+    return blocks
 
 
 def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_SideRow]:
@@ -76,6 +91,10 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
         is_unit = bool(unit) and not label and code is None
         label = label or unit
+        if not label:
+            # 合计 printed across the label columns lands in whichever one its merged cell starts in
+            spare = [clean_name(cells[j]) for j, role in enumerate(roles) if role.kind == "label" and role.key != "project"]
+            label = next((text for text in spare if is_total_label(text)), "")
         if code is None:
             inline_code, rest = split_leading_code(label)
             if inline_code and code_level(inline_code):
@@ -111,7 +130,7 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
 
 
 def _row_lines(
-    raw: RawTable, spec: TableSpec, params: NormalizeParams, side: str | None, row: _SideRow, level: int | None
+    raw: RawTable, spec: TableSpec, params: NormalizeParams, side: str | None, row: _SideRow, level: int | None, block: int
 ) -> tuple[list[Line], list[CheckResult]]:
     is_total = row.code is None and is_total_label(row.label)
     item: str | None = strip_subtotal_suffix(split_outline(row.label)[1]) or None
@@ -144,6 +163,7 @@ def _row_lines(
                 amount=to_wanyuan(value, params.unit),
                 is_total=is_total,
                 outline_level=level,
+                block=block,
             )
         )
     return lines, checks

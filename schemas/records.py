@@ -19,9 +19,10 @@ class Status(str, Enum):
 class Line:
     """One printed amount cell, in 万元.
 
-    ``outline_level`` is the row's depth in a printed outline (一、 › 1. ›
-    其中) for rows that carry no code; checks use it to find parents, and
-    it is not part of the published dataset.
+    Two fields are for the checks and are not published: ``outline_level``,
+    the row's depth in a printed outline (一、 › 1. › 其中) for rows that
+    carry no code, and ``block``, which of the side's column blocks the cell
+    is in when a side is printed more than once across the page.
     """
 
     table_id: str
@@ -37,6 +38,7 @@ class Line:
     amount: Decimal
     is_total: bool
     outline_level: int | None = None
+    block: int = 0
 
 
 @dataclass(frozen=True)

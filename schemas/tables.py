@@ -151,8 +151,12 @@ TABLES: tuple[TableSpec, ...] = (
         "部门支出总体情况表",
         ("支出预算总表", "部门支出总表", "部门支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic", "project", *_EXPENDITURE_EXTRAS),
-        (RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS)),),
+        # by kind of spending, or (Xi'an) by source of funds
+        ("total", "basic", "project", *_EXPENDITURE_EXTRAS, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
+        (
+            RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS)),
+            RowIdentity("total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=("basic", "project")),
+        ),
     ),
     TableSpec(
         "t04",
@@ -180,7 +184,7 @@ TABLES: tuple[TableSpec, ...] = (
         # Shenzhen prints all general-budget spending by economic class: basic + project
         ("total", "personnel", "public", "basic", "project"),
         (RowIdentity("total", ("personnel", "public")), RowIdentity("total", ("basic", "project"))),
-        preferred_words=("一般公共预算", "基本支出"),
+        preferred_words=("一般公共预算", "基本支出", "经济分类"),
     ),
     TableSpec(
         "t07",

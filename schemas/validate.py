@@ -41,19 +41,19 @@ class _Row:
 
 
 def _rows(lines: list[Line]) -> dict[tuple[str, str | None], list[_Row]]:
-    """Lines regrouped into printed rows, per (table, side), in printed order."""
-    rows: dict[tuple[str, str | None, int], _Row] = {}
+    """Lines regrouped into printed rows, per (table, side, block), in printed order."""
+    rows: dict[tuple[str, str | None, int, int], _Row] = {}
     for line in lines:
-        key = (line.table_id, line.side, line.row_no)
+        key = (line.table_id, line.side, line.block, line.row_no)
         if key not in rows:
             label = line.code or line.item or line.project or ""
             rows[key] = _Row(
                 line.table_id, line.side, line.row_no, line.page, line.code, line.parent_code, line.outline_level, line.is_total, label
             )
         rows[key].values[line.column] = line.amount
-    grouped: dict[tuple[str, str | None], list[_Row]] = defaultdict(list)
-    for key in sorted(rows, key=lambda k: (k[0], k[1] or "", k[2])):
-        grouped[(key[0], key[1])].append(rows[key])
+    grouped: dict[tuple[str, str | None, int], list[_Row]] = defaultdict(list)
+    for key in sorted(rows, key=lambda k: (k[0], k[1] or "", k[2], k[3])):
+        grouped[key[:3]].append(rows[key])
     return grouped
 
 
@@ -149,8 +149,12 @@ def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: D
 
 
 def _total_row(grouped: dict, ref: TotalRef) -> tuple[_Row, Decimal] | None:
-    totals = [r for r in grouped.get((ref.table_id, ref.side), []) if r.is_total and ref.column in r.values]
+    totals = [r for r in grouped.get((ref.table_id, ref.side, _first_block(grouped, ref)), []) if r.is_total and ref.column in r.values]
     return (totals[-1], totals[-1].values[ref.column]) if totals else None
+
+
+def _first_block(grouped: dict, ref: TotalRef) -> int:
+    return min((key[2] for key in grouped if key[:2] == (ref.table_id, ref.side)), default=0)
 
 
 def _describe(ref: TotalRef) -> str:
@@ -192,7 +196,7 @@ def validate(lines: list[Line], printed_columns: dict[tuple[str, str | None], se
     for line in lines:
         by_table[line.table_id].append(line)
     results: list[CheckResult] = []
-    for (table_id, side), rows in grouped.items():
+    for (table_id, side, _block), rows in grouped.items():
         tolerance = resolution(by_table[table_id])
         body = [r for r in rows if not r.is_total]
         results += _code_sums(body, tolerance)
