@@ -95,7 +95,7 @@ def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]
     return paths
 
 
-_NAME_LABEL = re.compile(r"^(.{0,8}科目(名称)?|.{0,4}名称|.{0,6}内容|项目（?科目）?)$")
+_NAME_LABEL = re.compile(r"^(.{0,8}科目(名称)?|.{0,8}名称|.{0,6}内容|项目（?科目）?)$")
 _CODE_LABEL = re.compile(r"^(.{0,8}科目)?(编码|代码)$")
 _UNIT_LABEL = re.compile(r"^(预算)?单位(编码|代码|名称)?$")
 
@@ -108,7 +108,7 @@ def _label_role(path: tuple[str, ...]) -> str | None:
     if last in _LABEL_ROLE_BY_TEXT:
         return _LABEL_ROLE_BY_TEXT[last]
     if _UNIT_LABEL.match(last):
-        return "unit" if not re.search("编码|代码", last) else "extra"
+        return "unit_code" if re.search("编码|代码", last) else "unit"
     if _CODE_LABEL.match(last):
         return "code"
     if _NAME_LABEL.match(last):

@@ -89,7 +89,8 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         label = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "name"))
         label = label or clean_name(" ".join(names))
         unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
-        is_unit = bool(unit) and not label and code is None
+        unit_code = any(cells[j].strip() for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit_code")
+        is_unit = code is None and ((bool(unit) and not label) or unit_code)
         label = label or unit
         if not label:
             # 合计 printed across the label columns lands in whichever one its merged cell starts in
