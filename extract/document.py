@@ -25,7 +25,8 @@ from extract.page_text import (
     page_text_lines,
 )
 from extract.settings import ExtractSettings
-from schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable, match_title
+from extract.sideways import is_sideways, sideways_to_table
+from schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable, RowKey, match_title
 
 COVER_PAGES = 2
 
@@ -64,7 +65,10 @@ class _OpenTable:
             self.pages.append(grid.page)
 
     def close(self) -> RawTable:
-        return RawTable(self.table_id, self.title, self.unit, tuple(self.pages), tuple(self.columns), tuple(self.rows))
+        raw = RawTable(self.table_id, self.title, self.unit, tuple(self.pages), tuple(self.columns), tuple(self.rows))
+        if TABLES_BY_ID[self.table_id].row_key is RowKey.ITEM and is_sideways(self.columns, [r.cells for r in self.rows]):
+            return sideways_to_table(raw)
+        return raw
 
 
 def _is_caption(text: str) -> bool:
@@ -110,7 +114,8 @@ def _open_table(table_id: str, title: str, placed: _Placed) -> _OpenTable | None
     n_header = count_header_rows(grid, start)
     body = body_rows(grid, start + n_header)
     columns = paths_to_roles(header_paths(grid, start, n_header), spec, body)
-    if not any(role.kind == "amount" for role in columns):
+    sideways = spec.row_key is RowKey.ITEM and is_sideways(columns, body)
+    if not sideways and not any(role.kind == "amount" for role in columns):
         return None
     table = _OpenTable(
         table_id, title, find_unit(placed.captions), find_department(placed.captions), columns, header_texts(grid, start, n_header), grid.xs

@@ -170,7 +170,12 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
                 break
             block.append(role)
         if label in ("name", "code") and any(r.key == label for r in block):
-            label = "extra"  # a second classification (经济分类 beside 功能分类): kept out of the row key
+            earlier = next(r for r in block if r.key == label)
+            if spec.row_key is RowKey.ECONOMIC_CODE and "部门" in "".join(path) and "部门" not in "".join(earlier.path):
+                # t06 by both economic classifications: the department one (301…) keys the row, not 501…
+                roles[roles.index(earlier)] = ColumnRole("label", "extra", earlier.side, earlier.path)
+            else:
+                label = "extra"  # a second classification (经济分类 beside 功能分类): kept out of the row key
         if label:
             roles.append(ColumnRole("label", label, side, path))
         elif key:
