@@ -169,7 +169,7 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
             if role.kind != "label":
                 break
             block.append(role)
-        if label in ("name", "code") and any(r.key == label for r in block):
+        if label in ("name", "code", "code_1", "code_2", "code_3") and any(r.key == label for r in block):
             earlier = next(r for r in block if r.key == label)
             if spec.row_key is RowKey.ECONOMIC_CODE and "部门" in "".join(path) and "部门" not in "".join(earlier.path):
                 # t06 by both economic classifications: the department one (301…) keys the row, not 501…

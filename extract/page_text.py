@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from extract.grid import Grid
 from normalize import clean_name
 
-_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算单位|部门名称|单位名称|部门)\s*[:：]\s*(\S+?)(?=\s|单位\s*[:：]|金额单位|$)")
+_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算单位|部门名称|单位名称|部门（单位）|部门\(单位\)|部门)\s*[:：]\s*(\S+?)(?=\s|单位\s*[:：]|金额单位|$)")
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
