@@ -171,8 +171,10 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         for number, page in enumerate(pdf.pages, start=1):
             text_chars += len(page.chars)
             images += len(page.images)
-            grids = page_to_grids(page, number, settings)
-            lines = page_text_lines(page, grids)
+            # fake bold: some generators print each character several times, a hair apart
+            view = page.dedupe_chars(tolerance=settings.duplicate_char_tolerance)
+            grids = page_to_grids(view, number, settings)
+            lines = page_text_lines(view, grids)
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]
             boundary = 0.0
@@ -218,7 +220,7 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         images=images,
         department=most_common([t.department for t in found]),
         year=find_year(cover_texts),
-        doc_kind=find_doc_kind(cover_texts),
+        doc_kind=find_doc_kind(cover_texts) or find_doc_kind([t.title for t in found]),
         unit=most_common([t.unit for t in found]),
         tables=tuple(t.close() for t in found),
         problems=tuple(problems),

@@ -34,6 +34,8 @@ class ExtractSettings:
     line_tolerance: float = 3.0
     # A gap wider than this fraction of the font size is a space.
     space_gap: float = 0.3
+    # The same character again within this distance is a fake-bold duplicate.
+    duplicate_char_tolerance: float = 1.5
     # A table continues on the next page when the text above its grid there
     # is no longer than this (续表, a running header, a repeated unit line).
     continuation_text_chars: int = 14
