@@ -17,6 +17,7 @@ from schemas import HEADER_VOCABULARY, LABEL_ROLES, SIDE_LABELS, ColumnRole, Row
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
+_COLUMN_NUMBER = re.compile(r"^(\d{1,2}|栏次)$")  # the 栏次 row numbers the columns; it names none
 _CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}(?![\d年月日%.])[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
 
 
@@ -33,6 +34,8 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
     blank cells, or a lone ``总计``, is a data row that happens to be empty.
     """
     own = [cell for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c]
+    if any(header_text(cell.text) == "栏次" for cell in own):
+        return True  # the row that numbers the columns (栏次 | 1 | 2 …) belongs to the header
     if any(_is_data_cell(cell.text) for cell in own if cell.text.strip()):
         return False
     rest = [cell for cell in own if cell.col > 0]
@@ -89,7 +92,7 @@ def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]
                 continue
             seen.append(cell)
             text = header_text(cell.text)
-            if text:
+            if text and not _COLUMN_NUMBER.match(text):
                 path.append(text)
         paths.append(tuple(path))
     return paths

@@ -49,7 +49,7 @@ def _column(key: str, label_zh: str, *aliases: str) -> AmountColumn:
 AMOUNT_COLUMNS: dict[str, AmountColumn] = {
     c.key: c
     for c in (
-        _column("budget", "预算数", "预算数", "金额", "预算金额", "预算", "本年预算数", "预算数/合计"),
+        _column("budget", "预算数", "预算数", "金额", "预算金额", "预算", "本年预算数", "预算数/合计", "决算数"),
         _column(
             "total",
             "合计",
@@ -65,6 +65,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "预算金额",
             "预算",
             "项目金额",
+            "决算数",
             "^小计",
             "一般公共预算支出/小计",
             "基本支出预算/小计",

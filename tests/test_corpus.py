@@ -1,0 +1,84 @@
+"""Real published disclosures, read in place from ../shared/corpus (skipped when absent).
+
+The expectations under tests/corpus/ were made by hand from the rendered
+pages: an inventory of the standard tables each PDF contains, and every
+amount cell of six documents from six regions.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from budgetpdf.corpus import compare_with_golden, load_inventory
+from budgetpdf.pipeline import DocumentResult, process_document
+from schemas import Status
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+EXPECTED = ROOT / "tests" / "corpus"
+GOLDENS = sorted((EXPECTED / "goldens").glob("*.csv"))
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
+
+# Cells matched so far where a document is not yet exact: the floor may only
+# rise.  Each entry names what is still missing.
+NOT_YET_EXACT = {
+    # t10 printed with one row per year (2025 / 2026 / change), funds by column
+    "renwu__003__shen_zhen__2026_nian_shen_zhen_shi_xin_fang_ju_bu_men_yu_suan": 503,
+    # t10 with per-unit rows in prior-year / current-year / change groups
+    "renwu__020__xi_an__2026_nian_xi_an_shi_xin_fang_ju_bu_men_yu_suan": 234,
+    # t02 printed as a two-level list of sources; t01 subtotal rows across both expenditure blocks
+    "ob__jiang_su_sheng_zheng_xie_ban_gong_ting_2018_du_bu_men_yu_suan_gong_kai_biao": 75,
+}
+TABLES_FOUND_FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def corpus_results() -> dict[str, DocumentResult]:
+    pdfs = sorted(CORPUS.glob("*.pdf"))
+    with ProcessPoolExecutor(2) as pool:
+        return {pdf.name: result for pdf, result in zip(pdfs, pool.map(process_document, pdfs))}
+
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=lambda p: p.stem[:48])
+def test_hand_verified_cells(golden: Path, corpus_results):
+    comparison = compare_with_golden(corpus_results[f"{golden.stem}.pdf"], golden)
+    floor = NOT_YET_EXACT.get(golden.stem)
+    if floor is None:
+        missing = sorted(comparison.missing.elements(), key=str)[:10]
+        unexpected = sorted(comparison.unexpected.elements(), key=str)[:10]
+        assert comparison.exact, f"missing {missing}\nunexpected {unexpected}"
+        assert comparison.expected > 30
+    else:
+        assert comparison.matched >= floor, f"{comparison.matched}/{comparison.expected} cells, floor {floor}"
+        assert not comparison.exact, "now exact: remove it from NOT_YET_EXACT"
+
+
+def test_no_document_crashes_and_every_document_with_tables_is_read(corpus_results):
+    assert len(corpus_results) == 59
+    inventory = load_inventory(EXPECTED / "inventory")
+    for name, result in corpus_results.items():
+        assert result.record.status in (Status.OK, Status.PARTIAL), (name, result.record.status, result.record.error)
+        if result.record.status is Status.PARTIAL:
+            assert result.record.error, name
+        assert inventory[name]["tables"], name
+
+
+def test_standard_tables_are_found(corpus_results):
+    inventory = load_inventory(EXPECTED / "inventory")
+    present = found = 0
+    for name, result in corpus_results.items():
+        expected = set(inventory[name]["tables"])
+        present += len(expected)
+        found += len(expected & set(result.record.tables_found))
+    assert present > 500
+    assert found / present >= TABLES_FOUND_FLOOR, f"{found}/{present}"
+
+
+def test_document_kind_follows_the_title_pages(corpus_results):
+    inventory = load_inventory(EXPECTED / "inventory")
+    for name, result in corpus_results.items():
+        assert result.record.doc_kind == inventory[name]["doc_kind"], name
