@@ -87,7 +87,7 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         lines += table_lines
         checks += table_checks
         for role in raw.columns:
-            if role.kind == "amount":
+            if role.kind != "label":
                 printed.setdefault((raw.table_id, role.side), set()).add(role.key)
     checks += validate(lines, printed)
 

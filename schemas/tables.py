@@ -29,15 +29,22 @@ class RowKey(str, Enum):
 class RowIdentity:
     """Within every row: ``total`` equals the sum of ``parts``.
 
-    Tested where ``total`` and a part are printed and none of ``excludes``
-    is: a table printing an ``excludes`` column splits the total another way
-    (本年收入 + 上年结转结余 instead of source by source), and summing both
-    ways at once would count twice.
+    Tested only where it can be trusted: ``total`` and every ``required``
+    part are printed (by default all parts; a part not printed counts
+    nothing), none of ``excludes`` is (a table printing one splits the total
+    another way — 本年收入 + 上年结转结余 instead of source by source — and
+    summing both ways at once would count twice), and no printed column is
+    unknown to the registry.
     """
 
     total: str
     parts: tuple[str, ...]
     excludes: tuple[str, ...] = ()
+    required: tuple[str, ...] | None = None
+
+    @property
+    def must_print(self) -> tuple[str, ...]:
+        return self.parts if self.required is None else self.required
 
 
 @dataclass(frozen=True)
@@ -136,14 +143,26 @@ TABLES: tuple[TableSpec, ...] = (
                 "total",
                 ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover"),
                 excludes=("current_subtotal", *_UNIT_INCOME),
+                required=("fiscal_subtotal", "unit_funds"),
             ),
             RowIdentity(
-                "total", ("fiscal_subtotal", "special_account", *_UNIT_INCOME, "carryover"), excludes=("current_subtotal", "unit_funds")
+                "total",
+                ("fiscal_subtotal", "special_account", *_UNIT_INCOME, "carryover"),
+                excludes=("current_subtotal", "unit_funds"),
+                required=("fiscal_subtotal", "business_income"),
+            ),
+            RowIdentity(
+                "total",
+                (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
+                excludes=("fiscal_subtotal", "current_subtotal", "unit_funds"),
+                required=("general_budget", "business_income"),
             ),
             RowIdentity("total", ("current_subtotal", "carryover")),
-            RowIdentity("current_subtotal", ("general_budget", "gov_fund", "state_capital", "special_account", *_UNIT_INCOME)),
-            RowIdentity("carryover", _CARRYOVER_PARTS),
-            RowIdentity("fiscal_subtotal", _FISCAL_PARTS),
+            RowIdentity(
+                "current_subtotal", ("general_budget", "gov_fund", "state_capital", "special_account", *_UNIT_INCOME), required=("general_budget",)
+            ),
+            RowIdentity("carryover", _CARRYOVER_PARTS, required=("carryover_general_budget",)),
+            RowIdentity("fiscal_subtotal", _FISCAL_PARTS, required=("general_budget",)),
         ),
     ),
     TableSpec(
@@ -154,8 +173,10 @@ TABLES: tuple[TableSpec, ...] = (
         # by kind of spending, or (Xi'an) by source of funds
         ("total", "basic", "project", *_EXPENDITURE_EXTRAS, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
         (
-            RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS)),
-            RowIdentity("total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=("basic", "project")),
+            RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS), required=("basic", "project")),
+            RowIdentity(
+                "total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=("basic", "project"), required=("general_budget",)
+            ),
         ),
     ),
     TableSpec(
@@ -164,7 +185,7 @@ TABLES: tuple[TableSpec, ...] = (
         ("财政拨款收支总表", "财政拨款收支预算总表", "财政拨款收支总体情况表"),
         RowKey.TWO_SIDED,
         ("total", *_SOURCES),
-        (RowIdentity("total", _SOURCES),),
+        (RowIdentity("total", _SOURCES, required=("general_budget",)),),
         income_columns=("total",),
     ),
     TableSpec(
@@ -194,8 +215,10 @@ TABLES: tuple[TableSpec, ...] = (
         # by economic class, or (Shenzhen, Yantai) by source of funds
         ("total", *_ECONOMIC, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
         (
-            RowIdentity("total", _ECONOMIC, excludes=_SOURCES),
-            RowIdentity("total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=_ECONOMIC),
+            RowIdentity("total", _ECONOMIC, excludes=_SOURCES, required=("wages", "goods_services")),
+            RowIdentity(
+                "total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=_ECONOMIC, required=("general_budget",)
+            ),
         ),
         preferred_words=("一般公共预算",),
     ),
@@ -205,7 +228,10 @@ TABLES: tuple[TableSpec, ...] = (
         ("政府性基金预算支出表", "政府性基金预算支出预算表"),
         RowKey.FUNCTION_CODE,
         ("total", "basic", "basic_personnel", "basic_public", "project"),
-        (RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)), RowIdentity("total", ("basic", "project"))),
+        (
+            RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)),
+            RowIdentity("total", ("basic", "project")),
+        ),
     ),
     TableSpec(
         "t09",
@@ -213,7 +239,10 @@ TABLES: tuple[TableSpec, ...] = (
         ("国有资本经营预算支出表", "国有资本经营预算支出预算表"),
         RowKey.FUNCTION_CODE,
         ("total", "basic", "basic_personnel", "basic_public", "project"),
-        (RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)), RowIdentity("total", ("basic", "project"))),
+        (
+            RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)),
+            RowIdentity("total", ("basic", "project")),
+        ),
     ),
     TableSpec(
         "t10",
@@ -221,7 +250,7 @@ TABLES: tuple[TableSpec, ...] = (
         ("“三公”经费支出表", "一般公共预算“三公”经费支出表", "财政拨款“三公”经费支出表", "“三公”经费支出预算表"),
         RowKey.ITEM,
         ("total", *_SOURCES),
-        (RowIdentity("total", _SOURCES),),
+        (RowIdentity("total", _SOURCES, required=("general_budget",)),),
     ),
     TableSpec(
         "t11",
@@ -229,7 +258,7 @@ TABLES: tuple[TableSpec, ...] = (
         ("委托业务费支出表", "财政拨款委托业务费支出表"),
         RowKey.PROJECT,
         ("total", *_SOURCES),
-        (RowIdentity("total", _SOURCES),),
+        (RowIdentity("total", _SOURCES, required=("general_budget",)),),
     ),
     TableSpec(
         "t12",

@@ -123,7 +123,12 @@ def _top_level(rows: list[_Row]) -> list[_Row]:
 def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: Decimal) -> list[CheckResult]:
     results = []
     for identity in TABLES_BY_ID[table_id].identities:
-        if identity.total not in printed or not printed.intersection(identity.parts) or printed.intersection(identity.excludes):
+        if (
+            identity.total not in printed
+            or not printed.issuperset(identity.must_print)
+            or printed.intersection(identity.excludes)
+            or any(key.startswith("other:") for key in printed)
+        ):
             continue
         for row in rows:
             involved = (identity.total, *identity.parts)
