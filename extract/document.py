@@ -14,7 +14,7 @@ from pathlib import Path
 import pdfplumber
 
 from extract.grid import Grid, page_to_grids
-from extract.header import body_rows, count_caption_rows, count_header_rows, header_paths, header_texts, paths_to_roles
+from extract.header import body_cells, body_rows, count_caption_rows, count_header_rows, header_paths, header_texts, paths_to_roles
 from extract.page_text import (
     TextLine,
     find_department,
@@ -60,7 +60,9 @@ class _OpenTable:
     pages: list[int] = field(default_factory=list)
 
     def add(self, grid: Grid, start: int, column_map: list[int] | None = None) -> None:
-        self.rows += [RawRow(grid.page, cells) for cells in body_rows(grid, start, column_map, len(self.columns))]
+        for cells in body_cells(grid, start, column_map, len(self.columns)):
+            texts = tuple(cell.text if cell else "" for cell in cells)
+            self.rows.append(RawRow(grid.page, texts, tuple(cell.indent if cell else None for cell in cells)))
         if grid.page not in self.pages:
             self.pages.append(grid.page)
 

@@ -20,6 +20,9 @@ class GridCell:
     rowspan: int
     colspan: int
     text: str
+    # points from the cell's left rule to its first character: the only
+    # mark of level where names are nested by indentation alone
+    indent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,13 @@ def chars_to_text(chars: list[dict], settings: ExtractSettings) -> str:
     return "\n".join(t for t in texts if t)
 
 
+def _indent(chars: list[dict], left: float) -> float | None:
+    if not chars:
+        return None
+    top = min(c["top"] for c in chars)
+    return round(min(c["x0"] for c in chars if c["top"] - top < 2) - left, 1)
+
+
 def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], settings: ExtractSettings) -> Grid:
     """Number the rows and columns of pdfplumber's cells and give each its text."""
     tolerance = settings.grid.position_tolerance
@@ -113,7 +123,7 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
             contents[owner[(r, c)]].append(char)
 
     cells = tuple(
-        GridCell(row, col, rowspan, colspan, chars_to_text(contents[n], settings))
+        GridCell(row, col, rowspan, colspan, chars_to_text(contents[n], settings), _indent(contents[n], xs[col]))
         for n, (row, col, rowspan, colspan) in enumerate(placed)
     )
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
@@ -148,7 +158,7 @@ def drop_empty_lines(grid: Grid) -> Grid:
         cols = [col_at[c] for c in range(cell.col, cell.col + cell.colspan) if c in col_at]
         rows = [row_at[r] for r in range(cell.row, cell.row + cell.rowspan) if r in row_at]
         if cols and rows:
-            cells.append(GridCell(rows[0], cols[0], len(rows), len(cols), cell.text))
+            cells.append(GridCell(rows[0], cols[0], len(rows), len(cols), cell.text, cell.indent))
     xs = grid.xs[first : last + 2] if keep_cols else ()
     return Grid(grid.page, grid.bbox, len(keep_rows), len(keep_cols), tuple(cells), xs)
 

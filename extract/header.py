@@ -188,8 +188,8 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
     return roles
 
 
-def body_rows(grid: Grid, start: int, column_map: list[int] | None = None, width: int | None = None) -> list[tuple[str, ...]]:
-    """Row texts below the header; a label merged down over rows repeats on each.
+def body_cells(grid: Grid, start: int, column_map: list[int] | None = None, width: int | None = None) -> list[list[GridCell | None]]:
+    """Cells below the header, one list per row; a label merged down over rows repeats on each.
 
     ``column_map`` places a continuation page's columns among the table's
     ``width`` columns (a column with no figures on that page may be missing).
@@ -199,13 +199,18 @@ def body_rows(grid: Grid, start: int, column_map: list[int] | None = None, width
     width = width or grid.n_cols
     rows = []
     for r in range(start, grid.n_rows):
-        texts = [""] * width
+        placed: list[GridCell | None] = [None] * width
         for c in range(grid.n_cols):
             cell = matrix[r][c]
             if cell is not None and cell.col == c and (cell.row == r or not looks_like_amount(cell.text)):
-                texts[column_map[c]] = cell.text
-        rows.append(tuple(texts))
+                placed[column_map[c]] = cell
+        rows.append(placed)
     return rows
+
+
+def body_rows(grid: Grid, start: int) -> list[tuple[str, ...]]:
+    """Row texts below the header."""
+    return [tuple(cell.text if cell else "" for cell in row) for row in body_cells(grid, start)]
 
 
 def header_texts(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]:

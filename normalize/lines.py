@@ -33,6 +33,7 @@ class _SideRow:
     project: str | None
     amounts: tuple[tuple[ColumnRole, str], ...]
     is_unit: bool = False  # labelled in the 单位 column: a (sub-)unit's own row
+    indent: float | None = None  # of the name, where the table nests names by indentation
 
 
 def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
@@ -108,8 +109,10 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
             # unit rows, project rows and totals alike; _row_lines tells them apart.
             label, project = project, ""
         amounts = tuple((role, cells[j]) for j, role in enumerate(roles) if role.kind != "label" and cells[j].strip())
+        name_columns = [j for j, role in enumerate(roles) if role.kind == "label" and role.key == "name" and cells[j].strip()]
+        indent = row.indents[indices[name_columns[0]]] if name_columns and row.indents else None
         if label or code or project or amounts:
-            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit))
+            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent))
     return result
 
 
@@ -126,9 +129,18 @@ def _is_unit_row(side_row: _SideRow, spec: TableSpec, params: NormalizeParams) -
 
 def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> list[int | None]:
     """Outline depth of rows that have no code and are no total; None for the rest."""
-    keyed = [r for r in rows if r.code is None and not is_total_label(r.label)]
-    kinds = ["unit" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in keyed]
-    depth = dict(zip((r.row_no for r in keyed), outline_levels(kinds)))
+    depth: dict[int, int] = {}
+    segment: list[_SideRow] = []
+    for row in [*rows, None]:
+        if row is not None and not (row.code is None and is_total_label(row.label)):
+            if row.code is None:
+                segment.append(row)
+            continue
+        # a total row closes an outline; the rows after it start a new one
+        # (本年收入合计 › 上年结转结余 › 收入总计)
+        kinds = ["unit" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in segment]
+        depth.update(zip((r.row_no for r in segment), outline_levels(kinds, [r.indent for r in segment])))
+        segment = []
     return [depth.get(r.row_no) for r in rows]
 
 

@@ -72,22 +72,38 @@ def is_total_label(label: str) -> bool:
     return bool(_TOTAL_LABEL.match(re.sub(r"\s+", "", label)))
 
 
-def outline_levels(kinds: list[str | None]) -> list[int]:
+def _meaningful(indents: list[float | None]) -> bool:
+    """Indentation says something only when names are left-aligned at a few
+    distinct offsets; centred names start anywhere."""
+    steps = {round(i / 2) for i in indents if i is not None}
+    return 2 <= len(steps) <= 5
+
+
+def outline_levels(kinds: list[str | None], indents: list[float | None] | None = None) -> list[int]:
     """Depth of each row in a printed outline, from its prefix kind.
 
     A kind met for the first time opens a level below the previous row; a
     kind met before returns to its level.  A row with no prefix sits one
     level below a numbered heading (``一、财政拨款`` › ``一般公共预算``) and
     beside a previous unnumbered or ``其中`` row (``其中：一般财力`` ›
-    ``上级转移支付``).
+    ``上级转移支付``) — unless the names are nested by indentation alone
+    (深圳: ``一、一般公共服务支出`` › ``信访事务`` › ``行政运行``), where a
+    deeper indent goes one level down and a shallower one back up.
     """
+    indents = indents if indents and _meaningful(indents) else [None] * len(kinds)
     levels: list[int] = []
     depth_of: dict[str, int] = {}
-    for kind in kinds:
-        previous_kind = None if not levels else kinds[len(levels) - 1]
+    for n, kind in enumerate(kinds):
+        previous_kind = kinds[n - 1] if n else None
         previous_level = levels[-1] if levels else 0
+        indent, previous_indent = indents[n], (indents[n - 1] if n else None)
         if kind is None:
-            if levels and previous_kind not in (None, "of_which"):
+            if n and previous_kind in (None, "of_which") and indent is not None and previous_indent is not None and abs(indent - previous_indent) > 2:
+                if indent > previous_indent:
+                    level = previous_level + 1
+                else:
+                    level = next((levels[m] for m in range(n - 1, -1, -1) if indents[m] is not None and indents[m] <= indent + 2), 1)
+            elif levels and previous_kind not in (None, "of_which"):
                 level = previous_level + 1
             else:
                 level = max(previous_level, 1)

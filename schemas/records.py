@@ -92,6 +92,8 @@ class ColumnRole:
 class RawRow:
     page: int
     cells: tuple[str, ...]
+    # per cell, points from its left rule to the text (None: empty or unknown)
+    indents: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,26 @@ def _top_level(rows: list[_Row]) -> list[_Row]:
     return [r for r in rows if r.outline_level == 1]
 
 
+def _total_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
+    """Each total row = the previous total + the top-level rows since it.
+
+    ``本年收入合计`` sums 一、…七、; ``收入总计`` then adds 上年结转结余 to it.
+    A total printed first (``总计：`` above the rows) sums the rows below it.
+    """
+    totals = [i for i, row in enumerate(rows) if row.is_total]
+    results = []
+    for k, index in enumerate(totals):
+        start = totals[k - 1] + 1 if k else 0
+        parts = _top_level(rows[start:index])
+        if k:
+            parts = [rows[totals[k - 1]], *parts]
+        elif not parts:
+            parts = _top_level(rows[index + 1 : totals[1] if len(totals) > 1 else len(rows)])
+        if parts:
+            results += _sum_check("total_sum", rows[index], parts, tolerance, "rows above it")
+    return results
+
+
 def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: Decimal) -> list[CheckResult]:
     results = []
     for identity in TABLES_BY_ID[table_id].identities:
@@ -207,9 +227,6 @@ def validate(lines: list[Line], printed_columns: dict[tuple[str, str | None], se
         results += _code_sums(body, tolerance)
         for parent, kids in _outline_children(body):
             results += _sum_check("outline_sum", parent, kids, tolerance, "items below it")
-        top = _top_level(body)
-        for total in (r for r in rows if r.is_total):
-            if top:
-                results += _sum_check("total_sum", total, top, tolerance, "top-level rows")
+        results += _total_sums(rows, tolerance)
         results += _identities(table_id, rows, printed_columns.get((table_id, side), set()), tolerance)
     return results + _ties(grouped)

@@ -171,3 +171,11 @@ def test_unmapped_column_is_kept_and_reported():
 def test_a_wrap_inside_a_number_or_word_is_no_space():
     assert clean_name("企业科202\n6年提前下达转移支付") == "企业科2026年提前下达转移支付"
     assert clean_name("Border\ntransfer") == "Border transfer"
+
+
+def test_outline_levels_follow_indentation_where_names_are_left_aligned():
+    # 一、一般公共服务支出 › 信访事务 › 行政运行, 一般行政管理事务 › 二、…
+    kinds = ["chinese", None, None, None, "chinese", None]
+    assert outline_levels(kinds, [2.0, 12.0, 22.0, 22.0, 2.0, 12.0]) == [1, 2, 3, 3, 1, 2]
+    # centred names: offsets say nothing
+    assert outline_levels([None] * 6, [3.1, 17.4, 9.9, 25.0, 1.2, 40.3]) == [1] * 6
