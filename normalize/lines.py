@@ -34,6 +34,7 @@ class _SideRow:
     amounts: tuple[tuple[ColumnRole, str], ...]
     is_unit: bool = False  # labelled in the 单位 column: a (sub-)unit's own row
     indent: float | None = None  # of the name, where the table nests names by indentation
+    unit_code: str = ""  # 121, 121001: a sub-unit's code extends its parent's
 
 
 def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
@@ -90,8 +91,8 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         label = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "name"))
         label = label or clean_name(" ".join(names))
         unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
-        unit_code = any(cells[j].strip() for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit_code")
-        is_unit = code is None and ((bool(unit) and not label) or unit_code)
+        unit_code = "".join(cells[j].strip() for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit_code")
+        is_unit = code is None and ((bool(unit) and not label) or bool(unit_code))
         label = label or unit
         if not label:
             # 合计 printed across the label columns lands in whichever one its merged cell starts in
@@ -112,7 +113,7 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         name_columns = [j for j, role in enumerate(roles) if role.kind == "label" and role.key == "name" and cells[j].strip()]
         indent = row.indents[indices[name_columns[0]]] if name_columns and row.indents else None
         if label or code or project or amounts:
-            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent))
+            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent, unit_code))
     return result
 
 
@@ -138,7 +139,7 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
             continue
         # a total row closes an outline; the rows after it start a new one
         # (本年收入合计 › 上年结转结余 › 收入总计)
-        kinds = ["unit" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in segment]
+        kinds = [f"unit{len(r.unit_code)}" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in segment]
         depth.update(zip((r.row_no for r in segment), outline_levels(kinds, [r.indent for r in segment])))
         segment = []
     return [depth.get(r.row_no) for r in rows]

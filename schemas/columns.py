@@ -172,6 +172,8 @@ LABEL_ROLES: dict[str, tuple[str, ...]] = {
     "name": ("科目名称", "项目", "功能分类科目名称", "经济分类科目名称", "“三公”经费支出内容", "三公经费支出内容", "项目（科目）"),
     "project": ("项目名称",),
     "unit": ("预算单位", "单位名称", "单位", "单位编码及名称"),
+    # row numbers (行次, 序号) and column numbers are printed, but key nothing
+    "extra": ("行次", "序号", "栏次", "序"),
 }
 
 LABEL_ROLE_BY_TEXT: dict[str, str] = {

@@ -87,14 +87,25 @@ def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal
 
 
 def _code_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
-    children: dict[str, list[_Row]] = defaultdict(list)
-    for row in rows:
-        if row.parent_code:
-            children[row.parent_code].append(row)
+    """A coded row against the rows printed under it whose codes extend it by one level.
+
+    Read in printed order, so a 类 printed twice (烟台 t06 lists 301 once under
+    each government class) is checked against its own children each time.
+    """
     results = []
-    for row in rows:
-        if row.code and row.code in children:
-            results += _sum_check("code_sum", row, children[row.code], tolerance, "child codes")
+    for i, row in enumerate(rows):
+        if not row.code:
+            continue
+        children = []
+        for later in rows[i + 1 :]:
+            if not later.code:
+                continue
+            if not later.code.startswith(row.code) or len(later.code) <= len(row.code):
+                break
+            if later.parent_code == row.code:
+                children.append(later)
+        if children:
+            results += _sum_check("code_sum", row, children, tolerance, "child codes")
     return results
 
 
