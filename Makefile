@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 IN     ?= samples
 OUT    ?= dataset
 
-.PHONY: extract test samples corpus clean
+.PHONY: extract test samples corpus docs clean
 
 $(BIN)/budgetpdf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ extract: $(BIN)/budgetpdf  ## read every PDF under IN into the dataset OUT
 
 test: $(BIN)/budgetpdf  ## the whole suite
 	$(BIN)/pytest -q
+
+docs: $(BIN)/budgetpdf  ## rewrite the README's column-key table from the registry
+	$(BIN)/python -m schemas.docs README.md
 
 samples: $(BIN)/budgetpdf  ## re-render samples/*.pdf and their goldens from the ground-truth data
 	$(BIN)/python -m samples.generate

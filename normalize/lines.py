@@ -40,7 +40,11 @@ class _SideRow:
 def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
     """Interpret every body row of ``raw``; report what cannot be read instead of guessing."""
     lines: list[Line] = []
-    checks = [_unmapped_column(raw, role) for role in raw.columns if role.kind == "other"]
+    checks = [
+        _unmapped_column(raw, role)
+        for i, role in enumerate(raw.columns)
+        if role.kind == "other" and any(row.cells[i].strip() for row in raw.rows)
+    ]
     for block, (side, indices) in enumerate(_blocks(raw.columns)):
         side_rows = _side_rows(raw, spec, indices)
         levels = _outline(side_rows, spec, params)

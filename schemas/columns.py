@@ -86,6 +86,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "财政拨款",
             "财政拨款（补助）",
             "财政拨款（补助）收入",
+            "财政拨款收入/小计",
         ),
         _column(
             "general_budget",
@@ -96,6 +97,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "一般公共预算拨款收入",
             "一般公共预算收入",
             "一般公共预算拨款/小计",
+            "一般公共预算拨款收入/小计",
             "一般公共预算/小计",
         ),
         _column(
@@ -104,14 +106,14 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "上级一般公共预算安排的转移支付",
             "上级一般公共预算安排转移支付",
         ),
-        _column("gov_fund", "政府性基金预算", "政府性基金预算", "政府性基金", "政府性基金预算拨款", "政府性基金预算资金", "政府性基金预算拨款收入"),
+        _column("gov_fund", "政府性基金预算", "政府性基金预算", "政府性基金", "政府性基金预算拨款", "政府性基金预算资金", "政府性基金预算拨款收入", "政府性基金预算收入", "政府性基金拨款"),
         _column(
             "gov_fund_transfer",
             "上级政府性基金安排的转移支付",
             "上级政府性基金安排的转移支付",
             "上级政府性基金安排转移支付",
         ),
-        _column("state_capital", "国有资本经营预算", "国有资本经营预算", "国有资本经营预算拨款", "国有资本经营预算资金", "国有资本经营预算拨款收入"),
+        _column("state_capital", "国有资本经营预算", "国有资本经营预算", "国有资本经营预算拨款", "国有资本经营预算资金", "国有资本经营预算拨款收入", "国有资本经营预算收入", "国有资本经营拨款"),
         _column(
             "state_capital_transfer",
             "上级国有资本经营预算安排的转移支付",
@@ -137,7 +139,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
         _column("business_income", "事业收入", "事业收入", "事业收入（不含教育收费）"),
         _column("operating_income", "事业单位经营收入", "事业单位经营收入", "经营收入"),
         _column("superior_subsidy", "上级补助收入", "上级补助收入"),
-        _column("affiliate_remittance", "附属单位上缴收入", "附属单位上缴收入"),
+        _column("affiliate_remittance", "附属单位上缴收入", "附属单位上缴收入", "对附属单位上缴收入"),
         _column("other_income", "其他收入", "其他收入"),
         _column("carryover", "上年结转结余", "上年结转结余", "上年结转", "上年结余、结转", "上年结余结转", "上年结转结余/小计"),
         _column("carryover_general_budget", "上年结转结余/一般公共预算资金", "上年结转结余/一般公共预算资金", "上年结转结余/一般公共预算"),
@@ -150,8 +152,10 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
         _column("remittance_to_superior", "上缴上级支出", "上缴上级支出"),
         _column("carryforward", "结转下年", "结转下年", "结转下年资金", "结转结余下年"),
         _column("reserve", "单位预留机动经费", "单位预留机动经费", "预留机动经费"),
-        _column("basic_personnel", "基本支出/人员经费", "基本支出/人员经费", "人员经费支出", "人员经费"),
-        _column("basic_public", "基本支出/公用经费", "基本支出/公用经费", "公用经费支出", "公用经费"),
+        _column("nonfiscal_balance", "使用非财政拨款结余", "使用非财政拨款结余", "用事业基金弥补收支差额"),
+        _column("account_balance", "上年实户资金余额", "上年实户资金余额"),
+        _column("basic_personnel", "基本支出/人员经费", "基本支出/人员经费", "人员经费支出", "人员经费", "人员支出", "基本支出/人员支出"),
+        _column("basic_public", "基本支出/公用经费", "基本支出/公用经费", "公用经费支出", "公用经费", "日常公用支出", "基本支出/日常公用支出"),
         _column("fiscal_basic_personnel", "财政拨款/基本支出/人员经费", "财政拨款/基本支出/人员经费"),
         _column("fiscal_basic_public", "财政拨款/基本支出/公用经费", "财政拨款/基本支出/公用经费"),
         _column("fiscal_project", "财政拨款/项目支出", "财政拨款/项目支出"),
@@ -173,7 +177,7 @@ LABEL_ROLES: dict[str, tuple[str, ...]] = {
     "project": ("项目名称",),
     "unit": ("预算单位", "单位名称", "单位", "单位编码及名称"),
     # row numbers (行次, 序号) and column numbers are printed, but key nothing
-    "extra": ("行次", "序号", "栏次", "序"),
+    "extra": ("行次", "序号", "栏次", "序", "备注", "说明", "项目简介", "项目概述", "项目类别", "资金性质", "绩效目标"),
 }
 
 LABEL_ROLE_BY_TEXT: dict[str, str] = {

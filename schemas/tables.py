@@ -137,7 +137,7 @@ TABLES: tuple[TableSpec, ...] = (
         ("收入预算总表", "部门收入总表", "部门收入预算表"),
         RowKey.FUNCTION_CODE,
         ("total", "fiscal_subtotal", *_FISCAL_PARTS, "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover",
-         *_UNIT_INCOME, "current_subtotal", "carryover", *_CARRYOVER_PARTS),
+         *_UNIT_INCOME, "current_subtotal", "carryover", *_CARRYOVER_PARTS, "nonfiscal_balance", "account_balance"),
         (
             RowIdentity(
                 "total",
@@ -171,7 +171,8 @@ TABLES: tuple[TableSpec, ...] = (
         ("支出预算总表", "部门支出总表", "部门支出预算表"),
         RowKey.FUNCTION_CODE,
         # by kind of spending, or (Xi'an) by source of funds
-        ("total", "basic", "project", *_EXPENDITURE_EXTRAS, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
+        ("total", "basic", "project", *_EXPENDITURE_EXTRAS, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover",
+         "nonfiscal_balance", "account_balance"),
         (
             RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS), required=("basic", "project")),
             RowIdentity(
@@ -213,7 +214,7 @@ TABLES: tuple[TableSpec, ...] = (
         ("项目支出表", "一般公共预算项目支出表", "一般公共预算项目支出预算表"),
         RowKey.FUNCTION_CODE_PROJECT,
         # by economic class, or (Shenzhen, Yantai) by source of funds
-        ("total", *_ECONOMIC, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
+        ("total", *_ECONOMIC, "fiscal_subtotal", *_SOURCES, "special_account", "unit_funds", *_UNIT_INCOME, "carryover", "nonfiscal_balance"),
         (
             RowIdentity("total", _ECONOMIC, excludes=_SOURCES, required=("wages", "goods_services")),
             RowIdentity(
