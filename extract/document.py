@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from extract.grid import Grid, page_to_grids
+from extract.grid import Grid, page_to_grids, split_rows
 from extract.header import body_cells, body_rows, count_caption_rows, count_header_rows, header_paths, header_texts, paths_to_roles
 from extract.page_text import (
     TextLine,
@@ -25,6 +25,7 @@ from extract.page_text import (
     page_text_lines,
 )
 from extract.settings import ExtractSettings
+from normalize import looks_like_amount
 from extract.sideways import is_sideways, sideways_to_table
 from schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable, RowKey, match_title
 
@@ -73,9 +74,13 @@ class _OpenTable:
         return raw
 
 
-def _is_caption(text: str) -> bool:
-    """A cell of a grid's caption rows: title, unit, department, table number or date, line by line."""
-    return all(_is_caption_line(line) for line in text.split("\n") if line.strip())
+def _is_caption(texts: list[str]) -> bool:
+    """A caption row of a grid: every cell a title, unit, department, table number or
+    date line; or, read across, a ``部门： <name>  单位：万元`` line."""
+    if all(_is_caption_line(line) for text in texts for line in text.split("\n") if line.strip()):
+        return True
+    across = [TextLine(" ".join(texts), 0, 0, 0, 0)]
+    return bool(find_department(across) or find_unit(across)) and not any(looks_like_amount(t) for t in texts)
 
 
 def _is_caption_line(text: str) -> bool:
@@ -94,6 +99,17 @@ class _Placed:
     grid: Grid
     captions: list[TextLine]
     caption_rows: int
+
+
+def _title_rows(grid: Grid) -> list[int]:
+    """Rows below the top of a grid that hold nothing but a table's title."""
+    matrix = grid.covering()
+    rows = []
+    for r in range(1, grid.n_rows):
+        texts = [cell.text for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c and cell.text.strip()]
+        if len(texts) == 1 and match_title(texts[0], in_grid=True):
+            rows.append(r)
+    return rows
 
 
 def _captions_in_grid(grid: Grid) -> tuple[int, list[TextLine]]:
@@ -175,7 +191,7 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
             images += len(page.images)
             # fake bold: some generators print each character several times, a hair apart
             view = page.dedupe_chars(tolerance=settings.duplicate_char_tolerance)
-            grids = page_to_grids(view, number, settings)
+            grids = [band for grid in page_to_grids(view, number, settings) for band in split_rows(grid, _title_rows(grid))]
             lines = page_text_lines(view, grids)
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]

@@ -163,6 +163,27 @@ def drop_empty_lines(grid: Grid) -> Grid:
     return Grid(grid.page, grid.bbox, len(keep_rows), len(keep_cols), tuple(cells), xs)
 
 
+def split_rows(grid: Grid, starts: list[int]) -> list[Grid]:
+    """Cut a grid into bands of rows, starting at each of ``starts`` (besides 0).
+
+    Some generators rule several tables as one grid, the next title in a row
+    of its own; each band becomes a grid of its own.
+    """
+    bounds = [0, *sorted(s for s in starts if 0 < s < grid.n_rows), grid.n_rows]
+    if len(bounds) == 2:
+        return [grid]
+    bands = []
+    for top, bottom in zip(bounds, bounds[1:]):
+        cells = []
+        for cell in grid.cells:
+            first, last = max(cell.row, top), min(cell.row + cell.rowspan, bottom)
+            if first < last:
+                text = cell.text if cell.row >= top else ""
+                cells.append(GridCell(first - top, cell.col, last - first, cell.colspan, text, cell.indent))
+        bands.append(Grid(grid.page, grid.bbox, bottom - top, grid.n_cols, tuple(cells), grid.xs))
+    return bands
+
+
 def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Grid]:
     """Every ruled grid of a pdfplumber page, top to bottom."""
     tables = page.find_tables(settings.grid.pdfplumber_settings())

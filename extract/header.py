@@ -45,7 +45,7 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
     return labelled * 2 > len(rest)
 
 
-def count_caption_rows(grid: Grid, is_caption: Callable[[str], bool]) -> int:
+def count_caption_rows(grid: Grid, is_caption: Callable[[list[str]], bool]) -> int:
     """Rows at the top that hold the title, unit or department line, not the header.
 
     Spreadsheet exports draw the whole sheet as one grid, so the title
@@ -55,7 +55,7 @@ def count_caption_rows(grid: Grid, is_caption: Callable[[str], bool]) -> int:
     n = 0
     while n < grid.n_rows - 1:
         texts = [cell.text for c, cell in enumerate(matrix[n]) if cell is not None and cell.row == n and cell.col == c and cell.text.strip()]
-        if texts and not all(is_caption(text) for text in texts):
+        if texts and not is_caption(texts):
             break
         n += 1
     return n
