@@ -84,6 +84,33 @@ def _process(path: Path) -> DocumentResult:
     return process_document(path)
 
 
+def load_regions(corpus: Path) -> dict[str, str]:
+    """File name → region, from the corpus catalogue (its ``level`` field) where there is one."""
+    catalogue = corpus / "catalogue.json"
+    if not catalogue.exists():
+        return {}
+    return {entry["file"]: entry.get("level") or "?" for entry in json.loads(catalogue.read_text(encoding="utf-8"))}
+
+
+@dataclass
+class _Tally:
+    documents: int = 0
+    found: int = 0
+    present: int = 0
+    passed: int = 0
+    failed: int = 0
+    cells_matched: int = 0
+    cells_expected: int = 0
+
+    def line(self, name: str) -> str:
+        share = f"{self.found / self.present:.1%}" if self.present else "-"
+        cells = f" golden_cells={self.cells_matched}/{self.cells_expected}" if self.cells_expected else ""
+        return (
+            f"{name}: documents={self.documents} tables_found={self.found}/{self.present} ({share}) "
+            f"checks_passed={self.passed} checks_failed={self.failed}{cells}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="folder of published PDFs (../shared/corpus)")
@@ -96,9 +123,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     pdfs = sorted(args.corpus.glob("*.pdf"))
     inventory = load_inventory(args.expected / "inventory")
+    regions = load_regions(args.corpus)
     statuses: Counter = Counter()
-    found_total = expected_total = checks_passed = checks_failed = 0
-    cells_expected = cells_matched = 0
+    total = _Tally()
+    by_region: dict[str, _Tally] = {}
     with ProcessPoolExecutor(args.jobs) as pool:
         for pdf, result in zip(pdfs, pool.map(_process, pdfs)):
             write_document(args.out, result)
@@ -106,19 +134,20 @@ def main(argv: list[str] | None = None) -> int:
             statuses[record.status.value] += 1
             present = set(inventory.get(pdf.name, {}).get("tables", {}))
             found = set(record.tables_found)
-            found_total += len(found & present)
-            expected_total += len(present)
             failed = sum(not c.passed for c in result.checks)
-            checks_failed += failed
-            checks_passed += len(result.checks) - failed
             golden = args.expected / "goldens" / f"{pdf.stem}.csv"
-            cells = ""
-            if golden.exists():
-                comparison = compare_with_golden(result, golden)
-                cells_expected += comparison.expected
-                cells_matched += comparison.matched
-                cells = f" cells={comparison.matched}/{comparison.expected}"
+            comparison = compare_with_golden(result, golden) if golden.exists() else None
+            for tally in (total, by_region.setdefault(regions.get(pdf.name, "?"), _Tally())):
+                tally.documents += 1
+                tally.found += len(found & present)
+                tally.present += len(present)
+                tally.failed += failed
+                tally.passed += len(result.checks) - failed
+                if comparison:
+                    tally.cells_matched += comparison.matched
+                    tally.cells_expected += comparison.expected
             missed = ",".join(sorted(present - found))
+            cells = f" cells={comparison.matched}/{comparison.expected}" if comparison else ""
             print(
                 f"{record.status.value:<12} {pdf.name[:64]:<64} tables={len(found & present)}/{len(present)}"
                 + (f" missing={missed}" if missed else "")
@@ -126,13 +155,10 @@ def main(argv: list[str] | None = None) -> int:
                 + (f"  {record.error}" if record.error else ""),
                 flush=True,
             )
-    share = found_total / expected_total if expected_total else 0.0
-    print(
-        f"corpus: documents={len(pdfs)} "
-        + " ".join(f"{status}={n}" for status, n in sorted(statuses.items()))
-        + f" tables_found={found_total}/{expected_total} ({share:.1%}) checks_passed={checks_passed} checks_failed={checks_failed}"
-        + (f" golden_cells={cells_matched}/{cells_expected}" if cells_expected else "")
-    )
+    print()
+    for region in sorted(by_region):
+        print(by_region[region].line(f"  {region}"))
+    print(total.line("corpus") + " " + " ".join(f"{status}={n}" for status, n in sorted(statuses.items())))
     return 0
 
 

@@ -100,7 +100,7 @@ def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]
 
 _NAME_LABEL = re.compile(r"^(.{0,8}科目(名称)?|.{0,8}名称|.{0,6}内容|项目（?科目）?)$")
 _CODE_LABEL = re.compile(r"^(.{0,8}科目)?(编码|代码)$")
-_UNIT_LABEL = re.compile(r"^(预算)?单位(编码|代码|名称)?$")
+_UNIT_LABEL = re.compile(r"^(预算)?(单位|部门)(编码|代码|名称)?$")
 
 
 def _label_role(path: tuple[str, ...]) -> str | None:
