@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def _run(*args: str):
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("dataset")
+    out = tmp_path_factory.mktemp("cli") / "dataset"
     result = _run("extract", str(REFERENCE_PDF.parent), "--out", str(out))
     assert result.exit_code == 0, result.output
     return out
@@ -67,6 +68,26 @@ def test_the_readme_queries_work(dataset):
     if cli.exists():
         printed = subprocess.run([str(cli), "-csv", "-c", README_SQL.format(root=dataset)], capture_output=True, text=True, check=True)
         assert "t06,45,1858" in printed.stdout
+
+
+def _readme_blocks(language: str) -> list[str]:
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def test_every_readme_example_runs_on_the_dataset(dataset, monkeypatch):
+    """What the README shows a researcher works, as written, on a dataset/ folder."""
+    monkeypatch.chdir(dataset.parent)  # the examples read ./dataset
+    for sql in _readme_blocks("sql"):
+        assert duckdb.sql(sql).fetchall(), sql
+    for shell in _readme_blocks("sh"):
+        for query in re.findall(r'duckdb -c "(.*?)"', shell, re.S):
+            assert duckdb.sql(query).fetchall(), query
+    for python in _readme_blocks("python"):
+        namespace: dict = {}
+        exec(python, namespace)  # noqa: S102 - the README's own example
+        assert len(namespace["lines"]) == len(golden_cells(REFERENCE_GOLDEN))
+        assert set(namespace["failed"]["table_id"]) == {"t06"}
 
 
 def test_rerun_replaces_instead_of_duplicating(tmp_path):
