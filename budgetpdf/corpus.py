@@ -21,7 +21,7 @@ from pathlib import Path
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import DocumentResult, process_document
 from normalize import to_wanyuan
-from schemas import header_text
+from schemas import compact_label, header_text
 
 CellKey = tuple
 
@@ -31,10 +31,10 @@ def _norm(text: str | None) -> str:
 
 
 def _column(key: str) -> str:
-    """``other:`` labels compared as header paths (year, 其中, spacing ignored)."""
+    """``other:`` labels compared as printed, typography aside."""
     if not key.startswith("other:"):
         return key
-    return "other:" + "/".join(header_text(part) for part in key[len("other:"):].split("/"))
+    return "other:" + "/".join(compact_label(part) for part in key[len("other:"):].split("/"))
 
 
 def line_cells(result: DocumentResult) -> Counter:

@@ -69,7 +69,7 @@ class _OpenTable:
 
     def close(self) -> RawTable:
         raw = RawTable(self.table_id, self.title, self.unit, tuple(self.pages), tuple(self.columns), tuple(self.rows))
-        if TABLES_BY_ID[self.table_id].row_key is RowKey.ITEM and is_sideways(self.columns, [r.cells for r in self.rows]):
+        if TABLES_BY_ID[self.table_id].row_key is RowKey.ITEM and is_sideways(self.columns):
             return sideways_to_table(raw)
         return raw
 
@@ -132,7 +132,7 @@ def _open_table(table_id: str, title: str, placed: _Placed) -> _OpenTable | None
     n_header = count_header_rows(grid, start)
     body = body_rows(grid, start + n_header)
     columns = paths_to_roles(header_paths(grid, start, n_header), spec, body)
-    sideways = spec.row_key is RowKey.ITEM and is_sideways(columns, body)
+    sideways = spec.row_key is RowKey.ITEM and is_sideways(columns)
     if not sideways and not any(role.kind == "amount" for role in columns):
         return None
     table = _OpenTable(

@@ -12,7 +12,17 @@ from typing import Callable
 
 from extract.grid import Grid, GridCell
 from normalize import looks_like_amount
-from schemas import HEADER_VOCABULARY, LABEL_ROLES, SIDE_LABELS, ColumnRole, RowKey, TableSpec, header_text, match_amount_key
+from schemas import (
+    HEADER_VOCABULARY,
+    LABEL_ROLES,
+    SIDE_LABELS,
+    ColumnRole,
+    RowKey,
+    TableSpec,
+    compact_label,
+    header_text,
+    match_amount_key,
+)
 
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
@@ -91,7 +101,7 @@ def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]
             if cell is None or any(cell is s for s in seen):
                 continue
             seen.append(cell)
-            text = header_text(cell.text)
+            text = compact_label(cell.text)  # as printed: other:<label> keeps it
             if text and not _COLUMN_NUMBER.match(text):
                 path.append(text)
         paths.append(tuple(path))
@@ -107,7 +117,7 @@ def _label_role(path: tuple[str, ...]) -> str | None:
     """Which part of a row's key a column holds, from the label above it."""
     if not path:
         return None
-    last = path[-1]
+    last = header_text(path[-1])
     if last in _LABEL_ROLE_BY_TEXT:
         return _LABEL_ROLE_BY_TEXT[last]
     if _UNIT_LABEL.match(last):
@@ -125,6 +135,7 @@ def _mostly_text(values: list[str]) -> bool:
 
 
 def _side_of(label: str) -> str | None:
+    label = header_text(label)
     if label in SIDE_LABELS:
         return SIDE_LABELS[label]
     if "收入" in label and "支出" not in label and len(label) <= 8:

@@ -3,7 +3,7 @@
 Imports nothing from the rest of budgetpdf.
 """
 
-from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, header_text, match_amount_key
+from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key
 from schemas.records import CheckResult, ColumnRole, DocumentRecord, Line, RawRow, RawTable, Status
 from schemas.tables import (
     HEADER_VOCABULARY,
@@ -39,6 +39,7 @@ __all__ = [
     "TableSpec",
     "Tie",
     "TotalRef",
+    "compact_label",
     "header_text",
     "match_amount_key",
     "match_title",

@@ -24,17 +24,20 @@ class AmountColumn:
     aliases: tuple[HeaderPath, ...]
 
 
-def header_text(text: str) -> str:
-    """Canonical form of a printed header label: no whitespace, full-width
-    brackets, straight quotes removed, so that ``财政专户 （教育收 费）`` and
-    ``财政专户(教育收费)`` compare equal."""
+def compact_label(text: str) -> str:
+    """A printed label with its typography evened out: no whitespace, full-width
+    brackets, no quotes, so ``财政专户 （教育收 费）`` equals ``财政专户(教育收费)``."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", "", text)
     text = text.replace("(", "（").replace(")", "）")
-    text = re.sub(r"[\"'“”‘’]", "", text)
-    # "2026年预算数" is 预算数 and "其中：基本支出" is 基本支出: neither the year
-    # nor the "of which" names a column
-    text = re.sub(r"^其中[:：]", "", text)
+    return re.sub(r"[\"'“”‘’]", "", text)
+
+
+def header_text(text: str) -> str:
+    """A header label as the registry matches it: :func:`compact_label`, and
+    neither a leading year nor "其中" — ``2026年预算数`` is 预算数 and
+    ``其中：基本支出`` is 基本支出."""
+    text = re.sub(r"^其中[:：]", "", compact_label(text))
     return re.sub(r"^20\d\d年度?", "", text)
 
 
@@ -191,6 +194,7 @@ def match_amount_key(path: HeaderPath, allowed: tuple[str, ...]) -> str | None:
     An alias starting with ``^`` must be the whole path: ``小计`` alone is
     the table's total, ``政府采购项目/小计`` is not.
     """
+    path = tuple(header_text(part) for part in path)
     best: tuple[int, str] | None = None
     for key in allowed:
         for alias in AMOUNT_COLUMNS[key].aliases:
