@@ -24,6 +24,7 @@ _SUBTOTAL = {header_text(word) for word in ("小计", "合计", "金额")}
 _ITEM_WORDS = re.compile(r"三公|因公出国|公务接待|公务用车|会议费|培训费")
 _PERIOD = re.compile(r"^(上年|当年|本年|增减.*|20\d\d年.*|.*预算数|.*执行数)$")
 _CURRENT = re.compile(r"^(当年|本年|预算数)")
+_INDENT_STEP = 10.0
 
 
 def is_sideways(columns: list[ColumnRole]) -> bool:
@@ -31,13 +32,13 @@ def is_sideways(columns: list[ColumnRole]) -> bool:
     return sum(1 for role in columns if role.kind != "label" and any(_ITEM_WORDS.search(p) for p in role.path)) >= 2
 
 
-def _item_and_source(path: tuple[str, ...]) -> tuple[str, str, str]:
-    """(item, key, printed source label) of one column below its period."""
+def _item_and_source(path: tuple[str, ...]) -> tuple[str, int, str, str]:
+    """(item, its depth in the header, key, printed source label) of one column below its period."""
     key = match_amount_key(path[-1:], _SOURCES) if len(path) > 1 else None
     item_path = path[:-1] if key else path
-    if len(item_path) > 1 and item_path[-1] in _SUBTOTAL:
+    if len(item_path) > 1 and header_text(item_path[-1]) in _SUBTOTAL:
         item_path = item_path[:-1]  # 公务用车购置及运行维护费 / 小计 is that item's own figure
-    return (item_path[-1] if item_path else ""), (key or "total"), (path[-1] if key else "")
+    return (item_path[-1] if item_path else ""), len(item_path) - 1, (key or "total"), (path[-1] if key else "")
 
 
 def _current(periods: set[str]) -> str | None:
@@ -70,14 +71,14 @@ def sideways_to_table(raw: RawTable) -> RawTable:
         if not any(row.cells[i].strip() for i in figures):
             continue
         values: dict[tuple[str, str], str] = {}
-        items: dict[str, None] = {}
+        items: dict[str, int] = {}
         for i in figures:
-            column_period, item, key, source = placed[i]
+            column_period, item, depth, key, source = placed[i]
             period = column_period or row_periods[id(row)]
             if period is not None and period != current:
                 key = f"other:{period}" + (f"/{source}" if source else "")
             if item:
-                items[item] = None
+                items[item] = depth
                 keys[key] = None
                 values[(item, key)] = row.cells[i]
         rows.append((row.page, items, values))
@@ -86,7 +87,11 @@ def sideways_to_table(raw: RawTable) -> RawTable:
         ColumnRole("label", "name", None, ("项目",)),
         *(ColumnRole("other" if key.startswith("other:") else "amount", key, None, (key,)) for key in ordered),
     )
+    # The header's nesting (“三公”经费 › 公务用车… › 公务用车购置费) becomes the
+    # item rows' indentation, so the checks find each item's parts.
     body = tuple(
-        RawRow(page, (item, *(values.get((item, key), "") for key in ordered))) for page, items, values in rows for item in items
+        RawRow(page, (item, *(values.get((item, key), "") for key in ordered)), (_INDENT_STEP * depth, *([None] * len(ordered))))
+        for page, items, values in rows
+        for item, depth in items.items()
     )
     return RawTable(raw.table_id, raw.title, raw.unit, raw.pages, columns, body)

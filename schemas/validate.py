@@ -138,14 +138,22 @@ def _total_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
     A total printed first (``总计：`` above the rows) sums the rows below it.
     """
     totals = [i for i, row in enumerate(rows) if row.is_total]
+    if not totals:
+        return []
     results = []
+    if not _top_level(rows[: totals[0]]):
+        # totals printed first: each sums the rows below it, up to the next total
+        for k, index in enumerate(totals):
+            end = totals[k + 1] if k + 1 < len(totals) else len(rows)
+            parts = _top_level(rows[index + 1 : end])
+            if parts:
+                results += _sum_check("total_sum", rows[index], parts, tolerance, "rows below it")
+        return results
     for k, index in enumerate(totals):
         start = totals[k - 1] + 1 if k else 0
         parts = _top_level(rows[start:index])
         if k:
             parts = [rows[totals[k - 1]], *parts]
-        elif not parts:
-            parts = _top_level(rows[index + 1 : totals[1] if len(totals) > 1 else len(rows)])
         if parts:
             results += _sum_check("total_sum", rows[index], parts, tolerance, "rows above it")
     return results
