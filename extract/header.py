@@ -151,7 +151,7 @@ def _sides(paths: list[tuple[str, ...]]) -> list[tuple[str | None, tuple[str, ..
     the second label column starts the expenditure side."""
     tagged = []
     for path in paths:
-        side = _side_of(path[0]) if len(path) > 1 else None
+        side = _side_of(path[0]) if path else None
         tagged.append((side, path[1:] if side else path))
     if any(side for side, _ in tagged):
         return tagged
@@ -174,8 +174,12 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
     for c, (side, path) in enumerate(sides):
         label = _label_role(path)
         key = None if label else (match_amount_key(path, spec.columns_for_side(side)) if path else None)
-        if label is None and key is None and _mostly_text([row[c] for row in body]):
+        values = [row[c] for row in body]
+        if label is None and key is None and _mostly_text(values):
             label = "name"
+        elif label is None and key is None and not path and side and any(v.strip() for v in values):
+            # 收入 | 支出 is the whole header (江苏): an unlabelled column of figures is the side's amount
+            key = spec.columns_for_side(side)[0]
         block = []  # the label columns since the last amount column of this side
         for role in reversed(roles):
             if role.side != side:
