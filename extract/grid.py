@@ -32,8 +32,9 @@ class Grid:
     n_rows: int
     n_cols: int
     cells: tuple[GridCell, ...]
-    # x of each column boundary, left to right (n_cols + 1 values)
+    # x of each column boundary, left to right (n_cols + 1 values); y of each row boundary
     xs: tuple[float, ...] = ()
+    ys: tuple[float, ...] = ()
 
     def column_map(self, xs: tuple[float, ...], tolerance: float = 3.0) -> list[int] | None:
         """Where this grid's columns fall among another grid's columns (by their centres),
@@ -127,7 +128,7 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
         for n, (row, col, rowspan, colspan) in enumerate(placed)
     )
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
-    return Grid(page_number, bbox, len(ys) - 1, len(xs) - 1, cells, tuple(xs))
+    return Grid(page_number, bbox, len(ys) - 1, len(xs) - 1, cells, tuple(xs), tuple(ys))
 
 
 def drop_empty_lines(grid: Grid) -> Grid:
@@ -160,7 +161,16 @@ def drop_empty_lines(grid: Grid) -> Grid:
         if cols and rows:
             cells.append(GridCell(rows[0], cols[0], len(rows), len(cols), cell.text, cell.indent))
     xs = grid.xs[first : last + 2] if keep_cols else ()
-    return Grid(grid.page, grid.bbox, len(keep_rows), len(keep_cols), tuple(cells), xs)
+    return _resized(grid, keep_rows, xs, tuple(cells))
+
+
+def _resized(grid: Grid, rows: list[int], xs: tuple[float, ...], cells: tuple[GridCell, ...]) -> Grid:
+    """The grid cut down to ``rows`` (indices into the old rows) and the columns between ``xs``;
+    its box shrinks with it, so the text above it is what lies above its kept rows."""
+    if not rows or not xs:
+        return Grid(grid.page, grid.bbox, len(rows), max(len(xs) - 1, 0), cells, xs, ())
+    ys = tuple(grid.ys[r] for r in rows) + (grid.ys[rows[-1] + 1],)
+    return Grid(grid.page, (xs[0], ys[0], xs[-1], ys[-1]), len(rows), len(xs) - 1, cells, xs, ys)
 
 
 def split_rows(grid: Grid, starts: list[int]) -> list[Grid]:
@@ -180,7 +190,7 @@ def split_rows(grid: Grid, starts: list[int]) -> list[Grid]:
             if first < last:
                 text = cell.text if cell.row >= top else ""
                 cells.append(GridCell(first - top, cell.col, last - first, cell.colspan, text, cell.indent))
-        bands.append(Grid(grid.page, grid.bbox, bottom - top, grid.n_cols, tuple(cells), grid.xs))
+        bands.append(_resized(grid, list(range(top, bottom)), grid.xs, tuple(cells)))
     return bands
 
 
