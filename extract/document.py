@@ -133,8 +133,10 @@ def _open_table(table_id: str, title: str, placed: _Placed) -> _OpenTable | None
     body = body_rows(grid, start + n_header)
     columns = paths_to_roles(header_paths(grid, start, n_header), spec, body)
     sideways = spec.row_key is RowKey.ITEM and is_sideways(columns)
-    if not sideways and not any(role.kind == "amount" for role in columns):
-        return None
+    has_figures = any(looks_like_amount(cell) for row in body for cell in row)
+    if not sideways and has_figures and not any(role.kind == "amount" for role in columns):
+        return None  # figures under a header the registry cannot read: not this table, or not yet
+
     table = _OpenTable(
         table_id, title, find_unit(placed.captions), find_department(placed.captions), columns, header_texts(grid, start, n_header), grid.xs
     )
