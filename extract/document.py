@@ -14,7 +14,16 @@ from pathlib import Path
 import pdfplumber
 
 from extract.grid import Grid, page_to_grids, split_rows
-from extract.header import body_cells, body_rows, count_caption_rows, count_header_rows, header_paths, header_texts, paths_to_roles
+from extract.header import (
+    body_cells,
+    body_rows,
+    count_caption_rows,
+    count_header_rows,
+    header_paths,
+    header_texts,
+    paths_to_roles,
+    spanned_text,
+)
 from extract.page_text import (
     TextLine,
     find_department,
@@ -62,7 +71,10 @@ class _OpenTable:
 
     def add(self, grid: Grid, start: int, column_map: list[int] | None = None) -> None:
         for cells in body_cells(grid, start, column_map, len(self.columns)):
-            texts = tuple(cell.text if cell else "" for cell in cells)
+            # a label merged across two blocks (当年支出小计 over both expenditure halves) names both
+            texts = tuple(
+                spanned_text(cell) if role.kind == "label" else (cell.text if cell else "") for cell, role in zip(cells, self.columns)
+            )
             self.rows.append(RawRow(grid.page, texts, tuple(cell.indent if cell else None for cell in cells)))
         if grid.page not in self.pages:
             self.pages.append(grid.page)

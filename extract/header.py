@@ -8,6 +8,7 @@ turns the path into a key.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 from extract.grid import Grid, GridCell
@@ -217,10 +218,33 @@ def body_cells(grid: Grid, start: int, column_map: list[int] | None = None, widt
         placed: list[GridCell | None] = [None] * width
         for c in range(grid.n_cols):
             cell = matrix[r][c]
-            if cell is not None and cell.col == c and (cell.row == r or not looks_like_amount(cell.text)):
-                placed[column_map[c]] = cell
+            if cell is not None and (cell.row == r or not looks_like_amount(cell.text)):
+                placed[column_map[c]] = cell if cell.col == c else _Spanned(cell)
         rows.append(placed)
     return rows
+
+
+@dataclass(frozen=True)
+class _Spanned:
+    """A column covered by a cell that starts further left: its text belongs to that
+    cell, and is repeated only where a label column needs it (see ``spanned_text``)."""
+
+    cell: GridCell
+
+    @property
+    def text(self) -> str:
+        return ""
+
+    @property
+    def indent(self) -> float | None:
+        return None
+
+
+def spanned_text(cell: GridCell | _Spanned | None) -> str:
+    """The text a label column shows: its own, or that of a label merged across it."""
+    if isinstance(cell, _Spanned):
+        return cell.cell.text
+    return cell.text if cell else ""
 
 
 def body_rows(grid: Grid, start: int) -> list[tuple[str, ...]]:

@@ -107,8 +107,12 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
             if inline_code and code_level(inline_code):
                 code, label = inline_code, clean_name(rest)
         project = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "project"))
-        if spec.row_key not in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT) and not label:
-            label, project = project, ""  # 项目名称 in a table of items names the item
+        if spec.row_key not in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT):
+            # 项目名称 in a table of items names the item; printed as category | sub-item
+            # (江苏 收入预算总表), a sub-item 小计 is the category's own figure
+            if not label or (project and label in ("小计", "合计")):
+                label = project
+            project = ""
         if spec.row_key is RowKey.PROJECT and not label:
             # A project table whose only label column is 项目名称: its labels are
             # unit rows, project rows and totals alike; _row_lines tells them apart.

@@ -23,12 +23,6 @@ GOLDENS = sorted((EXPECTED / "goldens").glob("*.csv"))
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
 
-# Cells matched so far where a document is not yet exact: the floor may only
-# rise.  Each entry names what is still missing.
-NOT_YET_EXACT = {
-    # t02 printed as a two-level list of sources; t01 subtotal rows across both expenditure blocks
-    "ob__jiang_su_sheng_zheng_xie_ban_gong_ting_2018_du_bu_men_yu_suan_gong_kai_biao": 75,
-}
 TABLES_FOUND_FLOOR = 0.98  # the target
 
 
@@ -40,17 +34,12 @@ def corpus_results() -> dict[str, DocumentResult]:
 
 
 @pytest.mark.parametrize("golden", GOLDENS, ids=lambda p: p.stem[:48])
-def test_hand_verified_cells(golden: Path, corpus_results):
+def test_hand_verified_cells_are_exact(golden: Path, corpus_results):
     comparison = compare_with_golden(corpus_results[f"{golden.stem}.pdf"], golden)
-    floor = NOT_YET_EXACT.get(golden.stem)
-    if floor is None:
-        missing = sorted(comparison.missing.elements(), key=str)[:10]
-        unexpected = sorted(comparison.unexpected.elements(), key=str)[:10]
-        assert comparison.exact, f"missing {missing}\nunexpected {unexpected}"
-        assert comparison.expected > 30
-    else:
-        assert comparison.matched >= floor, f"{comparison.matched}/{comparison.expected} cells, floor {floor}"
-        assert not comparison.exact, "now exact: remove it from NOT_YET_EXACT"
+    missing = sorted(comparison.missing.elements(), key=str)[:10]
+    unexpected = sorted(comparison.unexpected.elements(), key=str)[:10]
+    assert comparison.exact, f"{comparison.matched}/{comparison.expected}\nmissing {missing}\nunexpected {unexpected}"
+    assert comparison.expected > 30
 
 
 def test_no_document_crashes_and_every_document_with_tables_is_read(corpus_results):
