@@ -23,7 +23,6 @@ from budgetpdf.pipeline import DocumentResult, process_document
 from normalize import to_wanyuan
 from schemas import compact_label, header_text
 
-CellKey = tuple
 
 
 def _norm(text: str | None) -> str:

@@ -85,7 +85,7 @@ def _code_parts(code: str) -> tuple[str, str, str]:
 # ---- rendering -------------------------------------------------------------
 
 
-def _row_cells(table: SampleTable, row: Row, n_columns: int) -> tuple[list[str], bool]:
+def _row_cells(table: SampleTable, row: Row) -> tuple[list[str], bool]:
     """Printed label cells of one row (before the amounts), and whether it is bold."""
     bold = isinstance(row, (TotalRow, UnitRow)) or (isinstance(row, ItemRow) and row.prefix in ("一、", "二、"))
     if isinstance(row, CodeRow):
@@ -171,10 +171,10 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
                 if half is None:
                     printed += [("", False, normal)] + [("", False, right)] * n
                     continue
-                labels, bold = _row_cells(table, half, len(widths))
+                labels, bold = _row_cells(table, half)
                 printed += [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in half.values]
         else:
-            labels, bold = _row_cells(table, row, len(widths))
+            labels, bold = _row_cells(table, row)
             printed = [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in row.values]
         data.append([(BoldParagraph if bold else Paragraph)(t, style) if t else "" for t, bold, style in printed])
 
