@@ -10,6 +10,7 @@ import click
 from budgetpdf import __version__
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import process_document
+from budgetpdf.report import write_report
 from schemas import TABLES_BY_ID, Status
 
 
@@ -119,3 +120,24 @@ def inspect(pdf: Path) -> None:
             f"  {check.check} {check.table_id} row {check.row} {check.column}: expected {check.expected}, "
             f"printed {check.actual}  ({check.message})"
         )
+
+
+@main.command()
+@click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("-o", "--output", default=Path("report.html"), show_default=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML file to write (one file, inline CSS and chart, no network).")
+def report(dataset: Path, output: Path) -> None:
+    """Write one self-contained HTML page about the dataset at DATASET.
+
+    It shows documents by status, which tables each document has, every
+    failed check with its page and both figures, and a chart of total
+    expenditure by department and year.
+
+    Example:
+
+        budgetpdf report dataset/ -o report.html
+    """
+    if not (dataset / "documents").is_dir():
+        raise click.ClickException(f"{dataset} has no documents/ folder: is it a dataset written by budgetpdf extract?")
+    data = write_report(dataset, output)
+    click.echo(f"wrote {output}: {len(data.documents)} document(s), {len(data.failed_checks)} failed check(s)")
