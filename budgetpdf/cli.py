@@ -1,17 +1,19 @@
-"""The ``budgetpdf`` command: a thin layer over the pipeline and the dataset writer."""
+"""The ``budgetpdf`` command: a thin layer over the batch runner, the pipeline and the report."""
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from budgetpdf import __version__
-from budgetpdf.dataset import write_document
+from budgetpdf.batch import BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch
 from budgetpdf.pipeline import process_document
 from budgetpdf.report import write_report
-from schemas import TABLES_BY_ID, Status
+from schemas import TABLES_BY_ID
 
 
 def _pdfs(paths: tuple[Path, ...]) -> list[Path]:
@@ -32,47 +34,115 @@ def main() -> None:
     """Chinese government budget disclosures (部门预算/决算公开) from PDF to validated Parquet."""
 
 
+def _document_line(outcome: DocumentOutcome) -> str:
+    record = outcome.record
+    tables = ",".join(record.tables_found) or "-"
+    return (
+        f"{record.status.value:<12} {record.source_path}  tables={tables} lines={outcome.lines} "
+        f"checks={outcome.checks - outcome.checks_failed}/{outcome.checks}" + (f"  ({record.error})" if record.error else "")
+    )
+
+
+def _rate(summary: BatchSummary | None) -> str:
+    return f"{summary.pages_per_second:.1f} pages/s, {summary.failures} failed" if summary else ""
+
+
+def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
+    rows = [(f"  {status}", str(n)) for status, n in sorted(summary.statuses.items())]
+    rows += [("skipped", f"{plan.skipped}  (already in the dataset; --force reads them again)")]
+    rows += [("unreadable", str(len(plan.unreadable)))] if plan.unreadable else []
+    rows += [
+        ("tables found", str(summary.tables)),
+        ("lines", str(summary.lines)),
+        ("checks failed", str(summary.checks_failed)),
+        ("pages", str(summary.pages)),
+        ("wall time", f"{summary.seconds:.1f} s"),
+        ("pages/s", f"{summary.pages_per_second:.1f}"),
+    ]
+    return [f"documents read: {summary.documents}"] + [f"{name:<14}{value}" for name, value in rows]
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out", default=Path("dataset"), show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Dataset folder: documents/, lines/, tables/<id>/, checks/.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes (with --executor dask and no --scheduler: LocalCluster workers).")
+@click.option("--force", is_flag=True, help="Read again documents the dataset already holds.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Time limit per document: its worker is killed and the document gets status timeout.")
+@click.option("--executor", default="local", show_default=True, type=click.Choice(["local", "dask"]),
+              help="local: worker processes on this machine; dask: tasks on a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; without it a LocalCluster is started).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def extract(paths: tuple[Path, ...], out: Path, quiet: bool) -> None:
+def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout: float, executor: str, scheduler: str | None,
+            quiet: bool) -> None:
     """Read every PDF in PATHS (files or folders) into the dataset at --out.
 
-    A document that was read before is replaced, never duplicated.  Bad
-    input (corrupt, encrypted, scanned or unrelated PDFs) gets a documents
-    row with its status and the batch goes on; the exit status is 1 when
-    any document failed.
+    Documents are read in -j worker processes, each within --timeout.  A
+    document's documents row is written when all its files are, so a batch
+    that was killed resumes where it stopped when run again.
+
+    A document already in the dataset (same sha256) is skipped when its
+    status is ok, partial, not_a_budget or needs_ocr and the same
+    extractor version read it: reading it again would give the same rows.
+    failed and timeout documents, and those of another extractor version,
+    are read again, and --force reads everything again; a document read
+    again is replaced, never duplicated.
+
+    Bad input (corrupt, encrypted, scanned or unrelated PDFs, a parser that
+    hangs) gets a documents row with its status and the batch goes on; the
+    exit status is 1 when any document failed or timed out.
 
     Example:
 
-        budgetpdf extract samples/ --out dataset/
-
+    \b
+        budgetpdf extract samples/ --out dataset/ -j 2
+        budgetpdf extract /shared/pdfs --out /shared/dataset \\
+            --executor dask --scheduler tcp://10.0.0.5:8786
         duckdb -c "select table_id, count(*), sum(amount) from
-        read_parquet('dataset/lines/**/*.parquet', hive_partitioning=true) group by 1"
+          read_parquet('dataset/lines/**/*.parquet', hive_partitioning=true)
+          group by 1"
     """
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
     pdfs = _pdfs(paths)
     if not pdfs:
         raise click.ClickException(f"no PDF files under {', '.join(map(str, paths))}")
-    statuses: Counter[str] = Counter()
-    failed_checks = 0
-    for pdf in pdfs:
-        result = process_document(pdf)
-        write_document(out, result)
-        record = result.record
-        statuses[record.status.value] += 1
-        failed = sum(not c.passed for c in result.checks)
-        failed_checks += failed
+    settings = BatchSettings(out=out, jobs=jobs, force=force, timeout=timeout, executor=executor, scheduler=scheduler)
+    plan = plan_batch(pdfs, settings)
+    if not quiet:
+        for path, error in plan.unreadable:
+            click.echo(f"{'unreadable':<12} {path}  ({error})")
+    bar = None
+    if not quiet and plan.tasks and sys.stderr.isatty():
+        bar = click.progressbar(length=len(plan.tasks), label="documents", file=sys.stderr, item_show_func=_rate)
+
+    def on_document(outcome: DocumentOutcome, summary: BatchSummary) -> None:
+        if bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)  # the line goes above the bar, which redraws below it
         if not quiet:
-            tables = ",".join(record.tables_found) or "-"
-            click.echo(
-                f"{record.status.value:<12} {pdf}  tables={tables} lines={len(result.lines)} "
-                f"checks={len(result.checks) - failed}/{len(result.checks)}" + (f"  ({record.error})" if record.error else "")
-            )
-    summary = " ".join(f"{status}={n}" for status, n in sorted(statuses.items()))
-    click.echo(f"extracted {len(pdfs)} document(s) into {out}: {summary}; failed checks={failed_checks}")
-    if statuses[Status.FAILED.value]:
+            click.echo(_document_line(outcome))
+        if bar is not None:
+            bar.update(1, summary)
+
+    try:
+        with bar if bar is not None else nullcontext():
+            summary = run_batch(plan, settings, on_document)
+    except BatchError as error:
+        raise click.ClickException(str(error)) from None
+    if not quiet:
+        click.echo("")
+        for line in _summary_table(plan, summary):
+            click.echo(line)
+    statuses = " ".join(f"{status}={n}" for status, n in sorted(summary.statuses.items())) or "nothing new"
+    unreadable = f"; unreadable={len(plan.unreadable)}" if plan.unreadable else ""
+    click.echo(
+        f"extracted {summary.documents} document(s) into {out}: {statuses}; skipped={plan.skipped}{unreadable}; "
+        f"failed checks={summary.checks_failed}; {summary.pages} pages in {summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s)"
+    )
+    if summary.failures or plan.unreadable:
         raise SystemExit(1)
 
 

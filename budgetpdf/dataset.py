@@ -5,7 +5,9 @@ One Parquet file per document in each, named by its doc_id; ``lines`` and
 Every file is written under a hidden temporary name and renamed into
 place, so a reader never sees half a file and a re-run replaces a
 document's rows instead of adding to them.  documents/ is written last: a
-document row means the rest of its files are complete.
+document row means the rest of its files are complete, and files of a
+document without one are leftovers of a run that was killed
+(``remove_incomplete``).
 """
 
 from __future__ import annotations
@@ -38,9 +40,9 @@ def safe_partition_name(name: str | None) -> str:
     return cleaned or DEFAULT_PARTITION
 
 
-def _partition(record: DocumentRecord) -> Path:
-    year = str(record.year) if record.year is not None else DEFAULT_PARTITION
-    return Path(f"year={year}") / f"department={safe_partition_name(record.department)}"
+def _partition(year: int | None, department: str | None) -> Path:
+    folder = str(year) if year is not None else DEFAULT_PARTITION
+    return Path(f"year={folder}") / f"department={safe_partition_name(department)}"
 
 
 def _write_atomic(table: pa.Table, path: Path) -> None:
@@ -113,20 +115,33 @@ def documents_table(records: list[DocumentRecord]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema.DOCUMENTS)
 
 
-def _remove_stale(root: Path, doc_id: str, keep: set[Path]) -> None:
-    """A document re-run under another year or department must not leave its old rows behind."""
-    for folder in ("lines", "tables"):
-        base = root / folder
-        if base.exists():
-            for path in base.rglob(f"{doc_id}.parquet"):
-                if path not in keep:
-                    path.unlink()
+def _previous_partition(root: Path, doc_id: str) -> Path | None:
+    """Where the document's files went last time, from its documents row (None: no row)."""
+    path = root / "documents" / f"{doc_id}.parquet"
+    if not path.exists():
+        return None
+    row = pq.read_table(path, columns=["year", "department"]).to_pylist()[0]
+    return _partition(row["year"], row["department"])
 
 
-def write_document(root: Path, result: DocumentResult) -> None:
-    """Replace everything the dataset holds for this document."""
+def _remove_stale(root: Path, doc_id: str, partitions: set[Path], keep: set[Path]) -> None:
+    """A document re-run under another year or department must not leave its old rows behind.
+
+    Only the partitions it was (documents row) and is in are looked at, so a
+    write costs the same in a dataset of ten documents or of ten thousand.
+    """
+    tables = [p for p in (root / "tables").iterdir() if p.is_dir()] if (root / "tables").is_dir() else []
+    for partition in partitions:
+        for folder in (root / "lines", *tables):
+            path = folder / partition / f"{doc_id}.parquet"
+            if path not in keep:
+                path.unlink(missing_ok=True)
+
+
+def write_document_files(root: Path, result: DocumentResult) -> None:
+    """Replace the document's lines/, tables/ and checks/ files; its documents row is left to the caller."""
     record = result.record
-    partition = _partition(record)
+    partition = _partition(record.year, record.department)
     written: set[Path] = set()
     if result.lines:
         path = root / "lines" / partition / f"{record.doc_id}.parquet"
@@ -136,7 +151,49 @@ def write_document(root: Path, result: DocumentResult) -> None:
             path = root / "tables" / table_id / partition / f"{record.doc_id}.parquet"
             _write_atomic(wide_table(record, table_id, [l for l in result.lines if l.table_id == table_id]), path)
             written.add(path)
-    _remove_stale(root, record.doc_id, written)
+    previous = _previous_partition(root, record.doc_id)
+    _remove_stale(root, record.doc_id, {partition} | ({previous} if previous else set()), written)
     _write_atomic(checks_table(record, result.checks), root / "checks" / f"{record.doc_id}.parquet")
+
+
+def write_document_record(root: Path, record: DocumentRecord) -> None:
+    """The documents row, written last: it says the document's other files are complete."""
     _write_atomic(documents_table([record]), root / "documents" / f"{record.doc_id}.parquet")
+
+
+def write_document(root: Path, result: DocumentResult) -> None:
+    """Replace everything the dataset holds for this document."""
+    write_document_files(root, result)
+    write_document_record(root, result.record)
+
+
+def discard_document_files(root: Path, doc_id: str) -> None:
+    """Every lines/, tables/, checks/ file of a document and its temporary files, wherever they are.
+
+    For a worker that was killed: it may have written under a partition no
+    documents row names.  Walks the whole dataset, so only for that case.
+    """
+    for folder in ("lines", "tables", "checks"):
+        if (root / folder).is_dir():
+            for path in (root / folder).rglob(f"*{doc_id}.parquet*"):
+                path.unlink()
+
+
+def remove_incomplete(root: Path) -> int:
+    """Delete temporary files and the files of documents that have no documents row; how many.
+
+    What a killed run leaves behind: a half-written temporary file, or a
+    document whose lines were written but whose documents row never was.
+    Run before a batch starts, never while another writes the same folder.
+    """
+    complete = {p.stem for p in (root / "documents").glob("*.parquet")}
+    removed = 0
+    for folder in ("documents", "lines", "tables", "checks"):
+        if not (root / folder).is_dir():
+            continue
+        for path in (root / folder).rglob("*"):
+            if path.is_file() and (path.name.endswith(".tmp") or (path.suffix == ".parquet" and path.stem not in complete)):
+                path.unlink()
+                removed += 1
+    return removed
 

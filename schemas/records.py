@@ -13,6 +13,7 @@ class Status(str, Enum):
     FAILED = "failed"
     NOT_A_BUDGET = "not_a_budget"
     NEEDS_OCR = "needs_ocr"
+    TIMEOUT = "timeout"  # not read within the batch's per-document time limit; its worker was killed
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from reportlab.lib import pdfencrypt
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
 from budgetpdf.pipeline import DocumentResult, process_document
 
@@ -66,3 +71,47 @@ def assert_matches_golden(result: DocumentResult, folder: Path) -> None:
 @pytest.fixture(scope="session")
 def reference_result() -> DocumentResult:
     return process_document(REFERENCE_PDF)
+
+
+# --- bad input, shared by the CLI and batch tests -------------------------------------------------------
+
+
+def image_only_pdf(path: Path) -> None:
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.drawImage(ImageReader(Image.new("RGB", (200, 280), "white")), 50, 50, 400, 560)
+    page.save()
+
+
+def unrelated_pdf(path: Path) -> None:
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.drawString(72, 720, "Quarterly newsletter: nothing about budgets here.")
+    page.save()
+
+
+def encrypted_pdf(path: Path, user_password: str) -> None:
+    page = canvas.Canvas(str(path), pagesize=A4, encrypt=pdfencrypt.StandardEncryption(user_password, ownerPassword="owner"))
+    page.drawString(72, 720, "sealed")
+    page.save()
+
+
+def write_bad_inputs(folder: Path) -> dict[str, str]:
+    """The good sample beside every kind of bad input; file name → the status it must get."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "good.pdf").write_bytes(REFERENCE_PDF.read_bytes())
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "not_a_pdf.pdf").write_text("this is a text file", encoding="utf-8")
+    (folder / "truncated.pdf").write_bytes(REFERENCE_PDF.read_bytes()[:4000])
+    image_only_pdf(folder / "scan.pdf")
+    unrelated_pdf(folder / "newsletter.pdf")
+    encrypted_pdf(folder / "locked.pdf", user_password="secret")
+    encrypted_pdf(folder / "owner_only.pdf", user_password="")  # opens without a password: simply read
+    return {
+        "good.pdf": "ok",
+        "empty.pdf": "failed",
+        "not_a_pdf.pdf": "failed",
+        "truncated.pdf": "failed",
+        "scan.pdf": "needs_ocr",
+        "newsletter.pdf": "not_a_budget",
+        "locked.pdf": "failed",
+        "owner_only.pdf": "not_a_budget",
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -13,14 +12,9 @@ import duckdb
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
-from reportlab.lib import pdfencrypt
-from PIL import Image
 
 from budgetpdf.cli import main
-from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells
+from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells, write_bad_inputs
 
 README_SQL = (
     "select table_id, count(*), sum(amount) from "
@@ -98,51 +92,16 @@ def test_rerun_replaces_instead_of_duplicating(tmp_path):
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
-def _image_only_pdf(path: Path) -> None:
-    page = canvas.Canvas(str(path), pagesize=A4)
-    page.drawImage(ImageReader(Image.new("RGB", (200, 280), "white")), 50, 50, 400, 560)
-    page.save()
-
-
-def _unrelated_pdf(path: Path) -> None:
-    page = canvas.Canvas(str(path), pagesize=A4)
-    page.drawString(72, 720, "Quarterly newsletter: nothing about budgets here.")
-    page.save()
-
-
-def _encrypted_pdf(path: Path, user_password: str) -> None:
-    page = canvas.Canvas(str(path), pagesize=A4, encrypt=pdfencrypt.StandardEncryption(user_password, ownerPassword="owner"))
-    page.drawString(72, 720, "sealed")
-    page.save()
-
-
 def test_bad_input_gets_a_status_and_the_batch_goes_on(tmp_path):
     batch = tmp_path / "in"
-    batch.mkdir()
-    shutil.copy(REFERENCE_PDF, batch / "good.pdf")
-    (batch / "empty.pdf").write_bytes(b"")
-    (batch / "not_a_pdf.pdf").write_text("this is a text file", encoding="utf-8")
-    (batch / "truncated.pdf").write_bytes(REFERENCE_PDF.read_bytes()[:4000])
-    _image_only_pdf(batch / "scan.pdf")
-    _unrelated_pdf(batch / "newsletter.pdf")
-    _encrypted_pdf(batch / "locked.pdf", user_password="secret")
-    _encrypted_pdf(batch / "owner_only.pdf", user_password="")  # opens without a password: simply read
+    expected = write_bad_inputs(batch)
 
     result = _run("extract", str(batch), "--out", str(tmp_path / "out"))
     assert result.exit_code == 1  # some documents failed
     documents = pd.read_parquet(tmp_path / "out" / "documents")
     status = {Path(p).name: s for p, s in zip(documents["source_path"], documents["status"])}
     errors = {Path(p).name: e for p, e in zip(documents["source_path"], documents["error"])}
-    assert status == {
-        "good.pdf": "ok",
-        "empty.pdf": "failed",
-        "not_a_pdf.pdf": "failed",
-        "truncated.pdf": "failed",
-        "scan.pdf": "needs_ocr",
-        "newsletter.pdf": "not_a_budget",
-        "locked.pdf": "failed",
-        "owner_only.pdf": "not_a_budget",
-    }
+    assert status == expected
     assert "password" in errors["locked.pdf"]
     assert errors["empty.pdf"] == "empty file (0 bytes)"
     assert all(errors[name] for name in status if name != "good.pdf")
