@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 IN     ?= samples
 OUT    ?= dataset
 
-.PHONY: extract test samples corpus docs clean
+.PHONY: extract test samples corpus bench docs clean
 
 $(BIN)/budgetpdf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,6 @@ CORPUS ?= ../shared/corpus
 corpus: $(BIN)/budgetpdf  ## read the published PDFs in CORPUS into build/corpus-dataset and summarise
 	@if [ -d "$(CORPUS)" ]; then $(BIN)/python -m budgetpdf.corpus $(CORPUS) --out build/corpus-dataset; \
 	else echo "corpus: $(CORPUS) is absent; nothing to do"; fi
+
+bench: $(BIN)/budgetpdf  ## pages/s and peak RSS against pdfplumber extract_tables, over CORPUS (else samples/)
+	$(BIN)/python -m budgetpdf.bench --corpus $(CORPUS)

@@ -1,0 +1,141 @@
+"""`make bench`: budgetpdf's pages per second and peak memory against pdfplumber's extract_tables().
+
+Both run over the same PDFs (../shared/corpus, else samples/), each side in
+a child process of its own so the two never share a heap: budgetpdf runs
+process_document (extract, normalise, validate) on every document,
+pdfplumber runs extract_tables() on every page.  Pages per second are
+pages over the CPU seconds of that process: on a machine shared with other
+work, wall time measures the neighbours too (both are printed).  When the
+CLI has ``-j``, `budgetpdf extract -j 1` and ``-j 2`` run into a scratch
+folder and their wall times give the scaling.  The last line is
+``bench: ratio=R pages_per_s=P peak_rss_mb=M pages=N docs=D``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SIDES = ("budgetpdf", "pdfplumber")
+
+
+def budgetpdf_pages(pdf: Path) -> int:
+    from budgetpdf.pipeline import process_document
+
+    return process_document(pdf).record.pages
+
+
+def pdfplumber_pages(pdf: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            page.extract_tables()
+            page.close()  # as budgetpdf does: pdfplumber keeps every page's objects otherwise
+        return len(document.pages)
+
+
+def measure_side(side: str, pdfs: list[Path]) -> dict:
+    """Run one side over the PDFs in this process: pages, CPU and wall seconds, peak RSS."""
+    read = budgetpdf_pages if side == "budgetpdf" else pdfplumber_pages
+    read(pdfs[0])  # imports and first-use caches (cmaps) are not throughput
+    cpu, wall = time.process_time(), time.perf_counter()
+    pages = sum(read(pdf) for pdf in pdfs)
+    return {
+        "pages": pages,
+        "docs": len(pdfs),
+        "cpu": time.process_time() - cpu,
+        "wall": time.perf_counter() - wall,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def measure_jobs(folder: Path, jobs: int) -> dict:
+    """`budgetpdf extract -j N --force` into a scratch folder: wall seconds, and the peak RSS of
+    the largest process under it (a worker, or the parent)."""
+    with tempfile.TemporaryDirectory(prefix="budgetpdf-bench-") as out:
+        wall = time.perf_counter()
+        subprocess.run([_budgetpdf(), "extract", str(folder), "--out", out, "-j", str(jobs), "--force", "--quiet"], check=False)
+        wall = time.perf_counter() - wall
+    return {"wall": wall, "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def _budgetpdf() -> str:
+    return str(Path(sys.executable).with_name("budgetpdf"))
+
+
+def has_jobs() -> bool:
+    """Whether `budgetpdf extract` takes -j (the batch runner)."""
+    help_text = subprocess.run([_budgetpdf(), "extract", "--help"], capture_output=True, text=True).stdout
+    return "--jobs" in help_text
+
+
+def scaling(folder: Path) -> str:
+    """`budgetpdf extract` with -j 1 and -j 2: how much faster two workers are (wall time)."""
+    if not has_jobs():
+        return "extract -j: not in this CLI yet; no scaling measured"
+    one, two = (in_child("--corpus", str(folder), "--jobs", str(n)) for n in (1, 2))
+    return (
+        f"extract -j 1: {one['wall']:.1f} s, -j 2: {two['wall']:.1f} s wall: scaling {one['wall'] / two['wall']:.2f}x; "
+        f"peak RSS of one process {one['rss_mb']:.0f} MB (-j 1), {two['rss_mb']:.0f} MB (-j 2)"
+    )
+
+
+def in_child(*args: str) -> dict:
+    """One measurement in a fresh interpreter, so that its peak RSS is its own."""
+    done = subprocess.run([sys.executable, "-m", "budgetpdf.bench", *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def pdfs_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pdf"))
+
+
+def rate(side: dict, clock: str) -> float:
+    return side["pages"] / side[clock]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("../shared/corpus"), help="folder of PDFs; samples/ when absent")
+    parser.add_argument("--no-jobs", action="store_true", help="skip the -j 1 / -j 2 scaling runs")
+    parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    folder = args.corpus if args.corpus.is_dir() and pdfs_in(args.corpus) else Path("samples")
+    if args.side:
+        print(json.dumps(measure_side(args.side, pdfs_in(folder))))
+        return 0
+    if args.jobs:
+        print(json.dumps(measure_jobs(folder, args.jobs)))
+        return 0
+
+    print(f"bench: {folder}: {len(pdfs_in(folder))} PDFs; load average {os.getloadavg()[0]:.2f}", flush=True)
+    results = {}
+    for side in SIDES:
+        results[side] = result = in_child("--corpus", str(folder), "--side", side)
+        print(
+            f"{side:<10} {result['pages']} pages: {result['cpu']:.1f} s CPU ({rate(result, 'cpu'):.1f} pages/s), "
+            f"{result['wall']:.1f} s wall ({rate(result, 'wall'):.1f} pages/s), peak RSS {result['rss_mb']:.0f} MB",
+            flush=True,
+        )
+    if not args.no_jobs:
+        print(scaling(folder), flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    ours, theirs = results["budgetpdf"], results["pdfplumber"]
+    print(
+        f"bench: ratio={rate(ours, 'cpu') / rate(theirs, 'cpu'):.2f} pages_per_s={rate(ours, 'cpu'):.1f} "
+        f"peak_rss_mb={ours['rss_mb']:.0f} pages={ours['pages']} docs={ours['docs']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
