@@ -8,6 +8,7 @@ is what header flattening needs, and fills each cell with its text.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass
 
 from extract.settings import ExtractSettings
@@ -100,6 +101,54 @@ def _indent(chars: list[dict], left: float) -> float | None:
     return round(min(c["x0"] for c in chars if c["top"] - top < 2) - left, 1)
 
 
+def dedupe_chars(chars: list[dict], tolerance: float) -> list[dict]:
+    """The characters of one cell without fake-bold copies (the same character
+    drawn again a hair away).  Done per cell, not per page: a wide header
+    centred over its neighbour draws 预算 where the neighbour's 预算 stands,
+    and neither copy is fake."""
+    kept: list[dict] = []
+    for char in chars:
+        if not any(
+            other["text"] == char["text"] and abs(other["x0"] - char["x0"]) <= tolerance and abs(other["top"] - char["top"]) <= tolerance
+            for other in kept
+        ):
+            kept.append(char)
+    return kept
+
+
+def _slot(char: dict, xs: list[float], ys: list[float]) -> tuple[int, int]:
+    cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1
+
+
+def chars_to_slots(chars: list[dict], xs: list[float], ys: list[float], touching: float = 0.5) -> list[tuple[dict, tuple[int, int]]]:
+    """Each character with the (row, column) it belongs to.
+
+    A character belongs where its centre lies, except in a string printed
+    wider than its cell: spreadsheet exports clip a long label at the rule
+    and centre a wide header over its neighbours, but keep every character,
+    which then lands in the next cell.  A run of touching characters, in
+    the order they are drawn, stays in the cell holding most of it, unless
+    the characters to move hold a digit (a figure is never moved).
+    """
+    placed = [(char, _slot(char, xs, ys)) for char in chars]
+    result: list[tuple[dict, tuple[int, int]]] = []
+    start = 0
+    for i in range(1, len(placed) + 1):
+        if i < len(placed):
+            before, char = placed[i - 1][0], placed[i][0]
+            if abs(char["top"] - before["top"]) <= 0.5 and -touching <= char["x0"] - before["x1"] <= touching:
+                continue
+        run = placed[start:i]
+        home = Counter(slot for _, slot in run).most_common(1)[0][0]
+        strays = [char for char, slot in run if slot != home]
+        if strays and all(slot[0] == home[0] for _, slot in run) and not any(c["text"].isdigit() for c in strays):
+            run = [(char, home) for char, _ in run]
+        result += run
+        start = i
+    return result
+
+
 def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], settings: ExtractSettings) -> Grid:
     """Number the rows and columns of pdfplumber's cells and give each its text."""
     tolerance = settings.grid.position_tolerance
@@ -117,12 +166,11 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
             for c in range(col, col + colspan):
                 owner[(r, c)] = n
     contents: list[list[dict]] = [[] for _ in placed]
-    for char in chars:
-        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-        c, r = bisect.bisect_right(xs, cx) - 1, bisect.bisect_right(ys, cy) - 1
-        if (r, c) in owner:
-            contents[owner[(r, c)]].append(char)
+    for char, slot in chars_to_slots(chars, xs, ys):
+        if slot in owner:
+            contents[owner[slot]].append(char)
 
+    contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) for cell_chars in contents]
     cells = tuple(
         GridCell(row, col, rowspan, colspan, chars_to_text(contents[n], settings), _indent(contents[n], xs[col]))
         for n, (row, col, rowspan, colspan) in enumerate(placed)
@@ -194,9 +242,63 @@ def split_rows(grid: Grid, starts: list[int]) -> list[Grid]:
     return bands
 
 
+_WHITE = ((1,), (1, 1, 1), (0, 0, 0, 0))  # grey, RGB and CMYK white
+
+
+def is_drawn(obj: dict) -> bool:
+    """False for a white filled rectangle without a stroke: a cell's background,
+    invisible on the page, whose edges would cut the header into spurious cells."""
+    if obj["object_type"] != "rect" or obj.get("stroke") or not obj.get("fill"):
+        return True
+    colour = obj.get("non_stroking_color")
+    colour = tuple(colour) if isinstance(colour, (list, tuple)) else (colour,)
+    return colour not in _WHITE
+
+
+def open_ends(edges: list[dict], settings: ExtractSettings, min_rules: int = 3) -> list[dict]:
+    """Horizontal rules to close a grid whose column rules stop at a line never drawn.
+
+    A table cut by a page break often leaves its first (or last) row
+    ruled at the sides only; without a rule across it pdfplumber sees no
+    cell there and the row falls out of the grid as loose text.
+    """
+    tolerance = settings.grid.snap_tolerance
+    # a rule drawn as a thin filled rectangle has end edges as short as it is thick: no rule
+    horizontal = [e for e in edges if e["orientation"] == "h" and e["width"] > tolerance]
+    vertical = [e for e in edges if e["orientation"] == "v" and e["height"] > tolerance]
+
+    def cell(value: float) -> int:
+        return round(value / tolerance)
+
+    rules_at: dict[int, list[tuple[float, float]]] = {}
+    for h in horizontal:
+        rules_at.setdefault(cell(h["top"]), []).append((h["x0"] - tolerance, h["x1"] + tolerance))
+    ends_at = {end: {(cell(v["x0"]), cell(v[end])) for v in vertical} for end in ("top", "bottom")}
+
+    def ruled(x: float, y: float) -> bool:
+        return any(x0 <= x <= x1 for dy in (-1, 0, 1) for x0, x1 in rules_at.get(cell(y) + dy, ()))
+
+    def continued(x: float, y: float, other_end: str) -> bool:
+        return any((cell(x) + dx, cell(y) + dy) in ends_at[other_end] for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+
+    closing = []
+    for end, other_end in (("top", "bottom"), ("bottom", "top")):
+        by_y: dict[int, list[dict]] = {}
+        for v in vertical:
+            by_y.setdefault(cell(v[end]), []).append(v)
+        for group in by_y.values():
+            xs = _cluster([v["x0"] for v in group if not ruled(v["x0"], v[end]) and not continued(v["x0"], v[end], other_end)], tolerance)
+            if len(xs) >= min_rules:
+                y = group[0][end]
+                closing.append({"object_type": "line", "x0": xs[0], "x1": xs[-1], "top": y, "bottom": y, "width": xs[-1] - xs[0], "height": 0})
+    return closing
+
+
 def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Grid]:
     """Every ruled grid of a pdfplumber page, top to bottom."""
-    tables = page.find_tables(settings.grid.pdfplumber_settings())
+    drawn = page.filter(is_drawn)
+    table_settings = {**settings.grid.pdfplumber_settings(), "explicit_horizontal_lines": open_ends(drawn.edges, settings)}
+    tables = drawn.find_tables(table_settings)
     chars = [c for c in page.chars if c["text"].strip()]
     grids = []
     for table in tables:

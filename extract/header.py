@@ -28,13 +28,28 @@ from schemas import (
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
-_COLUMN_NUMBER = re.compile(r"^(\d{1,2}|栏次)$")  # the 栏次 row numbers the columns; it names none
+_COLUMN_NUMBER = re.compile(r"^(\d{1,2}|栏次|[*＊—\-－]+)$")  # the 栏次 row numbers the columns; it names none
 _CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}(?![\d年月日%.])[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
 
 
 def _is_data_cell(text: str) -> bool:
     """A figure or a classification code: what a header never holds."""
     return looks_like_amount(text) or bool(_CODE_CELL.match(text.strip()))
+
+
+_PLACEHOLDER = re.compile(r"^[*＊—\-－]+$")
+
+
+def _numbers_columns(texts: list[str]) -> bool:
+    """``** | ** | 1 | 2 | … | 13``: column numbers counting up, placeholders over the label columns."""
+    texts = [t.strip() for t in texts if t.strip()]
+    numbers = [int(t) for t in texts if t.isdigit() and len(t) <= 2]
+    others = [t for t in texts if not (t.isdigit() and len(t) <= 2)]
+    return (
+        len(numbers) >= 3
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        and all(_PLACEHOLDER.match(t) or header_text(t) == "栏次" for t in others)
+    )
 
 
 def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
@@ -45,7 +60,7 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
     blank cells, or a lone ``总计``, is a data row that happens to be empty.
     """
     own = [cell for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c]
-    if any(header_text(cell.text) == "栏次" for cell in own):
+    if any(header_text(cell.text) == "栏次" for cell in own) or _numbers_columns([cell.text for cell in own]):
         return True  # the row that numbers the columns (栏次 | 1 | 2 …) belongs to the header
     if any(_is_data_cell(cell.text) for cell in own if cell.text.strip()):
         return False

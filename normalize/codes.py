@@ -13,6 +13,8 @@ import unicodedata
 # Digits followed by 年/月/% are a year or a figure inside a name, not a code.
 _LEADING_CODE = re.compile(r"^\s*[\[【（(]?\s*(\d{2,7})(?![\d年月日%.])\s*[\]】）)]?\s*[-－—:：]?\s*(.*)$", re.S)
 _LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
+# Six digits is no classification code: it numbers a (sub-)unit (125001).
+UNIT_CODE_DIGITS = 6
 
 
 def split_leading_code(text: str) -> tuple[str | None, str]:
@@ -37,18 +39,29 @@ def fill_down_codes(parts_by_row: list[tuple[str, ...]]) -> list[str | None]:
 
     ``[("201","",""), ("","03",""), ("","","01")]`` → ``["201", "20103", "2010301"]``:
     a child row that prints only 款 or 项 takes 类 (and 款) from the row above.
-    A row with no part at all has no code.  A single code column is one part.
+    A row with no part at all has no code.  A single code column is one part;
+    there a two-digit 款 under a 类 (``208`` then ``05``) is completed to
+    ``20805`` where the column prints its 项 in full or the 款 follows its 类
+    directly, and is left as printed where it could be a 款 or a 项.
     """
     codes: list[str | None] = []
-    previous = ""
+    previous = category = ""
     widths = (3, 2, 2)
-    for parts in parts_by_row:
-        digits = [re.sub(r"\D", "", unicodedata.normalize("NFKC", p or "")) for p in parts]
+    rows = [[re.sub(r"\D", "", unicodedata.normalize("NFKC", p or "")) for p in parts] for parts in parts_by_row]
+    items_in_full = any(len(d) == 7 for digits in rows if len(digits) == 1 for d in digits)
+    for parts, digits in zip(parts_by_row, rows):
         if not any(digits):
             codes.append(None)
             continue
         if len(parts) == 1:
             code = digits[0]
+            if len(code) == UNIT_CODE_DIGITS:
+                previous = category = ""  # a sub-unit's row: its classification starts afresh
+            elif len(code) == 2 and category and (items_in_full or previous == category):
+                # 西安: 208 | 05 | 2080505 — the 款 printed as its own two digits under its 类
+                code = category + code
+            elif len(code) == 3:
+                category = code
         else:
             first = next(i for i, d in enumerate(digits) if d)
             inherited = previous[: sum(widths[:first])]

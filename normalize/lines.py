@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from normalize.amounts import AmountError, parse_amount, to_wanyuan
-from normalize.codes import code_level, fill_down_codes, parent_code, split_leading_code
+from normalize.codes import UNIT_CODE_DIGITS, code_level, fill_down_codes, parent_code, split_leading_code
 from normalize.names import clean_name, is_total_label, outline_levels, split_outline, strip_subtotal_suffix
 from schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
 
@@ -96,6 +96,8 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         label = label or clean_name(" ".join(names))
         unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
         unit_code = "".join(cells[j].strip() for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit_code")
+        if code is not None and len(code) == UNIT_CODE_DIGITS:
+            unit_code, code = code, None  # 西安: sub-units listed in the code column, their codes under them
         is_unit = code is None and ((bool(unit) and not label) or bool(unit_code))
         label = label or unit
         if not label:

@@ -87,7 +87,7 @@ def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal
 
 
 def _code_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
-    """A coded row against the rows printed under it whose codes extend it by one level.
+    """A coded row against the nearest rows printed under it whose codes extend it.
 
     Read in printed order, so a 类 printed twice (烟台 t06 lists 301 once under
     each government class) is checked against its own children each time.
@@ -96,14 +96,18 @@ def _code_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
     for i, row in enumerate(rows):
         if not row.code:
             continue
-        children = []
+        descendants = []
         for later in rows[i + 1 :]:
             if not later.code:
                 continue
             if not later.code.startswith(row.code) or len(later.code) <= len(row.code):
                 break
-            if later.parent_code == row.code:
-                children.append(later)
+            descendants.append(later)
+        # a child is the nearest printed descendant: 3010201 counts under 301
+        # when its own parent 30102 is not printed
+        children = [
+            d for d in descendants if not any(len(o.code) < len(d.code) and d.code.startswith(o.code) for o in descendants)
+        ]
         if children:
             results += _sum_check("code_sum", row, children, tolerance, "child codes")
     return results
@@ -128,7 +132,10 @@ def _top_level(rows: list[_Row]) -> list[_Row]:
     coded = [r for r in rows if r.code and r.parent_code is None]
     if coded:
         return coded
-    return [r for r in rows if r.outline_level == 1]
+    # the shallowest level printed with figures: a heading without any
+    # (一、部门预算 over 1、财政拨款 …) leaves no row of its own
+    top = min((r.outline_level for r in rows if r.outline_level), default=None)
+    return [r for r in rows if r.outline_level == top] if top else []
 
 
 def _total_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:

@@ -179,3 +179,28 @@ def test_outline_levels_follow_indentation_where_names_are_left_aligned():
     assert outline_levels(kinds, [2.0, 12.0, 22.0, 22.0, 2.0, 12.0]) == [1, 2, 3, 3, 1, 2]
     # centred names: offsets say nothing
     assert outline_levels([None] * 6, [3.1, 17.4, 9.9, 25.0, 1.2, 40.3]) == [1] * 6
+
+
+def test_fill_down_completes_a_two_digit_kuan_under_its_class():
+    # 西安: 208 | 05 | 2080505 | 99 | 2089901 in one code column; 125001 numbers a sub-unit
+    rows = [("125001",), ("208",), ("05",), ("2080505",), ("99",), ("2089901",), ("125002",), ("210",), ("11",)]
+    assert fill_down_codes(rows) == ["125001", "208", "20805", "2080505", "20899", "2089901", "125002", "210", "21011"]
+    # 201 | 03 | 01 with no 项 printed in full: 01 could be a 款 or a 项, so it stays as printed
+    assert fill_down_codes([("201",), ("03",), ("01",)]) == ["201", "20103", "01"]
+
+
+def test_a_six_digit_code_in_the_code_column_is_a_sub_unit_row():
+    columns = [
+        ColumnRole("label", "code", None, ("功能科目编码",)),
+        ColumnRole("label", "name", None, ("功能科目名称",)),
+        ColumnRole("amount", "total", None, ("合计",)),
+    ]
+    rows = [("", "合计", "3.00"), ("125001", "西安市某局", "3.00"), ("208", "社会保障和就业支出", "3.00"), ("05", "行政事业单位养老支出", "3.00")]
+    lines, checks = table_to_lines(_raw("t05", columns, rows), TABLES_BY_ID["t05"], NormalizeParams("万元"))
+    assert checks == []
+    assert [(l.code, l.parent_code, l.item) for l in lines] == [
+        (None, None, "合计"),
+        (None, None, "西安市某局"),
+        ("208", None, "社会保障和就业支出"),
+        ("20805", "208", "行政事业单位养老支出"),
+    ]

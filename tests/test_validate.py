@@ -76,3 +76,27 @@ def test_ties_between_tables_allow_no_difference():
     ties = [r for r in validate(lines, {}) if r.check == "total_tie"]
     assert [(r.table_id, r.passed) for r in ties] == [("t01", True), ("t02", False)]
     assert ties[1].tolerance == 0
+
+
+def test_an_item_code_whose_parent_is_not_printed_counts_under_the_class():
+    # 西安 t06: 3010201 and 3010202 printed under 301 without their 30102
+    lines = [
+        line("t06", 1, "total", "10.00", "301"),
+        line("t06", 2, "total", "4.00", "30101"),
+        line("t06", 3, "total", "5.00", "3010201"),
+        line("t06", 4, "total", "1.00", "3010202"),
+    ]
+    assert failures(validate(lines, {})) == []
+
+
+def test_a_total_after_items_whose_heading_prints_no_figure_sums_the_rows_above():
+    # 一、部门预算 (no figure) over 1、财政拨款 … then 本年收入合计
+    lines = [
+        line("t01", 2, "budget", "30.00", side="income", item="财政拨款", level=2),
+        line("t01", 3, "budget", "30.00", side="income", item="一般公共预算拨款收入", level=3),
+        line("t01", 4, "budget", "5.00", side="income", item="事业收入", level=2),
+        line("t01", 5, "budget", "35.00", side="income", item="本年收入合计", total=True),
+    ]
+    results = validate(lines, {("t01", "income"): {"budget"}})
+    assert failures(results) == []
+    assert [r.message for r in results if r.check == "total_sum"] == ["本年收入合计 = sum of 2 rows above it"]

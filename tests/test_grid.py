@@ -1,0 +1,83 @@
+"""The grid reader on tiny hand-made page objects: what real generators draw that a naive reader gets wrong."""
+
+from extract.grid import GridCell, Grid, chars_to_slots, dedupe_chars, is_drawn, open_ends
+from extract.header import count_header_rows
+from extract.settings import ExtractSettings
+
+SETTINGS = ExtractSettings()
+
+
+def char(text, x0, top=100.0, width=8.5):
+    return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 10, "size": 10}
+
+
+def string(text, x0, top=100.0):
+    return [char(c, x0 + 8.5 * i, top) for i, c in enumerate(text)]
+
+
+def texts_by_slot(chars, xs, ys):
+    slots: dict = {}
+    for c, slot in chars_to_slots(chars, xs, ys):
+        slots[slot] = slots.get(slot, "") + c["text"]
+    return slots
+
+
+def test_a_label_clipped_at_its_rule_keeps_its_tail_and_the_figure_stays_put():
+    # 对个人和家庭的补助 runs past x=150 into the amount cell, where 4.82 is printed
+    chars = string("对个人和家庭的补助", 80) + string("4.82", 170)
+    assert texts_by_slot(chars, [0, 150, 210], [95, 115]) == {(0, 0): "对个人和家庭的补助", (0, 1): "4.82"}
+
+
+def test_a_header_centred_wider_than_its_cell_goes_where_most_of_it_is():
+    # 预算数 | 政府预算支出经济分类科目 drawn over it, starting left of the rule at x=120
+    chars = string("预算数", 80) + string("政府预算支出经济分类科目", 95)
+    assert texts_by_slot(chars, [0, 120, 300], [95, 115]) == {(0, 0): "预算数", (0, 1): "政府预算支出经济分类科目"}
+
+
+def test_a_figure_is_never_moved_to_the_cell_of_its_neighbour():
+    chars = string("合计1234.5", 60)  # 合计123 left of the rule at x=100, 4.5 right of it
+    assert texts_by_slot(chars, [0, 100, 200], [95, 115]) == {(0, 0): "合计123", (0, 1): "4.5"}
+
+
+def test_fake_bold_copies_in_a_cell_are_dropped():
+    bold = [char("合", 10), char("合", 10.4), char("计", 18.5), char("计", 18.9)]
+    assert "".join(c["text"] for c in dedupe_chars(bold, 1.5)) == "合计"
+
+
+def test_white_backgrounds_are_not_rules():
+    white = {"object_type": "rect", "fill": True, "stroke": False, "non_stroking_color": (1, 1, 1)}
+    cmyk_white = {**white, "non_stroking_color": (0, 0, 0, 0)}
+    black = {**white, "non_stroking_color": (0,)}
+    assert not is_drawn(white) and not is_drawn(cmyk_white)
+    assert is_drawn(black) and is_drawn({"object_type": "char"})
+
+
+def v_edge(x, top, bottom):
+    return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom, "height": bottom - top, "width": 0}
+
+
+def h_edge(x0, x1, y):
+    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+
+
+def test_a_row_cut_by_the_page_break_is_closed_by_a_rule():
+    # the first row on the page has column rules but no rule above it
+    edges = [v_edge(x, 36, 52) for x in (35, 55, 150, 360)] + [h_edge(35, 360, 52)]
+    edges += [v_edge(x, 52, 68) for x in (35, 55, 150, 360)] + [h_edge(35, 360, 68)]
+    assert [(e["x0"], e["x1"], e["top"]) for e in open_ends(edges, SETTINGS)] == [(35, 360, 36)]
+
+
+def test_rules_that_meet_a_group_rule_or_continue_need_no_closing():
+    # 事业收入 over 金额 | 其中: the sub-column rule starts on the group's rule;
+    # the outer rules are drawn in two pieces that meet at y=60
+    edges = [h_edge(0, 300, 40), h_edge(200, 300, 60), h_edge(0, 300, 80)]
+    edges += [v_edge(0, 40, 60), v_edge(0, 60, 80), v_edge(100, 40, 60), v_edge(100, 60, 80), v_edge(300, 40, 80), v_edge(250, 60, 80)]
+    assert open_ends(edges, SETTINGS) == []
+
+
+def test_a_row_numbering_the_columns_with_placeholders_belongs_to_the_header():
+    cells = [GridCell(0, c, 1, 1, text) for c, text in enumerate(["单位编码", "单位名称", "总计", "一般公共预算", "政府性基金"])]
+    cells += [GridCell(1, c, 1, 1, text) for c, text in enumerate(["**", "**", "1", "2", "3"])]
+    cells += [GridCell(2, c, 1, 1, text) for c, text in enumerate(["", "合计", "3.00", "3.00", ""])]
+    grid = Grid(1, (0, 0, 400, 60), 3, 5, tuple(cells))
+    assert count_header_rows(grid) == 2
