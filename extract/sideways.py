@@ -85,7 +85,7 @@ def sideways_to_table(raw: RawTable) -> RawTable:
     ordered = list(keys)
     columns = (
         ColumnRole("label", "name", None, ("项目",)),
-        *(ColumnRole("other" if key.startswith("other:") else "amount", key, None, (key,)) for key in ordered),
+        *(ColumnRole("period" if key.startswith("other:") else "amount", key, None, (key,)) for key in ordered),
     )
     # The header's nesting (“三公”经费 › 公务用车… › 公务用车购置费) becomes the
     # item rows' indentation, so the checks find each item's parts.

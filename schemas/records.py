@@ -79,8 +79,10 @@ class ColumnRole:
     """What one printed column holds, decided from its flattened header.
 
     ``kind`` is ``label`` (``key`` is a label role: code_1/code_2/code_3,
-    code, name, project), ``amount`` (``key`` is an amount key) or
-    ``other`` (an amount column no key matches; ``key`` is ``other:<label>``).
+    code, name, project), ``amount`` (``key`` is an amount key),
+    ``period`` (the "三公" table's figures for another year than the budget
+    year, or the change between them; ``key`` is ``other:<period>[/<source>]``)
+    or ``other`` (an amount column no key matches; ``key`` is ``other:<label>``).
     """
 
     kind: str

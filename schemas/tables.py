@@ -120,6 +120,9 @@ _CARRYOVER_PARTS = (
     "carryover_unit_funds",
 )
 _EXPENDITURE_EXTRAS = ("operating_expenditure", "affiliate_subsidy", "remittance_to_superior", "carryforward", "reserve")
+# "of which" columns: printed beside the parts, never parts themselves
+_OF_WHICH = ("general_budget_special", "procurement", "procurement_sme", "procurement_small_micro", "project_excl_capital",
+             "capital_construction_funds")
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
@@ -137,29 +140,30 @@ TABLES: tuple[TableSpec, ...] = (
         ("收入预算总表", "部门收入总表", "部门收入预算表"),
         RowKey.FUNCTION_CODE,
         ("total", "fiscal_subtotal", *_FISCAL_PARTS, "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover",
-         *_UNIT_INCOME, "current_subtotal", "carryover", *_CARRYOVER_PARTS, "nonfiscal_balance", "account_balance"),
+         *_UNIT_INCOME, "current_subtotal", "carryover", *_CARRYOVER_PARTS, "nonfiscal_balance", "account_balance",
+         "special_account_other", "general_budget_special"),
         (
             RowIdentity(
                 "total",
-                ("fiscal_subtotal", "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover"),
+                ("fiscal_subtotal", "special_account", "special_account_other", "unit_funds", "fiscal_carryover", "nonfiscal_carryover"),
                 excludes=("current_subtotal", *_UNIT_INCOME),
                 required=("fiscal_subtotal", "unit_funds"),
             ),
             RowIdentity(
                 "total",
-                ("fiscal_subtotal", "special_account", *_UNIT_INCOME, "carryover"),
+                ("fiscal_subtotal", "special_account", "special_account_other", *_UNIT_INCOME, "carryover"),
                 excludes=("current_subtotal", "unit_funds"),
                 required=("fiscal_subtotal", "business_income"),
             ),
             RowIdentity(
                 "total",
-                (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"),
+                (*_SOURCES, "special_account", "special_account_other", *_UNIT_INCOME, "carryover"),
                 excludes=("fiscal_subtotal", "current_subtotal", "unit_funds"),
                 required=("general_budget", "business_income"),
             ),
             RowIdentity("total", ("current_subtotal", "carryover")),
             RowIdentity(
-                "current_subtotal", ("general_budget", "gov_fund", "state_capital", "special_account", *_UNIT_INCOME), required=("general_budget",)
+                "current_subtotal", ("general_budget", "gov_fund", "state_capital", "special_account", "special_account_other", *_UNIT_INCOME), required=("general_budget",)
             ),
             RowIdentity("carryover", _CARRYOVER_PARTS, required=("carryover_general_budget",)),
             RowIdentity("fiscal_subtotal", _FISCAL_PARTS, required=("general_budget",)),
@@ -172,7 +176,7 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.FUNCTION_CODE,
         # by kind of spending, or (Xi'an) by source of funds
         ("total", "basic", "project", *_EXPENDITURE_EXTRAS, *_SOURCES, "special_account", *_UNIT_INCOME, "carryover",
-         "nonfiscal_balance", "account_balance"),
+         "nonfiscal_balance", "account_balance", "current_expenditure", *_OF_WHICH),
         (
             RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS), required=("basic", "project")),
             RowIdentity(
@@ -194,7 +198,7 @@ TABLES: tuple[TableSpec, ...] = (
         "一般公共预算支出情况表",
         ("一般公共预算支出表", "一般公共预算当年拨款支出表", "一般公共预算支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        ("total", "basic", "basic_personnel", "basic_public", "project", "current_expenditure", *_OF_WHICH),
         (RowIdentity("total", ("basic", "project")), RowIdentity("basic", ("basic_personnel", "basic_public"))),
         preferred_words=("一般公共预算", "功能分类"),
     ),
@@ -228,7 +232,7 @@ TABLES: tuple[TableSpec, ...] = (
         "政府性基金预算支出情况表",
         ("政府性基金预算支出表", "政府性基金预算支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        ("total", "basic", "basic_personnel", "basic_public", "project", "carryover", "current_subtotal", "current_expenditure"),
         (
             RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)),
             RowIdentity("total", ("basic", "project")),

@@ -88,3 +88,19 @@ def test_readme_documents_every_column_key():
     assert column_keys_markdown() in text, "README's column keys are stale: run make docs"
     for key in AMOUNT_COLUMNS:
         assert re.search(rf"`{key}`", text)
+
+
+@pytest.mark.parametrize(
+    "path, table_id, key",
+    [
+        (("2026年政府采购项目", "小计"), "t03", "procurement"),
+        (("2026年政府采购项目", "其中:2026年政府采购项目中预留给中小企业的项目资金规模"), "t03", "procurement_sme"),
+        (("预算数", "项目支出", "扣除基建项目后预算数"), "t05", "project_excl_capital"),
+        (("部门预算", "一般公共预算拨款", "其中:专项资金列入部门预算项目"), "t02", "general_budget_special"),
+        (("部门预算", "公共预算拨款", "小计"), "t03", "general_budget"),
+        (("财政专户拨款收入", "其他专户收入拨款"), "t02", "special_account_other"),
+        (("本年支出合计",), "t03", "current_expenditure"),
+    ],
+)
+def test_columns_real_documents_print_have_keys(path, table_id, key):
+    assert match_amount_key(path, TABLES_BY_ID[table_id].amount_columns) == key
