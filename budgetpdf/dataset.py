@@ -179,21 +179,18 @@ def discard_document_files(root: Path, doc_id: str) -> None:
                 path.unlink()
 
 
-def remove_incomplete(root: Path) -> int:
-    """Delete temporary files and the files of documents that have no documents row; how many.
+def remove_incomplete(root: Path) -> None:
+    """Delete temporary files and the files of documents that have no documents row.
 
     What a killed run leaves behind: a half-written temporary file, or a
     document whose lines were written but whose documents row never was.
     Run before a batch starts, never while another writes the same folder.
     """
     complete = {p.stem for p in (root / "documents").glob("*.parquet")}
-    removed = 0
     for folder in ("documents", "lines", "tables", "checks"):
         if not (root / folder).is_dir():
             continue
         for path in (root / folder).rglob("*"):
             if path.is_file() and (path.name.endswith(".tmp") or (path.suffix == ".parquet" and path.stem not in complete)):
                 path.unlink()
-                removed += 1
-    return removed
 

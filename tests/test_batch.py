@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 from distributed import LocalCluster
 
+from budgetpdf.batch import BatchSettings, plan_batch, run_batch
 from budgetpdf.cli import main
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import file_sha256, process_document
@@ -285,3 +286,11 @@ def test_mutated_samples_each_get_a_status_never_an_exception(tmp_path):
     assert {"ok", "failed"} <= statuses <= {s.value for s in Status}  # some damage a reader shrugs off, some not
     assert all(row["error"] for row in documents.values() if row["status"] != "ok")
     assert not _leftovers(tmp_path / "out")
+
+
+def test_a_file_gone_before_it_is_hashed_is_reported_and_the_rest_is_read(tmp_path):
+    settings = BatchSettings(out=tmp_path / "out")
+    plan = plan_batch([tmp_path / "gone.pdf", REFERENCE_PDF], settings)
+    assert [path.name for path, _ in plan.unreadable] == ["gone.pdf"] and "FileNotFoundError" in plan.unreadable[0][1]
+    summary = run_batch(plan, settings)
+    assert summary.statuses == {"ok": 1} and summary.pages == 15 and summary.failures == 0
