@@ -157,7 +157,7 @@ TABLES: tuple[TableSpec, ...] = (
             ),
             RowIdentity(
                 "total",
-                (*_SOURCES, "special_account", "special_account_other", *_UNIT_INCOME, "carryover"),
+                (*_SOURCES, "special_account", "special_account_other", *_UNIT_INCOME, "carryover", "nonfiscal_balance", "account_balance"),
                 excludes=("fiscal_subtotal", "current_subtotal", "unit_funds"),
                 required=("general_budget", "business_income"),
             ),
@@ -180,7 +180,10 @@ TABLES: tuple[TableSpec, ...] = (
         (
             RowIdentity("total", ("basic", "project", *_EXPENDITURE_EXTRAS), required=("basic", "project")),
             RowIdentity(
-                "total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=("basic", "project"), required=("general_budget",)
+                "total",
+                (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover", "nonfiscal_balance", "account_balance"),
+                excludes=("basic", "project"),
+                required=("general_budget",),
             ),
         ),
     ),

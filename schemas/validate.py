@@ -199,9 +199,8 @@ def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: D
     return results
 
 
-def _total_row(grouped: dict, ref: TotalRef) -> tuple[_Row, Decimal] | None:
-    totals = [r for r in grouped.get((ref.table_id, ref.side, _first_block(grouped, ref)), []) if r.is_total and ref.column in r.values]
-    return (totals[-1], totals[-1].values[ref.column]) if totals else None
+def _total_rows(grouped: dict, ref: TotalRef) -> list[_Row]:
+    return [r for r in grouped.get((ref.table_id, ref.side, _first_block(grouped, ref)), []) if r.is_total and ref.column in r.values]
 
 
 def _first_block(grouped: dict, ref: TotalRef) -> int:
@@ -213,27 +212,34 @@ def _describe(ref: TotalRef) -> str:
 
 
 def _ties(grouped: dict) -> list[CheckResult]:
-    results = []
+    """Each tie: the left table's last total against the right table's totals.
+
+    A table may print its total at two levels (t01: 本年支出合计, then
+    支出总计 with 结转下年 added); the tie holds when the left total is one of
+    them.  A tie between two tables that both tie to a third (t02 and t03,
+    each to t01) says nothing more, and where it fails the third explains
+    why (t02 counts 上年结转, t03 leaves out 结转下年): it is not reported.
+    """
+    results: list[tuple[tuple[str, str], CheckResult]] = []
     for tie in TIES:
-        left, right = _total_row(grouped, tie.left), _total_row(grouped, tie.right)
-        if left is None or right is None:
+        left, right = _total_rows(grouped, tie.left), _total_rows(grouped, tie.right)
+        if not left or not right:
             continue
-        (row, actual), (_, expected) = left, right
-        results.append(
-            CheckResult(
-                "total_tie",
-                tie.left.table_id,
-                row.row_no,
-                tie.left.column,
-                row.page,
-                expected,
-                actual,
-                ZERO,
-                expected == actual,
-                f"{_describe(tie.left)} total = {_describe(tie.right)} total",
-            )
+        row, actual = left[-1], left[-1].values[tie.left.column]
+        candidates = [r.values[tie.right.column] for r in right]
+        expected = actual if actual in candidates else candidates[-1]
+        result = CheckResult(
+            "total_tie", tie.left.table_id, row.row_no, tie.left.column, row.page, expected, actual, ZERO, expected == actual,
+            f"{_describe(tie.left)} total = {_describe(tie.right)} total",
         )
-    return results
+        results.append(((tie.left.table_id, tie.right.table_id), result))
+    tied = {pair for pair, result in results if result.passed}
+
+    def covered(a: str, b: str) -> bool:
+        thirds = {t for pair in tied for t in pair} - {a, b}
+        return any(({a, t} in map(set, tied)) and ({b, t} in map(set, tied)) for t in thirds)
+
+    return [result for (a, b), result in results if result.passed or not covered(a, b)]
 
 
 def validate(lines: list[Line], printed_columns: dict[tuple[str, str | None], set[str]]) -> list[CheckResult]:

@@ -100,3 +100,25 @@ def test_a_total_after_items_whose_heading_prints_no_figure_sums_the_rows_above(
     results = validate(lines, {("t01", "income"): {"budget"}})
     assert failures(results) == []
     assert [r.message for r in results if r.check == "total_sum"] == ["本年收入合计 = sum of 2 rows above it"]
+
+
+def test_ties_accept_either_printed_level_and_skip_a_pair_explained_by_a_third_table():
+    lines = [
+        line("t01", 1, "budget", "100.00", side="income", item="本年收入合计", total=True),
+        line("t01", 2, "budget", "5.00", side="income", item="上年结转"),
+        line("t01", 3, "budget", "105.00", side="income", item="收入总计", total=True),
+        line("t01", 1, "budget", "100.00", side="expenditure", item="本年支出合计", total=True),
+        line("t01", 2, "budget", "5.00", side="expenditure", item="结转下年"),
+        line("t01", 3, "budget", "105.00", side="expenditure", item="支出总计", total=True),
+        line("t02", 1, "total", "105.00", item="合计", total=True),
+        line("t03", 1, "total", "100.00", item="合计", total=True),
+    ]
+    ties = [r for r in validate(lines, {}) if r.check == "total_tie"]
+    assert {(r.message, r.passed) for r in ties} == {
+        ("t01 budget (income) total = t01 budget (expenditure) total", True),
+        ("t02 total total = t01 budget (income) total", True),
+        ("t03 total total = t01 budget (expenditure) total", True),
+    }
+    # without t01 the pair is checked, and 105 against 100 fails
+    alone = [r for r in validate([l for l in lines if l.table_id != "t01"], {}) if r.check == "total_tie"]
+    assert [(r.message, r.expected, r.actual, r.passed) for r in alone] == [("t02 total total = t03 total total", D("100.00"), D("105.00"), False)]
