@@ -6,6 +6,7 @@ registry entry and a few facts about the document.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from normalize.amounts import AmountError, parse_amount, to_wanyuan
@@ -14,6 +15,7 @@ from normalize.names import clean_name, is_total_label, outline_levels, split_ou
 from schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
 
 _CODE_PARTS = ("code_1", "code_2", "code_3")
+_OF_WHICH = re.compile(r"^其中\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ def _row_lines(
                 is_total=is_total,
                 outline_level=level,
                 block=block,
+                of_which=bool(_OF_WHICH.match(row.label)),
             )
         )
     return lines, checks

@@ -20,7 +20,7 @@ class Status(str, Enum):
 class Line:
     """One printed amount cell, in 万元.
 
-    Two fields are for the checks and are not published: ``outline_level``,
+    Three fields are for the checks and are not published: ``of_which``, ``outline_level``,
     the row's depth in a printed outline (一、 › 1. › 其中) for rows that
     carry no code, and ``block``, which of the side's column blocks the cell
     is in when a side is printed more than once across the page.
@@ -40,6 +40,7 @@ class Line:
     is_total: bool
     outline_level: int | None = None
     block: int = 0
+    of_which: bool = False  # printed as 其中：…, a part that need not exhaust its parent
 
 
 @dataclass(frozen=True)

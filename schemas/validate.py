@@ -37,6 +37,7 @@ class _Row:
     outline_level: int | None
     is_total: bool
     label: str
+    of_which: bool = False
     values: dict[str, Decimal] = field(default_factory=dict)
 
 
@@ -48,7 +49,8 @@ def _rows(lines: list[Line]) -> dict[tuple[str, str | None], list[_Row]]:
         if key not in rows:
             label = line.code or line.item or line.project or ""
             rows[key] = _Row(
-                line.table_id, line.side, line.row_no, line.page, line.code, line.parent_code, line.outline_level, line.is_total, label
+                line.table_id, line.side, line.row_no, line.page, line.code, line.parent_code, line.outline_level, line.is_total, label,
+                line.of_which,
             )
         rows[key].values[line.column] = line.amount
     grouped: dict[tuple[str, str | None, int], list[_Row]] = defaultdict(list)
@@ -123,7 +125,7 @@ def _outline_children(rows: list[_Row]) -> list[tuple[_Row, list[_Row]]]:
                 break
             if later.outline_level == row.outline_level + 1:
                 kids.append(later)
-        if kids:
+        if kids and not kids[0].of_which:  # 其中：… lists some parts, not all
             pairs.append((row, kids))
     return pairs
 

@@ -122,3 +122,13 @@ def test_ties_accept_either_printed_level_and_skip_a_pair_explained_by_a_third_t
     # without t01 the pair is checked, and 105 against 100 fails
     alone = [r for r in validate([l for l in lines if l.table_id != "t01"], {}) if r.check == "total_tie"]
     assert [(r.message, r.expected, r.actual, r.passed) for r in alone] == [("t02 total total = t03 total total", D("100.00"), D("105.00"), False)]
+
+
+def test_an_of_which_row_is_no_exhaustive_breakdown_of_its_parent():
+    lines = [
+        line("t01", 1, "budget", "2838.42", side="income", item="一般公共预算拨款", level=1),
+        Line("t01", 1, 2, "income", None, None, None, "专项资金列入部门预算的项目", None, "budget", D("55.00"), False, 2, of_which=True),
+    ]
+    assert [r for r in validate(lines, {}) if r.check == "outline_sum"] == []
+    lines[1] = Line("t01", 1, 2, "income", None, None, None, "专项资金", None, "budget", D("55.00"), False, 2)
+    assert failures(validate(lines, {})) == [("outline_sum", "t01", 1, "budget", D("55.00"), D("2838.42"))]
