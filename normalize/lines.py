@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from normalize.amounts import AmountError, parse_amount, to_wanyuan
 from normalize.codes import UNIT_CODE_DIGITS, code_level, fill_down_codes, parent_code, split_leading_code
-from normalize.names import clean_name, is_total_label, outline_levels, split_outline, strip_subtotal_suffix
+from normalize.names import (
+    clean_name,
+    is_total_label,
+    meaningful_indents,
+    nest_by_sums,
+    outline_levels,
+    split_outline,
+    strip_subtotal_suffix,
+)
 from schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
 
 _CODE_PARTS = ("code_1", "code_2", "code_3")
@@ -152,9 +161,36 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
         # a total row closes an outline; the rows after it start a new one
         # (本年收入合计 › 上年结转结余 › 收入总计)
         kinds = [f"unit{len(r.unit_code)}" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in segment]
-        depth.update(zip((r.row_no for r in segment), outline_levels(kinds, [r.indent for r in segment])))
+        levels = outline_levels(kinds, [r.indent for r in segment])
+        if spec.row_key in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT):
+            levels = _nest_unmarked_projects(segment, kinds, levels)
+        depth.update(zip((r.row_no for r in segment), levels))
         segment = []
     return [depth.get(r.row_no) for r in rows]
+
+
+def _first_figure(row: _SideRow) -> Decimal | None:
+    try:
+        return next((parse_amount(text) for role, text in row.amounts if role.kind == "amount"), None)
+    except AmountError:
+        return None
+
+
+def _nest_unmarked_projects(rows: list[_SideRow], kinds: list[str | None], levels: list[int]) -> list[int]:
+    """Under each unit, projects listed with no prefix and no indentation are
+    nested as their figures add up (see :func:`nest_by_sums`)."""
+    levels = list(levels)
+    units = [i for i, kind in enumerate(kinds) if kind and kind.startswith("unit")]
+    for start, end in zip(units, [*units[1:], len(rows)]):
+        projects = range(start + 1, end)
+        total = _first_figure(rows[start])
+        if not projects or total is None or any(kinds[i] for i in projects) or meaningful_indents([rows[i].indent for i in projects]):
+            continue
+        nesting = nest_by_sums([_first_figure(rows[i]) for i in projects], total)
+        if nesting:
+            for i, depth in zip(projects, nesting):
+                levels[i] = levels[start] + depth
+    return levels
 
 
 def _row_lines(

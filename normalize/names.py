@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from decimal import Decimal
 import unicodedata
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -72,7 +74,7 @@ def is_total_label(label: str) -> bool:
     return bool(_TOTAL_LABEL.match(re.sub(r"\s+", "", label)))
 
 
-def _meaningful(indents: list[float | None]) -> bool:
+def meaningful_indents(indents: list[float | None]) -> bool:
     """Indentation says something only when names are left-aligned at a few
     distinct offsets; centred names start anywhere."""
     steps = {round(i / 2) for i in indents if i is not None}
@@ -90,7 +92,7 @@ def outline_levels(kinds: list[str | None], indents: list[float | None] | None =
     (深圳: ``一、一般公共服务支出`` › ``信访事务`` › ``行政运行``), where a
     deeper indent goes one level down and a shallower one back up.
     """
-    indents = indents if indents and _meaningful(indents) else [None] * len(kinds)
+    indents = indents if indents and meaningful_indents(indents) else [None] * len(kinds)
     levels: list[int] = []
     depth_of: dict[str, int] = {}
     for n, kind in enumerate(kinds):
@@ -115,3 +117,44 @@ def outline_levels(kinds: list[str | None], indents: list[float | None] | None =
             depth_of[kind] = level
         levels.append(level)
     return levels
+
+
+class _TooManyTries(Exception):
+    pass
+
+
+def nest_by_sums(values: list[Decimal | None], total: Decimal, max_steps: int = 20000) -> list[int] | None:
+    """Depths (1 = directly under the total) that make every row the sum of the rows nested under it.
+
+    西安's project lists print 通用项目 › 办公用房物业管理服务项目 › 食堂包厨服务
+    in one column with nothing to show the nesting; only the figures tell
+    it.  Rows are taken in order, each first as a leaf, then as the parent
+    of the rows after it, so a flat list stays flat.  None when no nesting
+    adds up (the checks then report the flat reading) or the search is too long.
+    """
+    n = len(values)
+    steps = [0]
+
+    def parses(i: int, remaining: Decimal, depth: int) -> Iterator[list[int]]:
+        """Every way rows from ``i`` make up ``remaining`` at ``depth``, leaves first."""
+        steps[0] += 1
+        if steps[0] > max_steps:
+            raise _TooManyTries
+        if remaining == 0 and (depth > 1 or i == n):
+            yield []
+            return
+        if i == n or values[i] is None or values[i] > remaining:
+            return
+        value = values[i]
+        for rest in parses(i + 1, remaining - value, depth):
+            yield [depth, *rest]
+        if value > 0:
+            for children in parses(i + 1, value, depth + 1):
+                if children:
+                    for rest in parses(i + 1 + len(children), remaining - value, depth):
+                        yield [depth, *children, *rest]
+
+    try:
+        return next(parses(0, total, 1), None) if n else None
+    except _TooManyTries:
+        return None

@@ -204,3 +204,25 @@ def test_a_six_digit_code_in_the_code_column_is_a_sub_unit_row():
         ("208", None, "社会保障和就业支出"),
         ("20805", "208", "行政事业单位养老支出"),
     ]
+
+
+def test_projects_nested_only_by_their_figures_are_nested_as_they_add_up():
+    from normalize.names import nest_by_sums
+
+    # 西安 t07: 通用项目 › 办公用房物业管理服务项目 › 食堂包厨服务 …, nothing printed to show it
+    figures = [Decimal(x) for x in "2797300 2207300 1310300 897000 590000 90000 500000".split()]
+    assert nest_by_sums(figures, Decimal("2797300")) == [1, 2, 3, 3, 2, 3, 3]
+    assert nest_by_sums([Decimal(1), Decimal(2), Decimal(3)], Decimal(6)) == [1, 1, 1]  # flat stays flat
+    assert nest_by_sums([Decimal(1), Decimal(2), Decimal(3)], Decimal(7)) is None  # no nesting adds up
+
+
+def test_a_unit_s_unmarked_project_list_is_checked_against_its_nesting():
+    columns = [
+        ColumnRole("label", "unit_code", None, ("单位编码",)),
+        ColumnRole("label", "name", None, ("单位（项目）名称",)),
+        ColumnRole("amount", "total", None, ("项目金额",)),
+    ]
+    rows = [("", "合计", "10.00"), ("121001", "西安市信访局", "10.00"), ("", "通用项目", "4.00"), ("", "物业", "3.00"),
+            ("", "安保", "1.00"), ("", "专用项目", "6.00"), ("", "信访事务", "6.00")]
+    lines, _ = table_to_lines(_raw("t07", columns, rows), TABLES_BY_ID["t07"], NormalizeParams("万元"))
+    assert [line.outline_level for line in lines] == [None, 1, 2, 3, 3, 2, 3]
