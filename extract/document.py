@@ -24,6 +24,7 @@ from extract.header import (
     paths_to_roles,
     spanned_text,
 )
+from extract.pages import dedupe_view, load_objects
 from extract.page_text import (
     TextLine,
     find_department,
@@ -197,16 +198,17 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     text_chars = images = 0
     current: _OpenTable | None = None
     pending_title: tuple[TextLine, str] | None = None  # a title left at the foot of a page
+    previous_texts: set[str] = set()  # a running header repeats them on every page
 
     with pdfplumber.open(path) as pdf:
         n_pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
+            load_objects(page, settings.page_source)
             text_chars += len(page.chars)
             images += len(page.images)
-            # fake bold: some generators print each character several times, a hair apart
-            view = page.dedupe_chars(tolerance=settings.duplicate_char_tolerance)
-            grids = [band for grid in page_to_grids(view, number, settings) for band in split_rows(grid, _title_rows(grid))]
-            lines = page_text_lines(view, grids)
+            # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
+            grids = [band for grid in page_to_grids(page, number, settings) for band in split_rows(grid, _title_rows(grid))]
+            lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance), grids)
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]
             boundary = 0.0
@@ -239,11 +241,12 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
                         problems.append(f"{table_id} printed twice (pages {earlier.pages[0]} and {number}); page {number} kept")
                     else:
                         problems.append(f"{table_id} printed twice (pages {earlier.pages[0]} and {number}); page {earlier.pages[0]} kept")
-                elif _continues(current, grid, above, index == 0, settings):
+                elif _continues(current, grid, [line for line in above if line.text not in previous_texts], index == 0, settings):
                     _continue(current, grid, caption_rows)
                 else:
                     current = None  # a grid that is none of the tables (绩效目标表, …)
             pending_title = _title_at_foot([line for line in lines if line.top >= boundary], settings)
+            previous_texts = {line.text for line in lines}
             page.close()
 
     return ExtractedDocument(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,17 @@ class GridSettings:
         }
 
 
+class PageSource(str, Enum):
+    """Who turns a page's content streams into characters and rules (extract/pages.py)."""
+
+    FAST = "fast"  # a lean interpreter with pdfminer's arithmetic; pdfminer for the pages it is unsure of
+    PDFMINER = "pdfminer"  # pdfminer for every page: the careful path the fast one is tested against
+
+
 @dataclass(frozen=True)
 class ExtractSettings:
     grid: GridSettings = GridSettings()
+    page_source: PageSource = PageSource.FAST
     # Characters whose tops differ by less than this share a text line.
     line_tolerance: float = 3.0
     # A gap wider than this fraction of the font size is a space.

@@ -1,0 +1,448 @@
+"""A page's objects (characters, rules, images) as pdfplumber holds them, read fast.
+
+pdfplumber reads a page through pdfminer: a tokenizer that goes byte by
+byte, an interpreter that looks each operator up by name, an LTChar per
+glyph, and then a dict per LTChar.  That is most of the time of a document.
+The fast reader interprets the same content streams with a regular-expression
+tokenizer and pdfminer's own interpreter state, fonts and character boxes,
+and writes pdfplumber's dicts directly: every character and rule comes out
+as the same numbers, to the last bit, as through pdfminer
+(tests/test_fast_path.py compares them on every page).  What it does not
+read exactly the way pdfminer does (inline images, a token cut by the end of
+a stream, a malformed dictionary, any error) leaves the page to pdfminer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from operator import itemgetter
+
+from pdfminer.layout import LTChar
+from pdfminer.pdfdevice import PDFDevice
+from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
+from pdfminer.pdftypes import PDFStream, stream_value
+from pdfminer.psparser import HEX_PAIR, KWD, LIT, SPC, PSKeyword, PSLiteral, keyword_name, literal_name
+from pdfminer.utils import Matrix, PathSegment, apply_matrix_pt, choplist, get_bound, mult_matrix, translate_matrix
+from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
+from pdfplumber.utils import cluster_objects, resolve_and_decode
+
+from extract.settings import PageSource
+
+
+class Unsure(Exception):
+    """The fast reader might not read this page as pdfminer does."""
+
+
+_NOT_NAME = rb"#/%\[\]()<>{}\s"
+_TOKEN = re.compile(
+    rb"(?P<space>\s+|\x00+)"
+    rb"|(?P<comment>%[^\r\n]*)"
+    rb"|/(?P<name>(?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"
+    rb"|(?P<number>[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"
+    rb"|(?P<keyword>[A-Za-z][^" + _NOT_NAME + rb"]*)"
+    rb"|\((?P<plain>[^()\\]*)\)"
+    rb"|(?P<string>\()"
+    rb"|(?P<dict><<)"
+    rb"|(?P<hex><[0-9a-fA-F\s]*)"
+    rb"|(?P<close>>>?)"
+    rb"|(?P<other>.)",
+    re.S,
+)
+_NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
+_STRING_STOP = re.compile(rb"[()\\]")
+_OCTAL = b"01234567"
+_ESCAPES = {ord(k): v for k, v in {b"b": 8, b"t": 9, b"n": 10, b"f": 12, b"r": 13, b"(": 40, b")": 41, b"\\": 92}.items()}
+_PDFMINER_BUFSIZ = 4096  # pdfminer reads a stream in chunks of this; one of its escapes depends on where they end
+_ARRAY_BEGIN, _ARRAY_END = KWD(b"["), KWD(b"]")
+_PROC_BEGIN, _PROC_END = KWD(b"{"), KWD(b"}")
+_DICT_BEGIN, _DICT_END = KWD(b"<<"), KWD(b">>")
+_INLINE_IMAGE = (KWD(b"BI"), KWD(b"ID"))
+_BRACKETS = {_ARRAY_BEGIN: "a", _PROC_BEGIN: "p", _DICT_BEGIN: "d"}
+_CLOSERS = {_ARRAY_END: "a", _PROC_END: "p", _DICT_END: "d"}
+
+
+def _name(raw: bytes) -> PSLiteral:
+    """A name token as pdfminer spells it: ``#xx`` escapes decoded, str where it is UTF-8."""
+    token = _NAME_HEX.sub(lambda m: bytes((int(m[1], 16),)) if m[1] else b"", raw) if b"#" in raw else raw
+    try:
+        return LIT(str(token, "utf-8"))
+    except UnicodeDecodeError:
+        return LIT(token)
+
+
+def _number(raw: bytes) -> int | float | None:
+    try:
+        return float(raw) if b"." in raw else int(raw)
+    except ValueError:
+        return None  # a lone sign or dot: pdfminer drops it
+
+
+def _string(data: bytes, i: int) -> tuple[bytes, int]:
+    """A literal string with nesting or escapes, from just after its ``(``: its bytes and where it ends,
+    decoded as pdfminer's _parse_string does (an unknown escape drops the character)."""
+    depth, out = 1, bytearray()
+    while True:
+        m = _STRING_STOP.search(data, i)
+        if m is None:
+            raise Unsure("a string runs past the end of its stream")
+        j = m.start()
+        out += data[i:j]
+        c = data[j]
+        if c == 0x5C:  # backslash
+            i = j + 1
+            octal = i
+            while i < len(data) and data[i] in _OCTAL and i - octal < 3:
+                i += 1
+            if i > octal:
+                code = int(data[octal:i], 8)
+                if code > 255:
+                    raise Unsure("an octal escape beyond a byte")
+                out.append(code)
+                continue
+            if i >= len(data):
+                raise Unsure("a string runs past the end of its stream")
+            c = data[i]
+            if c in _ESCAPES:
+                out.append(_ESCAPES[c])
+            elif c == 0x0D and data[i + 1 : i + 2] == b"\n":
+                if (i + 1) % _PDFMINER_BUFSIZ == 0:
+                    raise Unsure("an escaped line end across pdfminer's read chunks")
+                i += 1
+            i += 1
+            continue
+        i = j + 1
+        if c == 0x28:
+            depth += 1
+            out.append(c)
+            continue
+        depth -= 1
+        if not depth:
+            return bytes(out), i
+        out.append(c)
+
+
+def stream_objects(data: bytes):
+    """The objects of one content stream, in order: numbers, names, strings, keywords
+    and bracket keywords, as pdfminer's tokenizer gives them."""
+    end = len(data)
+    pos = 0
+    match = _TOKEN.match
+    while pos < end:
+        m = match(data, pos)
+        kind = m.lastgroup
+        pos = m.end()
+        if kind == "number":
+            value = _number(m.group())
+            if value is not None:
+                yield value
+        elif kind == "keyword":
+            word = m.group()
+            yield True if word == b"true" else False if word == b"false" else KWD(word)
+        elif kind == "space" or kind == "comment":
+            continue
+        elif kind == "name":
+            if pos == end:
+                raise Unsure("a name at the end of a stream")
+            yield _name(m.group("name"))
+        elif kind == "plain":
+            yield m.group("plain")
+        elif kind == "string":
+            value, pos = _string(data, pos)
+            yield value
+        elif kind == "dict":
+            yield _DICT_BEGIN
+        elif kind == "hex":
+            if pos == end:
+                raise Unsure("a hex string at the end of a stream")
+            yield HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), SPC.sub(b"", m.group()[1:]))
+        elif kind == "close":
+            if pos == end:
+                raise Unsure("a > at the end of a stream")
+            if m.end() - m.start() == 2:
+                yield _DICT_END
+        else:
+            yield KWD(m.group())
+
+
+class _Collector(PDFDevice):
+    """Receives what the interpreter draws and keeps it as pdfplumber's object dicts."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page.pdf.rsrcmgr)
+        self.page_number = page.page_number
+        self.height = page.height
+        self.mb_x0, self.mb_top = page.mediabox[:2]
+        self.doctop = page.initial_doctop
+        self.objects: dict[str, list[dict]] = {}
+
+    def _add(self, kind: str, obj: dict) -> None:
+        obj["object_type"] = kind
+        obj["page_number"] = self.page_number
+        if "y0" in obj:
+            obj["top"] = (self.height - obj["y1"]) + self.mb_top
+            obj["bottom"] = (self.height - obj["y0"]) + self.mb_top
+            obj["doctop"] = self.doctop + obj["top"]
+        if "x0" in obj and self.mb_x0 != 0:
+            obj["x0"] = obj["x0"] + self.mb_x0
+            obj["x1"] = obj["x1"] + self.mb_x0
+        self.objects.setdefault(kind, []).append(obj)
+
+    def char(self, item: LTChar, ncs: str, graphicstate: PDFGraphicState) -> None:
+        fontname = item.fontname
+        scolor, ncolor = graphicstate.scolor, graphicstate.ncolor
+        self._add(
+            "char",
+            {
+                "text": item._text,
+                "ncs": ncs,
+                "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
+                "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
+                "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
+                "size": item.size,
+                "adv": item.adv,
+                "upright": item.upright,
+                "matrix": item.matrix,
+                "x0": item.x0,
+                "y0": item.y0,
+                "x1": item.x1,
+                "y1": item.y1,
+                "width": item.width,
+                "height": item.height,
+            },
+        )
+
+    def _curve(self, kind: str, pts: list, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool) -> None:
+        x0, y0, x1, y1 = get_bound(pts)
+        left, top = self.mb_x0, self.mb_top
+        self._add(
+            kind,
+            {
+                "pts": [(left + x, top + self.height - y) for x, y in pts],
+                "x0": x0,
+                "y0": y0,
+                "x1": x1,
+                "y1": y1,
+                "width": x1 - x0,
+                "height": y1 - y0,
+                "linewidth": gstate.linewidth,
+                "stroke": stroke,
+                "fill": fill,
+                "evenodd": evenodd,
+                "stroking_color": gstate.scolor,
+                "non_stroking_color": gstate.ncolor,
+                "dash": gstate.dash,
+            },
+        )
+
+    def paint_path(self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool, path: Sequence[PathSegment]) -> None:
+        """pdfminer's PDFLayoutAnalyzer.paint_path: one line, rectangle or curve per subpath."""
+        shape = "".join(x[0] for x in path)
+        if shape[:1] != "m":
+            return
+        if shape.count("m") > 1:
+            for m in re.finditer(r"m[^m]+", shape):
+                self.paint_path(gstate, stroke, fill, evenodd, path[m.start(0) : m.end(0)])
+            return
+        raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
+        pts = [apply_matrix_pt(self.ctm, pt) for pt in raw_pts]
+        if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+            shape = shape[:-2] + "h"
+            pts.pop()
+        if shape in {"mlh", "ml"}:
+            self._curve("line", [pts[0], pts[1]], gstate, stroke, fill, evenodd)
+        elif shape in {"mlllh", "mllll"}:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+            square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+            if pts[0] == pts[4] and square:
+                (rx0, ry0), (rx1, ry1) = pts[0], pts[2]
+                self._curve("rect", [(rx0, ry0), (rx1, ry0), (rx1, ry1), (rx0, ry1)], gstate, stroke, fill, evenodd)
+            else:
+                self._curve("curve", pts, gstate, stroke, fill, evenodd)
+        else:
+            self._curve("curve", pts, gstate, stroke, fill, evenodd)
+
+    def render_image(self, name: str, stream: PDFStream) -> None:
+        self.objects.setdefault("image", []).append({"object_type": "image", "page_number": self.page_number, "name": name})
+
+
+class _FastInterpreter(PDFPageInterpreter):
+    """pdfminer's interpreter with the tokenizer, the operator dispatch and the
+    text drawing replaced; every other operator is pdfminer's own method."""
+
+    device: _Collector
+    _operators: dict[PSKeyword, tuple] = {}
+
+    def pop(self, n: int) -> list:
+        """As pdfminer's, but in place: execute() holds on to the stack."""
+        if n == 0:
+            return []
+        args = self.argstack[-n:]
+        del self.argstack[-n:]
+        return args
+
+    @classmethod
+    def _operator(cls, keyword: PSKeyword) -> tuple:
+        """The method pdfminer runs for a keyword, and how many operands it takes (None: no method)."""
+        name = keyword_name(keyword)
+        method = getattr(cls, "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q"), None)
+        found = (method, method.__code__.co_argcount - 1) if method is not None else (None, 0)
+        cls._operators[keyword] = found
+        return found
+
+    def execute(self, streams: Sequence[object]) -> None:
+        valid = []
+        self.stream_ids.clear()
+        for obj in streams:
+            stream = stream_value(obj)
+            if stream.objid is None:
+                continue
+            if stream.objid not in self.parent_stream_ids:
+                valid.append(stream)
+                self.stream_ids.add(stream.objid)
+        stack = self.argstack
+        operators = self._operators
+        context: list[tuple[str | None, list]] = []
+        curtype: str | None = None
+        current: list = []
+        for stream in valid:
+            for obj in stream_objects(stream.get_data()):
+                if obj.__class__ is PSKeyword:
+                    kind = _BRACKETS.get(obj)
+                    if kind is not None:
+                        context.append((curtype, current))
+                        curtype, current = kind, []
+                        continue
+                    kind = _CLOSERS.get(obj)
+                    if kind is not None:
+                        if curtype != kind:
+                            continue  # pdfminer ignores a closer that matches nothing
+                        objs = current
+                        curtype, current = context.pop()
+                        if kind == "d":
+                            if len(objs) % 2:
+                                raise Unsure("a dictionary with an odd number of items")
+                            obj = {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
+                        else:
+                            obj = objs
+                        if context:
+                            current.append(obj)
+                            continue
+                    elif obj in _INLINE_IMAGE:
+                        raise Unsure("an inline image")
+                    elif context:
+                        current.append(obj)
+                        continue
+                    else:
+                        found = operators.get(obj) or self._operator(obj)
+                        method, nargs = found
+                        if method is None:
+                            continue
+                        if nargs:
+                            args = stack[-nargs:]
+                            del stack[-nargs:]
+                            if len(args) == nargs:
+                                method(self, *args)
+                        else:
+                            method(self)
+                        continue
+                elif context:
+                    current.append(obj)
+                    continue
+                stack.append(obj)
+            # pdfminer ends the pending token at the end of a stream; a bracket left open carries on
+
+    def do_TJ(self, seq) -> None:
+        """Show text: pdfminer's PDFTextDevice.render_string, an LTChar per glyph."""
+        textstate: PDFTextState = self.textstate
+        font: PDFFont | None = textstate.font
+        if font is None:
+            return
+        if font.is_vertical():
+            raise Unsure("vertical text")
+        matrix = mult_matrix(textstate.matrix, self.ctm)
+        fontsize = textstate.fontsize
+        scaling = textstate.scaling * 0.01
+        charspace = textstate.charspace * scaling
+        wordspace = 0 if font.is_multibyte() else textstate.wordspace * scaling
+        rise = textstate.rise
+        dxscale = 0.001 * fontsize * scaling
+        graphicstate = self.graphicstate
+        ncs = graphicstate.ncs
+        ncs_name = resolve_and_decode(ncs.name)
+        device = self.device
+        (x, y) = textstate.linematrix
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+            elif isinstance(obj, bytes):
+                for cid in font.decode(obj):
+                    if needcharspace:
+                        x += charspace
+                    try:
+                        text = font.to_unichr(cid)
+                    except PDFUnicodeNotDefined:
+                        text = f"(cid:{cid})"
+                    item = LTChar(
+                        translate_matrix(matrix, (x, y)), font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
+                    )
+                    device.char(item, ncs_name, graphicstate)
+                    x += item.adv
+                    if cid == 32 and wordspace:
+                        x += wordspace
+                    needcharspace = True
+        textstate.linematrix = (x, y)
+
+
+def fast_objects(page: Page) -> dict[str, list[dict]]:
+    """The page's objects as pdfplumber's ``page.objects`` holds them; Unsure when in doubt."""
+    device = _Collector(page)
+    try:
+        _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except Unsure:
+        raise
+    except Exception as error:  # noqa: BLE001 - pdfminer decides what a broken page does
+        raise Unsure(f"{type(error).__name__}: {error}") from error
+    return device.objects
+
+
+def load_objects(page: Page, source: PageSource) -> bool:
+    """Give the page its objects the fast way, where that reads it exactly; True when it did.
+
+    pdfplumber computes ``page.objects`` on first use and keeps it in
+    ``page._objects``: filling that in first is all it takes for chars,
+    edges, find_tables and extract_text_lines to run on the fast objects.
+    """
+    if source is PageSource.PDFMINER:
+        return False
+    try:
+        page._objects = fast_objects(page)
+    except Unsure:
+        return False
+    return True
+
+
+def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ...] = ("fontname", "size")) -> list[dict]:
+    """pdfplumber's utils.dedupe_chars — the same characters kept, in the same order —
+    without its quadratic last step (``chars.index`` for every character kept)."""
+    key = itemgetter("upright", "text", *extra_attrs)
+    position = itemgetter("doctop", "x0")
+    kept = [
+        min(x_cluster, key=position)
+        for _, group in itertools.groupby(sorted(chars, key=key), key=key)
+        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance)
+        for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance)
+    ]
+    order = {id(char): n for n, char in enumerate(chars)}
+    return sorted(kept, key=lambda char: order[id(char)])
+
+
+def dedupe_view(page: Page, tolerance: float) -> FilteredPage:
+    """``page.dedupe_chars(tolerance=...)``: the page without fake-bold duplicate characters."""
+    view = FilteredPage(page, lambda obj: True)
+    view._objects = {**page.objects, "char": dedupe_chars(page.chars, tolerance)}
+    return view

@@ -1,0 +1,128 @@
+"""The fast page reader gives what pdfminer gives: the same tokens, objects and lines.
+
+On the samples always; on ../shared/corpus when it is there (read in
+place), comparing whole results — record, every line, every check — of the
+fast path against the careful one (page_source=PDFMINER).  Reading the whole
+corpus the careful way takes minutes, so by default the test reads the
+smallest document of each generator in the catalogue (24 documents, 916 of
+its 2,500 pages); FAST_PATH_FULL_CORPUS=1 compares all 59.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from io import BytesIO
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pdfminer.psparser import PSEOF, PSBaseParser
+
+from budgetpdf.pipeline import process_document
+from conftest import REFERENCE_PDF
+from extract.pages import dedupe_chars, fast_objects, stream_objects
+from extract.settings import ExtractSettings, PageSource
+from samples.generate import Layout, render
+from samples.reference_2026 import REFERENCE
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+FAST, CAREFUL = ExtractSettings(page_source=PageSource.FAST), ExtractSettings(page_source=PageSource.PDFMINER)
+
+
+def pdfminer_tokens(data: bytes) -> list:
+    parser = PSBaseParser(BytesIO(data))
+    tokens = []
+    while True:
+        try:
+            tokens.append(parser.nexttoken()[1])
+        except PSEOF:
+            return tokens
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"BT /F1 12 Tf 1 0 0 1 72.5 700 Tm (Hello) Tj [(A) -120 <0041 42> 3.5(b)] TJ ET",
+        b"q 0.5 0 0 -0.5 -.5 +3. cm 1.2.3 --5 - . 12abc 0 0 10 10 re f* Q",
+        b"(nested (parens) and \\(escaped\\) \\101\\0617 \\n\\r\\t\\b\\f\\\\ \\q \\\r\n line) Tj",
+        b"/Na#6De /Odd#4 /Hash# /#e4#b8#ad /  % a comment\r\n/P <</MCID 3 /Lang (zh)>> BDC EMC",
+        b"<4e2d 6587> Tj <414> Tj <<>> [true false] { } ) ' \" T* \x00 \x80 q",
+    ],
+)
+def test_tokens_are_pdfminers(content: bytes):
+    ours = list(stream_objects(content))
+    assert ours == pdfminer_tokens(content)
+    assert [type(t) for t in ours] == [type(t) for t in pdfminer_tokens(content)]
+
+
+SAMPLE_LAYOUTS = {
+    "reference": None,
+    "landscape": Layout(font_size=10.5, title_size=14, one_table_per_page=False, all_landscape=True),
+    "no_repeated_header": Layout(font_size=12, repeat_header=False),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SAMPLE_LAYOUTS))
+def sample_pdf(request, tmp_path_factory) -> Path:
+    layout = SAMPLE_LAYOUTS[request.param]
+    return REFERENCE_PDF if layout is None else render(REFERENCE, tmp_path_factory.mktemp("fast") / f"{request.param}.pdf", layout)
+
+
+def test_page_objects_are_pdfminers(sample_pdf):
+    with pdfplumber.open(sample_pdf) as pdf:
+        for page in pdf.pages:
+            fast, careful = fast_objects(page), page.objects
+            assert fast.keys() == careful.keys()
+            for kind, objs in careful.items():
+                # the fast reader leaves out marked-content tags and the untransformed path: nothing reads them
+                assert fast[kind] == [{key: obj[key] for key in fast_obj} for obj, fast_obj in zip(objs, fast[kind])]
+                assert len(fast[kind]) == len(objs)
+            assert dedupe_chars(page.chars, 1.5) == page.dedupe_chars(tolerance=1.5).chars
+
+
+def test_samples_give_the_same_result(sample_pdf):
+    assert_same_result(sample_pdf)
+
+
+def assert_same_result(pdf: Path) -> None:
+    fast, careful = process_document(pdf, FAST), process_document(pdf, CAREFUL)
+    assert fast.record == careful.record
+    assert fast.lines == careful.lines, first_difference(fast.lines, careful.lines)
+    assert fast.checks == careful.checks, first_difference(fast.checks, careful.checks)
+
+
+def first_difference(fast: tuple, careful: tuple) -> str:
+    for n, (a, b) in enumerate(zip(fast, careful)):
+        if a != b:
+            return f"#{n}: fast {a} / careful {b}"
+    return f"{len(fast)} fast, {len(careful)} careful"
+
+
+def _compare(pdf: Path) -> str | None:
+    try:
+        assert_same_result(pdf)
+    except AssertionError as error:
+        return f"{pdf.name}: {error}"
+    return None
+
+
+def one_per_generator(corpus: Path) -> list[Path]:
+    """The smallest document of each generator (WPS, Excel, Word, iText, Acrobat, ...) the catalogue names."""
+    smallest: dict[str, dict] = {}
+    for entry in json.loads((corpus / "catalogue.json").read_text(encoding="utf-8")):
+        kept = smallest.setdefault(entry["generator"], entry)
+        if (entry["pages"], entry["file"]) < (kept["pages"], kept["file"]):
+            smallest[entry["generator"]] = entry
+    return sorted(corpus / entry["file"] for entry in smallest.values())
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
+def test_corpus_documents_give_the_same_result():
+    pdfs = sorted(CORPUS.glob("*.pdf")) if os.environ.get("FAST_PATH_FULL_CORPUS") else one_per_generator(CORPUS)
+    assert len(pdfs) >= 24
+    with ProcessPoolExecutor(2) as pool:
+        differences = [d for d in pool.map(_compare, pdfs) if d]
+    assert not differences, "\n".join(differences)
