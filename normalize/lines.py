@@ -107,6 +107,7 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         label = label or clean_name(" ".join(names))
         unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
         unit_code = "".join(cells[j].strip() for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit_code")
+        unit_code = unit_code if any(ch.isdigit() for ch in unit_code) else ""  # "-" holds the place of none
         if code is not None and len(code) == UNIT_CODE_DIGITS:
             unit_code, code = code, None  # 西安: sub-units listed in the code column, their codes under them
         is_unit = code is None and ((bool(unit) and not label) or bool(unit_code))

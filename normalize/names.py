@@ -22,7 +22,7 @@ _OUTLINE_PREFIXES = (
     ("of_which", re.compile(r"^其中\s*[:：]\s*")),
 )
 _SUBTOTAL_SUFFIX = re.compile(r"[（(]\s*小计\s*[）)]$")
-_TOTAL_LABEL = re.compile(r"^(本年)?(收入|支出)?(合计|总计|小计)[:：]?$")
+_TOTAL_LABEL = re.compile(r"^(本年|当年)?(收入|支出)?(合计|总计|小计)[:：]?$")
 
 
 def clean_name(text: str | None) -> str:

@@ -57,6 +57,8 @@ class Layout:
     one_table_per_page: bool = True
     all_landscape: bool = False
     repeat_header: bool = True
+    # 苏州: the department and year at the top of every page, above a continued table too
+    running_header: bool = False
 
 
 class BoldParagraph(Paragraph):
@@ -211,6 +213,8 @@ def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> P
             canvas.saveState()
             canvas.setFont(FONT, 9)
             canvas.drawCentredString(size[0] / 2, 20, f"- {canvas.getPageNumber()} -")
+            if layout.running_header:
+                canvas.drawString(margin, size[1] - 25, f"{document.department} {document.year} 年度部门预算公开")
             canvas.restoreState()
 
         templates.append(PageTemplate(id=name, frames=[frame], onPage=on_page, pagesize=size))

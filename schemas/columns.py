@@ -151,7 +151,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
         _column("procurement", "政府采购项目/小计", "政府采购项目/小计", "^政府采购项目"),
         _column("procurement_sme", "政府采购项目/其中：预留给中小企业的项目资金规模", "政府采购项目中预留给中小企业的项目资金规模"),
         _column("procurement_small_micro", "政府采购项目/其中：预留给小型、微型企业的项目资金规模", "政府采购项目中预留给小型、微型企业的项目资金规模"),
-        _column("business_income", "事业收入", "事业收入", "事业收入（不含教育收费）"),
+        _column("business_income", "事业收入", "事业收入", "事业收入（不含教育收费）", "事业收入/金额"),
         _column("operating_income", "事业单位经营收入", "事业单位经营收入", "经营收入"),
         _column("superior_subsidy", "上级补助收入", "上级补助收入"),
         _column("affiliate_remittance", "附属单位上缴收入", "附属单位上缴收入", "对附属单位上缴收入"),

@@ -225,7 +225,17 @@ TABLES: tuple[TableSpec, ...] = (
         (
             RowIdentity("total", _ECONOMIC, excludes=_SOURCES, required=("wages", "goods_services")),
             RowIdentity(
-                "total", (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover"), excludes=_ECONOMIC, required=("general_budget",)
+                "total",
+                (*_SOURCES, "special_account", *_UNIT_INCOME, "carryover", "nonfiscal_balance"),
+                excludes=(*_ECONOMIC, "unit_funds"),
+                required=("general_budget",),
+            ),
+            # 烟台: 单位资金 stands for the unit's own income as one column
+            RowIdentity(
+                "total",
+                (*_SOURCES, "special_account", "unit_funds", "carryover", "nonfiscal_balance"),
+                excludes=(*_ECONOMIC, *_UNIT_INCOME),
+                required=("general_budget", "unit_funds"),
             ),
         ),
         preferred_words=("一般公共预算",),

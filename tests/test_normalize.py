@@ -100,7 +100,7 @@ def test_outline_prefixes_and_totals():
     assert split_outline("（一）工资") == ("paren_chinese", "工资")
     assert split_outline("2025年结转") == (None, "2025年结转")
     assert strip_subtotal_suffix("公务用车购置及运行维护费（小计）") == "公务用车购置及运行维护费"
-    assert all(map(is_total_label, ["总计", "合计", "收入总计", "支出总计", "小计", "合 计"]))
+    assert all(map(is_total_label, ["总计", "合计", "收入总计", "支出总计", "小计", "合 计", "当年收入小计", "本年支出合计"]))
     assert not any(map(is_total_label, ["公务用车购置及运行维护费（小计）", "合计数说明", "一般公共服务支出"]))
 
 

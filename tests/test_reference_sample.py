@@ -58,9 +58,10 @@ SECOND_DRAWINGS = {
     # wider codes, narrower names (more wrapping), bigger type, landscape, tables flowing two to a page
     "landscape_flowing": Layout(font_size=10.5, title_size=14, code_width=30, name_width=105, project_width=85, amount_width=72,
                                 one_table_per_page=False, all_landscape=True),
-    # large type in portrait: long tables run over pages and do not repeat their header
+    # large type in portrait: long tables run over pages and do not repeat their
+    # header, under a running header naming the department on every page
     "portrait_no_repeated_header": Layout(font_size=12, title_size=18, name_width=170, amount_width=58,
-                                          one_table_per_page=False, repeat_header=False),
+                                          one_table_per_page=False, repeat_header=False, running_header=True),
 }
 
 

@@ -132,3 +132,12 @@ def test_an_of_which_row_is_no_exhaustive_breakdown_of_its_parent():
     assert [r for r in validate(lines, {}) if r.check == "outline_sum"] == []
     lines[1] = Line("t01", 1, 2, "income", None, None, None, "专项资金", None, "budget", D("55.00"), False, 2)
     assert failures(validate(lines, {})) == [("outline_sum", "t01", 1, "budget", D("55.00"), D("2838.42"))]
+
+
+def test_a_figure_cut_short_by_a_narrow_cell_is_known_to_half_its_last_digit():
+    # 元 figures in 万元: 936647884.3 printed for 936,647,884.33 in a cell too narrow for it
+    parts = [line("t03", 2, "total", "50000.000000", "201"), line("t03", 3, "total", "43664.788433", "205")]
+    total = line("t03", 1, "total", "93664.78843", item="合计", total=True)
+    assert failures(validate([total, *parts], {})) == []
+    short_by_a_yuan = line("t03", 1, "total", "93664.68843", item="合计", total=True)
+    assert failures(validate([short_by_a_yuan, *parts], {})) == [("total_sum", "t03", 1, "total", D("93664.788433"), D("93664.68843"))]
