@@ -46,6 +46,7 @@ class _SideRow:
     is_unit: bool = False  # labelled in the 单位 column: a (sub-)unit's own row
     indent: float | None = None  # of the name, where the table nests names by indentation
     unit_code: str = ""  # 121, 121001: a sub-unit's code extends its parent's
+    category: str = ""  # printed beside a sub-item: the category whose 小计 row it belongs under
 
 
 def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
@@ -121,11 +122,14 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
             if inline_code and code_level(inline_code):
                 code, label = inline_code, clean_name(rest)
         project = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "project"))
+        category = ""
         if spec.row_key not in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT):
             # 项目名称 in a table of items names the item; printed as category | sub-item
             # (江苏 收入预算总表), a sub-item 小计 is the category's own figure
             if not label or (project and label in ("小计", "合计")):
                 label = project
+            elif project and project != label:
+                category = project  # the category's other sub-items sit under it
             project = ""
         if spec.row_key is RowKey.PROJECT and not label:
             # A project table whose only label column is 项目名称: its labels are
@@ -135,7 +139,7 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         name_columns = [j for j, role in enumerate(roles) if role.kind == "label" and role.key == "name" and cells[j].strip()]
         indent = row.indents[indices[name_columns[0]]] if name_columns and row.indents else None
         if label or code or project or amounts:
-            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent, unit_code))
+            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent, unit_code, category))
     return result
 
 
@@ -165,9 +169,21 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
         levels = outline_levels(kinds, [r.indent for r in segment])
         if spec.row_key in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT):
             levels = _nest_unmarked_projects(segment, kinds, levels)
+        levels = _nest_sub_items(segment, levels)
         depth.update(zip((r.row_no for r in segment), levels))
         segment = []
     return [depth.get(r.row_no) for r in rows]
+
+
+def _nest_sub_items(rows: list[_SideRow], levels: list[int]) -> list[int]:
+    """A sub-item printed beside its category goes one level below the category's 小计 row."""
+    levels = list(levels)
+    for i, row in enumerate(rows):
+        if row.category:
+            head = next((j for j in range(i - 1, -1, -1) if rows[j].label == row.category and not rows[j].category), None)
+            if head is not None:
+                levels[i] = levels[head] + 1
+    return levels
 
 
 def _first_figure(row: _SideRow) -> Decimal | None:

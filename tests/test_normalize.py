@@ -226,3 +226,16 @@ def test_a_unit_s_unmarked_project_list_is_checked_against_its_nesting():
             ("", "安保", "1.00"), ("", "专用项目", "6.00"), ("", "信访事务", "6.00")]
     lines, _ = table_to_lines(_raw("t07", columns, rows), TABLES_BY_ID["t07"], NormalizeParams("万元"))
     assert [line.outline_level for line in lines] == [None, 1, 2, 3, 3, 2, 3]
+
+
+def test_sub_items_printed_beside_their_category_sit_under_its_subtotal_row():
+    # 江苏 收入预算总表: 类别 | 项目 — 一般公共预算资金 | 小计, then its sub-items
+    columns = [
+        ColumnRole("label", "project", None, ("项目名称",)),
+        ColumnRole("label", "name", None, ("项目名称",)),
+        ColumnRole("amount", "total", None, ("金额",)),
+    ]
+    rows = [("收入总计", "收入总计", "10.00"), ("一般公共预算资金", "小计", "10.00"), ("一般公共预算资金", "公共财政拨款", "10.00"),
+            ("政府性基金", "小计", "")]
+    lines, _ = table_to_lines(_raw("t02", columns, rows), TABLES_BY_ID["t02"], NormalizeParams("万元"))
+    assert [(line.item, line.outline_level) for line in lines] == [("收入总计", None), ("一般公共预算资金", 1), ("公共财政拨款", 2)]
