@@ -66,11 +66,11 @@ def resolution(lines: list[Line]) -> Decimal:
 
 
 def _allowance(tolerance: Decimal, *printed: Decimal) -> Decimal:
-    """The tolerance, widened to half the last printed digit of a figure that
-    ran out of room: spreadsheets show at most ten or so digits, so 936,647,884.33
-    元 in a narrow cell is printed 936647884.3 and is only known to ±0.05."""
+    """The tolerance, widened to the last printed digit of a figure that ran
+    out of room: spreadsheets show ten or so digits, so 936,647,884.33 元 in a
+    narrow cell is printed 936647884.3 (rounded or cut) and is known to ±0.1."""
     wide = [value for value in printed if len(value.as_tuple().digits) >= _CELL_DIGITS]
-    return max([tolerance, *(Decimal(1).scaleb(value.as_tuple().exponent) / 2 for value in wide)])
+    return max([tolerance, *(Decimal(1).scaleb(value.as_tuple().exponent) for value in wide)])
 
 
 _CELL_DIGITS = 9

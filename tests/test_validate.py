@@ -139,5 +139,5 @@ def test_a_figure_cut_short_by_a_narrow_cell_is_known_to_half_its_last_digit():
     parts = [line("t03", 2, "total", "50000.000000", "201"), line("t03", 3, "total", "43664.788433", "205")]
     total = line("t03", 1, "total", "93664.78843", item="合计", total=True)
     assert failures(validate([total, *parts], {})) == []
-    short_by_a_yuan = line("t03", 1, "total", "93664.68843", item="合计", total=True)
-    assert failures(validate([short_by_a_yuan, *parts], {})) == [("total_sum", "t03", 1, "total", D("93664.788433"), D("93664.68843"))]
+    short_by_a_thousand_yuan = line("t03", 1, "total", "93664.68843", item="合计", total=True)
+    assert failures(validate([short_by_a_thousand_yuan, *parts], {})) == [("total_sum", "t03", 1, "total", D("93664.788433"), D("93664.68843"))]
