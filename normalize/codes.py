@@ -13,6 +13,9 @@ import unicodedata
 # Digits followed by 年/月/% are a year or a figure inside a name, not a code.
 _LEADING_CODE = re.compile(r"^\s*[\[【（(]?\s*(\d{2,7})(?![\d年月日%.])\s*[\]】）)]?\s*[-－—:：]?\s*(.*)$", re.S)
 _LEVEL_BY_LENGTH = {3: 1, 5: 2, 7: 3}
+# Income codes start 1, function codes 2, economic codes 3 (部门) or 5 (政府):
+# digits leading a name that start otherwise (95128助老服务热线) are part of it.
+CLASSIFICATION_FIRST_DIGITS = "1235"
 # Six digits is no classification code: it numbers a (sub-)unit (125001).
 UNIT_CODE_DIGITS = 6
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from normalize.amounts import AmountError, parse_amount, to_wanyuan
-from normalize.codes import UNIT_CODE_DIGITS, code_level, fill_down_codes, parent_code, split_leading_code
+from normalize.codes import CLASSIFICATION_FIRST_DIGITS, UNIT_CODE_DIGITS, code_level, fill_down_codes, parent_code, split_leading_code
 from normalize.names import (
     clean_name,
     is_total_label,
@@ -119,7 +119,7 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
             label = next((text for text in spare if is_total_label(text)), "")
         if code is None:
             inline_code, rest = split_leading_code(label)
-            if inline_code and code_level(inline_code):
+            if inline_code and code_level(inline_code) and inline_code[0] in CLASSIFICATION_FIRST_DIGITS:
                 code, label = inline_code, clean_name(rest)
         project = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "project"))
         category = ""

@@ -134,25 +134,33 @@ def nest_by_sums(values: list[Decimal | None], total: Decimal, max_steps: int = 
     """
     n = len(values)
     steps = [0]
+    dead: set[tuple[int, Decimal, bool]] = set()  # (row, remaining, top level) that no rows can make up
 
     def parses(i: int, remaining: Decimal, depth: int) -> Iterator[list[int]]:
         """Every way rows from ``i`` make up ``remaining`` at ``depth``, leaves first."""
         steps[0] += 1
         if steps[0] > max_steps:
             raise _TooManyTries
+        key = (i, remaining, depth == 1)
+        if key in dead:
+            return
         if remaining == 0 and (depth > 1 or i == n):
             yield []
             return
-        if i == n or values[i] is None or values[i] > remaining:
-            return
-        value = values[i]
-        for rest in parses(i + 1, remaining - value, depth):
-            yield [depth, *rest]
-        if value > 0:
-            for children in parses(i + 1, value, depth + 1):
-                if children:
-                    for rest in parses(i + 1 + len(children), remaining - value, depth):
-                        yield [depth, *children, *rest]
+        found = False
+        if i < n and values[i] is not None and values[i] <= remaining:
+            value = values[i]
+            for rest in parses(i + 1, remaining - value, depth):
+                found = True
+                yield [depth, *rest]
+            if value > 0:
+                for children in parses(i + 1, value, depth + 1):
+                    if children:
+                        for rest in parses(i + 1 + len(children), remaining - value, depth):
+                            found = True
+                            yield [depth, *children, *rest]
+        if not found:
+            dead.add(key)
 
     try:
         return next(parses(0, total, 1), None) if n else None

@@ -239,3 +239,10 @@ def test_sub_items_printed_beside_their_category_sit_under_its_subtotal_row():
             ("政府性基金", "小计", "")]
     lines, _ = table_to_lines(_raw("t02", columns, rows), TABLES_BY_ID["t02"], NormalizeParams("万元"))
     assert [(line.item, line.outline_level) for line in lines] == [("收入总计", None), ("一般公共预算资金", 1), ("公共财政拨款", 2)]
+
+
+def test_digits_leading_a_project_name_are_no_code_unless_they_could_be_one():
+    columns = [ColumnRole("label", "name", None, ("项目名称",)), ColumnRole("amount", "total", None, ("金额",))]
+    rows = [("95128助老服务热线", "1.00"), ("2010301 行政运行", "2.00")]
+    lines, _ = table_to_lines(_raw("t05", columns, rows), TABLES_BY_ID["t05"], NormalizeParams("万元"))
+    assert [(line.code, line.item) for line in lines] == [(None, "95128助老服务热线"), ("2010301", "行政运行")]
