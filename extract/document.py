@@ -27,6 +27,7 @@ from extract.header import (
 from extract.pages import dedupe_view, load_objects
 from extract.page_text import (
     TextLine,
+    find_cover_department,
     find_department,
     find_doc_kind,
     find_unit,
@@ -253,7 +254,9 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         pages=n_pages,
         text_chars=text_chars,
         images=images,
-        department=most_common([t.department for t in found]),
+        department=most_common([t.department for t in found])
+        or find_department([TextLine(text, 0, 0, 0, 0) for text in cover_texts])
+        or find_cover_department(cover_texts),
         year=find_year(cover_texts),
         doc_kind=find_doc_kind(cover_texts) or find_doc_kind([t.title for t in found]),
         unit=most_common([t.unit for t in found]),

@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from extract.grid import Grid
 from normalize import clean_name
 
-_DEPARTMENT = re.compile(r"(?:编制部门|编制单位|预算单位|部门名称|单位名称|部门（单位）|部门\(单位\)|部门)\s*[:：]\s*(\S+?)(?=\s|单位\s*[:：]|金额单位|$)")
+_DEPARTMENT = re.compile(
+    r"(?:编制部门|编制单位|预算单位|部门名称|单位名称|部门（单位）|部门\(单位\)|部门)\s*[:：]\s*(?!单位\s*[:：]|金额单位)(\S+?)(?=\s|单位\s*[:：]|金额单位|$)"
+)
+# A cover: 2026 年度 | 福州市医疗保障局 | 部门预算, or 西南大学 | 2021 年度部门预算
+_COVER = (
+    re.compile(r"(20\d\d)年度?(?P<name>[\u4e00-\u9fff（）]{3,40}?)(?:（汇总）)?(?:部门|单位)?(?:综合)?(?:预算|决算)"),
+    re.compile(r"(?P<name>[\u4e00-\u9fff（）]{3,40}?)(?:（汇总）)?(?:20\d\d)?年?度?(?:部门|单位)?(?:综合)?(?:预算|决算)"),
+)
+# 西安市卫生健康委员会（汇总）: the department's consolidated budget, named as the department
+_CONSOLIDATED = re.compile(r"[（(]汇总[）)]$")
+_ORGANISATION = re.compile(r"(局|委员会|委|办公室|办|厅|院|中心|大学|学院|学校|部|会|处|室|所|站|队|馆|团|社|政府|集团|公司)$")
 _UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
@@ -39,7 +49,22 @@ def find_department(lines: list[TextLine]) -> str | None:
     for line in lines:
         match = _DEPARTMENT.search(line.text)
         if match:
-            return clean_name(match[1])
+            return _CONSOLIDATED.sub("", clean_name(match[1]))
+    return None
+
+
+def find_cover_department(texts: list[str]) -> str | None:
+    """The department named on the cover, above the table of contents (目录)."""
+    cover = []
+    for text in texts:
+        if re.sub(r"\s+", "", text).startswith("目录"):
+            break
+        cover.append(text)
+    joined = re.sub(r"\s+", "", "".join(cover))
+    for pattern in _COVER:
+        match = pattern.search(joined)
+        if match and _ORGANISATION.search(match["name"]):
+            return match["name"]
     return None
 
 
