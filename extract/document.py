@@ -21,6 +21,7 @@ from extract.header import (
     count_header_rows,
     header_paths,
     header_texts,
+    opens_with_header,
     paths_to_roles,
     spanned_text,
 )
@@ -159,14 +160,23 @@ def _open_table(table_id: str, title: str, placed: _Placed) -> _OpenTable | None
 
 
 def _continues(table: _OpenTable | None, grid: Grid, above: list[TextLine], first_on_page: bool, settings: ExtractSettings) -> bool:
-    """The grid at the top of the next page carries on the table: same columns, nothing but a short line above it."""
+    """The grid at the top of the next page carries on the table: same columns, nothing
+    but a short line above it, and no header of its own unless it repeats the table's."""
     return (
         table is not None
         and first_on_page
         and grid.page == table.pages[-1] + 1
         and grid.column_map(table.xs) is not None
         and all(len(line.text) <= settings.continuation_text_chars or find_unit([line]) for line in above)
+        and not _other_header(table, grid)
     )
+
+
+def _other_header(table: _OpenTable, grid: Grid) -> bool:
+    """江苏: a table none of the twelve (机关运行经费) starts on the next page under
+    the same columns, its title left at the foot of the page before."""
+    start = count_caption_rows(grid, _is_caption)
+    return opens_with_header(grid, start) and header_texts(grid, start, len(table.header)) != table.header
 
 
 def _continue(table: _OpenTable, grid: Grid, start: int) -> None:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from extract.settings import ExtractSettings
+from extract.table_finder import find_tables
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,19 @@ class Grid:
     ys: tuple[float, ...] = ()
 
     def column_map(self, xs: tuple[float, ...], tolerance: float = 3.0) -> list[int] | None:
-        """Where this grid's columns fall among another grid's columns (by their centres),
-        or None when they do not line up one to one."""
+        """Where this grid's columns fall among another grid's columns, or None when
+        they do not line up.  A column lands where its centre is; one whose rules
+        match a run of the other's columns (类 | 款 | 项 ruled in the header only,
+        one code cell on the next page) lands on the first of them."""
         mapping = []
         for c in range(self.n_cols):
-            centre = (self.xs[c] + self.xs[c + 1]) / 2
-            j = bisect.bisect_right(xs, centre) - 1
+            left, right = self.xs[c], self.xs[c + 1]
+            j = bisect.bisect_right(xs, (left + right) / 2) - 1
+            if 0 <= j < len(xs) - 1 and abs(left - xs[j]) > tolerance and abs(right - xs[j + 1]) > tolerance:
+                starts = [k for k in range(len(xs) - 1) if abs(left - xs[k]) <= tolerance]
+                ends = [k for k in range(1, len(xs)) if abs(right - xs[k]) <= tolerance]
+                j = starts[0] if starts and ends and ends[0] > starts[0] + 1 else -1
             if not 0 <= j < len(xs) - 1 or (mapping and j <= mapping[-1]):
-                return None
-            if abs(self.xs[c] - xs[j]) > tolerance and abs(self.xs[c + 1] - xs[j + 1]) > tolerance:
                 return None
             mapping.append(j)
         return mapping
@@ -298,7 +303,7 @@ def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Gri
     """Every ruled grid of a pdfplumber page, top to bottom."""
     drawn = page.filter(is_drawn)
     table_settings = {**settings.grid.pdfplumber_settings(), "explicit_horizontal_lines": open_ends(drawn.edges, settings)}
-    tables = drawn.find_tables(table_settings)
+    tables = find_tables(drawn, table_settings)
     chars = [c for c in page.chars if c["text"].strip()]
     grids = []
     for table in tables:

@@ -71,6 +71,11 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
     return labelled * 2 > len(rest)
 
 
+def opens_with_header(grid: Grid, start: int = 0) -> bool:
+    """The grid's first row (from ``start``) reads as a header: labels, no figure or code."""
+    return start < grid.n_rows and _is_header_row(grid.covering(), start)
+
+
 def count_caption_rows(grid: Grid, is_caption: Callable[[list[str]], bool]) -> int:
     """Rows at the top that hold the title, unit or department line, not the header.
 

@@ -158,6 +158,7 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
     """Outline depth of rows that have no code and are no total; None for the rest."""
     depth: dict[int, int] = {}
     segment: list[_SideRow] = []
+    opened_by: _SideRow | None = None  # the total before the segment
     for row in [*rows, None]:
         if row is not None and not (row.code is None and is_total_label(row.label)):
             if row.code is None:
@@ -169,10 +170,28 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
         levels = outline_levels(kinds, [r.indent for r in segment])
         if spec.row_key in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT):
             levels = _nest_unmarked_projects(segment, kinds, levels)
+        elif row is not None:
+            levels = _nest_unmarked_rows(segment, kinds, levels, opened_by, row)
         levels = _nest_sub_items(segment, levels)
         depth.update(zip((r.row_no for r in segment), levels))
-        segment = []
+        segment, opened_by = [], row
     return [depth.get(r.row_no) for r in rows]
+
+
+def _nest_unmarked_rows(
+    rows: list[_SideRow], kinds: list[str | None], levels: list[int], opened_by: _SideRow | None, closed_by: _SideRow
+) -> list[int]:
+    """Rows between two totals with no prefix and no indentation (西安 t04: 年初结转和结余
+    then its 一般公共预算 / 政府性基金 parts) nest as their figures make up the
+    difference of the two totals; read flat where flat adds up."""
+    if not rows or any(kinds) or meaningful_indents([r.indent for r in rows]):
+        return levels
+    close = _first_figure(closed_by)
+    open_ = _first_figure(opened_by) if opened_by is not None else Decimal(0)
+    if close is None or open_ is None:
+        return levels
+    nesting = nest_by_sums([_first_figure(r) or Decimal(0) for r in rows], close - open_)
+    return nesting or levels
 
 
 def _nest_sub_items(rows: list[_SideRow], levels: list[int]) -> list[int]:

@@ -81,3 +81,21 @@ def test_a_row_numbering_the_columns_with_placeholders_belongs_to_the_header():
     cells += [GridCell(2, c, 1, 1, text) for c, text in enumerate(["", "合计", "3.00", "3.00", ""])]
     grid = Grid(1, (0, 0, 400, 60), 3, 5, tuple(cells))
     assert count_header_rows(grid) == 2
+
+
+def test_a_continuation_column_spanning_the_code_parts_lands_on_the_first_of_them():
+    table_xs = (100.0, 120.0, 140.0, 160.0, 300.0, 400.0)  # 类 | 款 | 项 | 科目名称 | 合计
+    page_two = Grid(2, (100, 90, 400, 300), 1, 3, (), xs=(100.0, 160.0, 300.0, 400.0), ys=())
+    assert page_two.column_map(table_xs) == [0, 3, 4]
+    misaligned = Grid(2, (100, 90, 400, 300), 1, 2, (), xs=(100.0, 230.0, 400.0), ys=())
+    assert misaligned.column_map(table_xs) is None
+
+
+def test_a_grid_that_opens_with_labels_opens_with_a_header():
+    from extract.header import opens_with_header
+
+    header = [GridCell(0, c, 1, 1, text) for c, text in enumerate(["科目编码", "科目名称", "机关运行经费支出"])]
+    body = [GridCell(1, c, 1, 1, text) for c, text in enumerate(["30201", "办公费", "770.50"])]
+    assert opens_with_header(Grid(19, (0, 0, 300, 40), 2, 3, tuple(header + body)))
+    continued = [GridCell(0, c, 1, 1, text) for c, text in enumerate(["30205", "水费", "50.00"])]
+    assert not opens_with_header(Grid(18, (0, 0, 300, 20), 1, 3, tuple(continued)))

@@ -246,3 +246,15 @@ def test_digits_leading_a_project_name_are_no_code_unless_they_could_be_one():
     rows = [("95128助老服务热线", "1.00"), ("2010301 行政运行", "2.00")]
     lines, _ = table_to_lines(_raw("t05", columns, rows), TABLES_BY_ID["t05"], NormalizeParams("万元"))
     assert [(line.code, line.item) for line in lines] == [(None, "95128助老服务热线"), ("2010301", "行政运行")]
+
+
+def test_rows_between_two_totals_nest_as_they_make_up_the_difference():
+    # 西安 t04: 年初结转和结余 then its parts, all printed flush left
+    columns = [ColumnRole("label", "name", "income", ("项目",)), ColumnRole("amount", "total", "income", ("合计",))]
+    rows = [("一般公共预算财政拨款", "8.00"), ("本年收入合计", "8.00"), ("年初结转和结余", "3.00"),
+            ("一般公共预算财政拨款", "1.00"), ("政府性基金预算财政拨款", "2.00"), ("国有资本经营预算财政拨款", ""), ("总计", "11.00")]
+    lines, _ = table_to_lines(_raw("t04", columns, rows), TABLES_BY_ID["t04"], NormalizeParams("万元"))
+    assert [(line.item, line.outline_level) for line in lines] == [
+        ("一般公共预算财政拨款", 1), ("本年收入合计", None), ("年初结转和结余", 1),
+        ("一般公共预算财政拨款", 2), ("政府性基金预算财政拨款", 2), ("总计", None),
+    ]
