@@ -14,20 +14,21 @@ a stream, a malformed dictionary, any error) leaves the page to pdfminer.
 
 from __future__ import annotations
 
-import itertools
 import re
+from binascii import unhexlify
+from functools import lru_cache
 from collections.abc import Sequence
 from operator import itemgetter
+from weakref import WeakKeyDictionary
 
-from pdfminer.layout import LTChar
 from pdfminer.pdfdevice import PDFDevice
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import HEX_PAIR, KWD, LIT, SPC, PSKeyword, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import Matrix, PathSegment, apply_matrix_pt, choplist, get_bound, mult_matrix, translate_matrix
+from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
+from pdfminer.utils import Matrix, PathSegment, apply_matrix_pt, choplist, get_bound, mult_matrix
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
-from pdfplumber.utils import cluster_objects, resolve_and_decode
+from pdfplumber.utils import resolve_and_decode
 
 from extract.settings import PageSource
 
@@ -37,20 +38,25 @@ class Unsure(Exception):
 
 
 _NOT_NAME = rb"#/%\[\]()<>{}\s"
+# One match per token, whitespace before it included; the group that matched says what it is.
 _TOKEN = re.compile(
-    rb"(?P<space>\s+|\x00+)"
-    rb"|(?P<comment>%[^\r\n]*)"
-    rb"|/(?P<name>(?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"
-    rb"|(?P<number>[-+0-9][0-9]*(?:\.[0-9]*)?|\.[0-9]*)"
-    rb"|(?P<keyword>[A-Za-z][^" + _NOT_NAME + rb"]*)"
-    rb"|\((?P<plain>[^()\\]*)\)"
-    rb"|(?P<string>\()"
-    rb"|(?P<dict><<)"
-    rb"|(?P<hex><[0-9a-fA-F\s]*)"
-    rb"|(?P<close>>>?)"
-    rb"|(?P<other>.)",
+    rb"[\s\x00]*+(?:"
+    rb"([-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.)"  # 1 real
+    rb"|([-+]?[0-9]+)"  # 2 integer
+    rb"|([A-Za-z][^" + _NOT_NAME + rb"]*)"  # 3 keyword (or true, false)
+    rb"|<([0-9a-fA-F\s]*)>(?!>)"  # 4 hex string and the > that ends it
+    rb"|/((?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"  # 5 name
+    rb"|\(([^()\\]*)\)"  # 6 string without escapes or nesting
+    rb"|(\()"  # 7 any other string
+    rb"|(\[|\]|<<|>>|\{|\})"  # 8 brackets
+    rb"|(%[^\r\n]*|[-+]\.?|\.)"  # 9 nothing: a comment, a lone sign or dot (pdfminer drops them)
+    rb"|<([0-9a-fA-F\s]*)"  # 10 hex string ended by something other than >
+    rb"|(>)"  # 11 nothing: a lone >
+    rb"|([^\s\x00])"  # 12 a one-byte keyword (', ", ), ...)
+    rb")",
     re.S,
 )
+_WHITESPACE = b" \t\n\r\f\v"
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _STRING_STOP = re.compile(rb"[()\\]")
 _OCTAL = b"01234567"
@@ -71,13 +77,6 @@ def _name(raw: bytes) -> PSLiteral:
         return LIT(str(token, "utf-8"))
     except UnicodeDecodeError:
         return LIT(token)
-
-
-def _number(raw: bytes) -> int | float | None:
-    try:
-        return float(raw) if b"." in raw else int(raw)
-    except ValueError:
-        return None  # a lone sign or dot: pdfminer drops it
 
 
 def _string(data: bytes, i: int) -> tuple[bytes, int]:
@@ -124,47 +123,47 @@ def _string(data: bytes, i: int) -> tuple[bytes, int]:
         out.append(c)
 
 
+def _hex(raw: bytes) -> bytes:
+    """A hex string's bytes; an odd last digit is a byte of its own, as in pdfminer."""
+    digits = raw.translate(None, _WHITESPACE)
+    if len(digits) % 2:
+        return unhexlify(digits[:-1]) + bytes((int(digits[-1:], 16),))
+    return unhexlify(digits)
+
+
 def stream_objects(data: bytes):
     """The objects of one content stream, in order: numbers, names, strings, keywords
     and bracket keywords, as pdfminer's tokenizer gives them."""
     end = len(data)
     pos = 0
     match = _TOKEN.match
-    while pos < end:
-        m = match(data, pos)
-        kind = m.lastgroup
+    while (m := match(data, pos)) is not None:
         pos = m.end()
-        if kind == "number":
-            value = _number(m.group())
-            if value is not None:
-                yield value
-        elif kind == "keyword":
-            word = m.group()
-            yield True if word == b"true" else False if word == b"false" else KWD(word)
-        elif kind == "space" or kind == "comment":
-            continue
-        elif kind == "name":
-            if pos == end:
-                raise Unsure("a name at the end of a stream")
-            yield _name(m.group("name"))
-        elif kind == "plain":
-            yield m.group("plain")
-        elif kind == "string":
-            value, pos = _string(data, pos)
-            yield value
-        elif kind == "dict":
-            yield _DICT_BEGIN
-        elif kind == "hex":
+        kind = m.lastindex
+        raw = m[kind]
+        if kind == 2:
+            yield int(raw)
+        elif kind == 1:
+            yield float(raw)
+        elif kind == 3:
+            yield True if raw == b"true" else False if raw == b"false" else KWD(raw)
+        elif kind == 4 or kind == 10:
             if pos == end:
                 raise Unsure("a hex string at the end of a stream")
-            yield HEX_PAIR.sub(lambda h: bytes((int(h.group(0), 16),)), SPC.sub(b"", m.group()[1:]))
-        elif kind == "close":
+            yield _hex(raw)
+        elif kind == 5:
             if pos == end:
-                raise Unsure("a > at the end of a stream")
-            if m.end() - m.start() == 2:
-                yield _DICT_END
-        else:
-            yield KWD(m.group())
+                raise Unsure("a name at the end of a stream")
+            yield _name(raw)
+        elif kind == 6:
+            yield raw
+        elif kind == 7:
+            value, pos = _string(data, pos)
+            yield value
+        elif kind == 8 or kind == 12:
+            yield KWD(raw)
+        elif kind == 11 and pos == end:
+            raise Unsure("a > at the end of a stream")
 
 
 class _Collector(PDFDevice):
@@ -190,29 +189,8 @@ class _Collector(PDFDevice):
             obj["x1"] = obj["x1"] + self.mb_x0
         self.objects.setdefault(kind, []).append(obj)
 
-    def char(self, item: LTChar, ncs: str, graphicstate: PDFGraphicState) -> None:
-        fontname = item.fontname
-        scolor, ncolor = graphicstate.scolor, graphicstate.ncolor
-        self._add(
-            "char",
-            {
-                "text": item._text,
-                "ncs": ncs,
-                "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
-                "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
-                "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
-                "size": item.size,
-                "adv": item.adv,
-                "upright": item.upright,
-                "matrix": item.matrix,
-                "x0": item.x0,
-                "y0": item.y0,
-                "x1": item.x1,
-                "y1": item.y1,
-                "width": item.width,
-                "height": item.height,
-            },
-        )
+    def chars(self) -> list[dict]:
+        return self.objects.setdefault("char", [])
 
     def _curve(self, kind: str, pts: list, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool) -> None:
         x0, y0, x1, y1 = get_bound(pts)
@@ -354,25 +332,34 @@ class _FastInterpreter(PDFPageInterpreter):
                 stack.append(obj)
             # pdfminer ends the pending token at the end of a stream; a bracket left open carries on
 
+    def get_current_state(self) -> tuple[Matrix, PDFTextState, PDFGraphicState]:
+        """pdfminer's, with the states copied attribute for attribute without running their constructors."""
+        return (self.ctm, _copied(self.textstate), _copied(self.graphicstate))
+
     def do_TJ(self, seq) -> None:
-        """Show text: pdfminer's PDFTextDevice.render_string, an LTChar per glyph."""
+        """Show text: pdfminer's render_string and LTChar, the same arithmetic in the same order,
+        written straight into pdfplumber's char dicts."""
         textstate: PDFTextState = self.textstate
         font: PDFFont | None = textstate.font
         if font is None:
             return
         if font.is_vertical():
             raise Unsure("vertical text")
-        matrix = mult_matrix(textstate.matrix, self.ctm)
+        (ma, mb, mc, md, me, mf) = mult_matrix(textstate.matrix, self.ctm)
         fontsize = textstate.fontsize
         scaling = textstate.scaling * 0.01
         charspace = textstate.charspace * scaling
         wordspace = 0 if font.is_multibyte() else textstate.wordspace * scaling
         rise = textstate.rise
         dxscale = 0.001 * fontsize * scaling
-        graphicstate = self.graphicstate
-        ncs = graphicstate.ncs
-        ncs_name = resolve_and_decode(ncs.name)
+        descent = font.get_descent() * fontsize
+        low, high = descent + rise, descent + rise + fontsize
+        upright = ma * md * scaling > 0 and mb * mc <= 0
+        glyphs = _glyphs(font)
         device = self.device
+        chars = device.chars()
+        height, mb_x0, mb_top, doctop = device.height, device.mb_x0, device.mb_top, device.doctop
+        style = _char_style(font, self.graphicstate, device.page_number)
         (x, y) = textstate.linematrix
         needcharspace = False
         for obj in seq:
@@ -383,19 +370,84 @@ class _FastInterpreter(PDFPageInterpreter):
                 for cid in font.decode(obj):
                     if needcharspace:
                         x += charspace
-                    try:
-                        text = font.to_unichr(cid)
-                    except PDFUnicodeNotDefined:
-                        text = f"(cid:{cid})"
-                    item = LTChar(
-                        translate_matrix(matrix, (x, y)), font, fontsize, scaling, rise, text, font.char_width(cid), font.char_disp(cid), ncs, graphicstate
-                    )
-                    device.char(item, ncs_name, graphicstate)
-                    x += item.adv
+                    glyph = glyphs.get(cid) or _glyph(font, cid, glyphs)
+                    e = x * ma + y * mc + me
+                    f = x * mb + y * md + mf
+                    adv = glyph[1] * fontsize * scaling
+                    left1, bottom1 = ma * 0 + mc * low + e, mb * 0 + md * low + f
+                    right1, bottom2 = ma * adv + mc * low + e, mb * adv + md * low + f
+                    right2, top1 = ma * adv + mc * high + e, mb * adv + md * high + f
+                    left2, top2 = ma * 0 + mc * high + e, mb * 0 + md * high + f
+                    x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+                    x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
+                    top = (height - y1) + mb_top
+                    char = {
+                        **style,
+                        "text": glyph[0],
+                        "size": y1 - y0,
+                        "adv": adv,
+                        "upright": upright,
+                        "matrix": (ma, mb, mc, md, e, f),
+                        "x0": x0 + mb_x0 if mb_x0 != 0 else x0,
+                        "y0": y0,
+                        "x1": x1 + mb_x0 if mb_x0 != 0 else x1,
+                        "y1": y1,
+                        "width": x1 - x0,
+                        "height": y1 - y0,
+                        "top": top,
+                        "bottom": (height - y0) + mb_top,
+                        "doctop": doctop + top,
+                    }
+                    chars.append(char)
+                    x += adv
                     if cid == 32 and wordspace:
                         x += wordspace
                     needcharspace = True
         textstate.linematrix = (x, y)
+
+
+def _copied(state: PDFTextState | PDFGraphicState) -> PDFTextState | PDFGraphicState:
+    copy = object.__new__(type(state))
+    copy.__dict__.update(state.__dict__)
+    return copy
+
+
+_GLYPHS: WeakKeyDictionary[PDFFont, dict[int, tuple[str, float]]] = WeakKeyDictionary()
+
+
+def _glyphs(font: PDFFont) -> dict[int, tuple[str, float]]:
+    """The text and width of each character code of a font met so far."""
+    glyphs = _GLYPHS.get(font)
+    if glyphs is None:
+        glyphs = _GLYPHS[font] = {}
+    return glyphs
+
+
+def _glyph(font: PDFFont, cid: int, glyphs: dict[int, tuple[str, float]]) -> tuple[str, float]:
+    try:
+        text = font.to_unichr(cid)
+    except PDFUnicodeNotDefined:
+        text = f"(cid:{cid})"
+    glyphs[cid] = glyph = (text, font.char_width(cid))
+    return glyph
+
+
+@lru_cache(maxsize=None)
+def _colour_space_name(name: object) -> object:
+    return resolve_and_decode(name)
+
+
+def _char_style(font: PDFFont, graphicstate: PDFGraphicState, page_number: int) -> dict:
+    """What every character of one text-showing operator shares, as pdfplumber writes it."""
+    scolor, ncolor, fontname = graphicstate.scolor, graphicstate.ncolor, font.fontname
+    return {
+        "object_type": "char",
+        "page_number": page_number,
+        "ncs": _colour_space_name(graphicstate.ncs.name),
+        "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
+        "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
+        "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
+    }
 
 
 def fast_objects(page: Page) -> dict[str, list[dict]]:
@@ -427,18 +479,39 @@ def load_objects(page: Page, source: PageSource) -> bool:
 
 
 def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ...] = ("fontname", "size")) -> list[dict]:
-    """pdfplumber's utils.dedupe_chars — the same characters kept, in the same order —
-    without its quadratic last step (``chars.index`` for every character kept)."""
+    """pdfplumber's utils.dedupe_chars — the same characters kept, in the same order — in
+    linear time: its clustering done with plain lists, without its quadratic last step
+    (``chars.index`` for every character kept)."""
     key = itemgetter("upright", "text", *extra_attrs)
     position = itemgetter("doctop", "x0")
-    kept = [
-        min(x_cluster, key=position)
-        for _, group in itertools.groupby(sorted(chars, key=key), key=key)
-        for y_cluster in cluster_objects(list(group), itemgetter("doctop"), tolerance)
-        for x_cluster in cluster_objects(y_cluster, itemgetter("x0"), tolerance)
-    ]
+    groups: dict[tuple, list[dict]] = {}
+    for char in chars:
+        groups.setdefault(key(char), []).append(char)
+    kept = []
+    for group in groups.values():
+        if len(group) == 1:
+            kept += group
+            continue
+        for row in _clusters(group, "doctop", tolerance):
+            kept += row if len(row) == 1 else [min(same, key=position) for same in _clusters(row, "x0", tolerance)]
     order = {id(char): n for n, char in enumerate(chars)}
     return sorted(kept, key=lambda char: order[id(char)])
+
+
+def _clusters(objs: list[dict], key: str, tolerance: float) -> list[list[dict]]:
+    """pdfplumber's cluster_objects: sorted values each within ``tolerance`` of the one
+    before share a cluster; the objects keep their order within each."""
+    cluster_of: dict[float, int] = {}
+    n, last = 0, None
+    for value in sorted({obj[key] for obj in objs}):
+        if last is not None and value > last + tolerance:
+            n += 1
+        cluster_of[value] = n
+        last = value
+    clusters: list[list[dict]] = [[] for _ in range(n + 1)]
+    for obj in objs:
+        clusters[cluster_of[obj[key]]].append(obj)
+    return clusters
 
 
 def dedupe_view(page: Page, tolerance: float) -> FilteredPage:
