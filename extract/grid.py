@@ -112,12 +112,12 @@ def dedupe_chars(chars: list[dict], tolerance: float) -> list[dict]:
     centred over its neighbour draws 预算 where the neighbour's 预算 stands,
     and neither copy is fake."""
     kept: list[dict] = []
+    kept_by_text: dict[str, list[dict]] = {}  # only the same character can be a copy
     for char in chars:
-        if not any(
-            other["text"] == char["text"] and abs(other["x0"] - char["x0"]) <= tolerance and abs(other["top"] - char["top"]) <= tolerance
-            for other in kept
-        ):
+        same = kept_by_text.setdefault(char["text"], [])
+        if not any(abs(other["x0"] - char["x0"]) <= tolerance and abs(other["top"] - char["top"]) <= tolerance for other in same):
             kept.append(char)
+            same.append(char)
     return kept
 
 

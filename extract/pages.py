@@ -41,33 +41,31 @@ _NOT_NAME = rb"#/%\[\]()<>{}\s"
 # One match per token, whitespace before it included; the group that matched says what it is.
 _TOKEN = re.compile(
     rb"[\s\x00]*+(?:"
-    rb"([-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.)"  # 1 real
-    rb"|([-+]?[0-9]+)"  # 2 integer
-    rb"|([A-Za-z][^" + _NOT_NAME + rb"]*)"  # 3 keyword (or true, false)
-    rb"|<([0-9a-fA-F\s]*)>(?!>)"  # 4 hex string and the > that ends it
-    rb"|/((?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"  # 5 name
-    rb"|\(([^()\\]*)\)"  # 6 string without escapes or nesting
-    rb"|(\()"  # 7 any other string
-    rb"|(\[|\]|<<|>>|\{|\})"  # 8 brackets
-    rb"|(%[^\r\n]*|[-+]\.?|\.)"  # 9 nothing: a comment, a lone sign or dot (pdfminer drops them)
-    rb"|<([0-9a-fA-F\s]*)"  # 10 hex string ended by something other than >
-    rb"|(>)"  # 11 nothing: a lone >
-    rb"|([^\s\x00])"  # 12 a one-byte keyword (', ", ), ...)
+    rb"((?:[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
+    rb"|([-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.)"  # real
+    rb"|([-+]?[0-9]+)"  # integer
+    rb"|([A-Za-z][^" + _NOT_NAME + rb"]*)"  # keyword (or true, false)
+    rb"|<([0-9a-fA-F\s]*)>(?!>)"  # hex string and the > that ends it
+    rb"|/((?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"  # name
+    rb"|\(([^()\\]*)\)"  # string without escapes or nesting
+    rb"|(\()"  # any other string
+    rb"|(\[|\]|<<|>>|\{|\})"  # bracket
+    rb"|(%[^\r\n]*|[-+]\.?|\.)"  # nothing: a comment, a lone sign or dot (pdfminer drops them)
+    rb"|<([0-9a-fA-F\s]*)"  # hex string ended by something other than >
+    rb"|(>)"  # nothing: a lone >
+    rb"|([^\s\x00])"  # a one-byte keyword (', ", ), ...)
     rb")",
     re.S,
 )
+(_NUMBERS, _REAL, _INTEGER, _KEYWORD, _HEX, _NAME, _PLAIN, _STRING, _BRACKET, _NOTHING, _OPEN_HEX, _GT, _BYTE) = range(1, 14)
 _WHITESPACE = b" \t\n\r\f\v"
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _STRING_STOP = re.compile(rb"[()\\]")
 _OCTAL = b"01234567"
 _ESCAPES = {ord(k): v for k, v in {b"b": 8, b"t": 9, b"n": 10, b"f": 12, b"r": 13, b"(": 40, b")": 41, b"\\": 92}.items()}
 _PDFMINER_BUFSIZ = 4096  # pdfminer reads a stream in chunks of this; one of its escapes depends on where they end
-_ARRAY_BEGIN, _ARRAY_END = KWD(b"["), KWD(b"]")
-_PROC_BEGIN, _PROC_END = KWD(b"{"), KWD(b"}")
-_DICT_BEGIN, _DICT_END = KWD(b"<<"), KWD(b">>")
-_INLINE_IMAGE = (KWD(b"BI"), KWD(b"ID"))
-_BRACKETS = {_ARRAY_BEGIN: "a", _PROC_BEGIN: "p", _DICT_BEGIN: "d"}
-_CLOSERS = {_ARRAY_END: "a", _PROC_END: "p", _DICT_END: "d"}
+_OPENERS = {b"[", b"{", b"<<"}
+_OPENERS_OF = {b"]": b"[", b"}": b"{", b">>": b"<<"}
 
 
 def _name(raw: bytes) -> PSLiteral:
@@ -131,39 +129,55 @@ def _hex(raw: bytes) -> bytes:
     return unhexlify(digits)
 
 
+def _numbers(raw: bytes) -> list[int | float]:
+    return [float(number) if b"." in number else int(number) for number in raw.split()]
+
+
+def _rare_token(kind: int, raw: bytes, data: bytes, pos: int) -> tuple[object, int]:
+    """The object of a token other than a number, keyword or bracket (None for a comment,
+    a lone sign, dot or >), and where the next token starts."""
+    at_end = pos == len(data)
+    if kind == _HEX or kind == _OPEN_HEX:
+        if at_end:
+            raise Unsure("a hex string at the end of a stream")
+        return _hex(raw), pos
+    if kind == _NAME:
+        if at_end:
+            raise Unsure("a name at the end of a stream")
+        return _name(raw), pos
+    if kind == _PLAIN:
+        return raw, pos
+    if kind == _STRING:
+        return _string(data, pos)
+    if kind == _GT and at_end:
+        raise Unsure("a > at the end of a stream")
+    return None, pos
+
+
 def stream_objects(data: bytes):
     """The objects of one content stream, in order: numbers, names, strings, keywords
-    and bracket keywords, as pdfminer's tokenizer gives them."""
-    end = len(data)
+    and bracket keywords, as pdfminer's tokenizer gives them.  (_FastInterpreter.execute
+    reads tokens the same way, inline.)"""
     pos = 0
     match = _TOKEN.match
     while (m := match(data, pos)) is not None:
         pos = m.end()
         kind = m.lastindex
         raw = m[kind]
-        if kind == 2:
+        if kind == _NUMBERS:
+            yield from _numbers(raw)
+        elif kind == _INTEGER:
             yield int(raw)
-        elif kind == 1:
+        elif kind == _REAL:
             yield float(raw)
-        elif kind == 3:
+        elif kind == _KEYWORD:
             yield True if raw == b"true" else False if raw == b"false" else KWD(raw)
-        elif kind == 4 or kind == 10:
-            if pos == end:
-                raise Unsure("a hex string at the end of a stream")
-            yield _hex(raw)
-        elif kind == 5:
-            if pos == end:
-                raise Unsure("a name at the end of a stream")
-            yield _name(raw)
-        elif kind == 6:
-            yield raw
-        elif kind == 7:
-            value, pos = _string(data, pos)
-            yield value
-        elif kind == 8 or kind == 12:
+        elif kind == _BRACKET or kind == _BYTE:
             yield KWD(raw)
-        elif kind == 11 and pos == end:
-            raise Unsure("a > at the end of a stream")
+        else:
+            obj, pos = _rare_token(kind, raw, data, pos)
+            if obj is not None:
+                yield obj
 
 
 class _Collector(PDFDevice):
@@ -251,7 +265,9 @@ class _FastInterpreter(PDFPageInterpreter):
     text drawing replaced; every other operator is pdfminer's own method."""
 
     device: _Collector
-    _operators: dict[PSKeyword, tuple] = {}
+    # keyword bytes → (keyword, the method pdfminer runs for it or None, its operand count);
+    # true and false are no keywords but values, the inline image keywords not handled
+    _operators: dict[bytes, tuple] = {b"true": (None, True, 0), b"false": (None, False, 0), b"BI": (None, None, -1), b"ID": (None, None, -1)}
 
     def pop(self, n: int) -> list:
         """As pdfminer's, but in place: execute() holds on to the stack."""
@@ -262,15 +278,18 @@ class _FastInterpreter(PDFPageInterpreter):
         return args
 
     @classmethod
-    def _operator(cls, keyword: PSKeyword) -> tuple:
-        """The method pdfminer runs for a keyword, and how many operands it takes (None: no method)."""
+    def _operator(cls, raw: bytes) -> tuple:
+        keyword = KWD(raw)
         name = keyword_name(keyword)
         method = getattr(cls, "do_" + name.replace("*", "_a").replace('"', "_w").replace("'", "_q"), None)
-        found = (method, method.__code__.co_argcount - 1) if method is not None else (None, 0)
-        cls._operators[keyword] = found
+        cls._operators[raw] = found = (keyword, method, method.__code__.co_argcount - 1 if method else 0)
         return found
 
     def execute(self, streams: Sequence[object]) -> None:
+        """pdfminer's execute (its PSStackParser and dispatch included) over the token
+        regular expression: numbers, names and strings go on the operand stack, or into the
+        array or dictionary open; a keyword runs its operator; brackets build arrays and
+        dictionaries as pdfminer's nextobject does."""
         valid = []
         self.stream_ids.clear()
         for obj in streams:
@@ -282,40 +301,33 @@ class _FastInterpreter(PDFPageInterpreter):
                 self.stream_ids.add(stream.objid)
         stack = self.argstack
         operators = self._operators
-        context: list[tuple[str | None, list]] = []
-        curtype: str | None = None
+        match = _TOKEN.match
+        context: list[tuple[bytes | None, list]] = []
+        curtype: bytes | None = None
         current: list = []
         for stream in valid:
-            for obj in stream_objects(stream.get_data()):
-                if obj.__class__ is PSKeyword:
-                    kind = _BRACKETS.get(obj)
-                    if kind is not None:
-                        context.append((curtype, current))
-                        curtype, current = kind, []
-                        continue
-                    kind = _CLOSERS.get(obj)
-                    if kind is not None:
-                        if curtype != kind:
-                            continue  # pdfminer ignores a closer that matches nothing
-                        objs = current
-                        curtype, current = context.pop()
-                        if kind == "d":
-                            if len(objs) % 2:
-                                raise Unsure("a dictionary with an odd number of items")
-                            obj = {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
-                        else:
-                            obj = objs
-                        if context:
-                            current.append(obj)
-                            continue
-                    elif obj in _INLINE_IMAGE:
-                        raise Unsure("an inline image")
+            data = stream.get_data()
+            pos = 0
+            while (m := match(data, pos)) is not None:
+                pos = m.end()
+                kind = m.lastindex
+                raw = m[kind]
+                if kind == _NUMBERS:
+                    (current if context else stack).extend(_numbers(raw))
+                    continue
+                elif kind == _INTEGER:
+                    obj = int(raw)
+                elif kind == _REAL:
+                    obj = float(raw)
+                elif kind == _KEYWORD or kind == _BYTE:
+                    keyword, method, nargs = operators.get(raw) or self._operator(raw)
+                    if keyword is None:
+                        if nargs < 0:
+                            raise Unsure("an inline image")
+                        obj = method  # true or false
                     elif context:
-                        current.append(obj)
-                        continue
+                        obj = keyword
                     else:
-                        found = operators.get(obj) or self._operator(obj)
-                        method, nargs = found
                         if method is None:
                             continue
                         if nargs:
@@ -326,11 +338,30 @@ class _FastInterpreter(PDFPageInterpreter):
                         else:
                             method(self)
                         continue
-                elif context:
+                elif kind == _BRACKET:
+                    if raw in _OPENERS:
+                        context.append((curtype, current))
+                        curtype, current = raw, []
+                        continue
+                    if curtype != _OPENERS_OF[raw]:
+                        continue  # pdfminer ignores a closer that matches nothing
+                    objs = current
+                    curtype, current = context.pop()
+                    if raw == b">>":
+                        if len(objs) % 2:
+                            raise Unsure("a dictionary with an odd number of items")
+                        obj = {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
+                    else:
+                        obj = objs
+                else:
+                    obj, pos = _rare_token(kind, raw, data, pos)
+                    if obj is None:
+                        continue
+                if context:
                     current.append(obj)
-                    continue
-                stack.append(obj)
-            # pdfminer ends the pending token at the end of a stream; a bracket left open carries on
+                else:
+                    stack.append(obj)
+            # the end of a stream ends its last token (pdfminer's #1157); a bracket left open carries on
 
     def get_current_state(self) -> tuple[Matrix, PDFTextState, PDFGraphicState]:
         """pdfminer's, with the states copied attribute for attribute without running their constructors."""
