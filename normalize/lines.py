@@ -7,7 +7,7 @@ registry entry and a few facts about the document.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from normalize.amounts import AmountError, parse_amount, to_wanyuan
@@ -22,6 +22,7 @@ from normalize.names import (
     strip_subtotal_suffix,
 )
 from schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
+from schemas.classification import ALSO_ECONOMIC, FUNCTION_CLASSES
 
 _CODE_PARTS = ("code_1", "code_2", "code_3")
 _OF_WHICH = re.compile(r"^其中\s*[:：]")
@@ -58,7 +59,7 @@ def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> t
         if role.kind == "other" and any(row.cells[i].strip() for row in raw.rows)
     ]
     for block, (side, indices) in enumerate(_blocks(raw.columns)):
-        side_rows = _side_rows(raw, spec, indices)
+        side_rows = _codes_from_class_names(_side_rows(raw, spec, indices))
         levels = _outline(side_rows, spec, params)
         for side_row, level in zip(side_rows, levels):
             side_lines, side_checks = _row_lines(raw, spec, params, side, side_row, level, block)
@@ -141,6 +142,15 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         if label or code or project or amounts:
             result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent, unit_code, category))
     return result
+
+
+def _codes_from_class_names(rows: list[_SideRow]) -> list[_SideRow]:
+    """``一、一般公共服务支出`` printed without its code is 类 201.  Names the economic
+    classifications print too (其他支出, 转移性支出, …) are 类 only in a list that names another 类."""
+    names = [split_outline(row.label)[1] if row.code is None else "" for row in rows]
+    functional = any(name in FUNCTION_CLASSES and name not in ALSO_ECONOMIC for name in names)
+    codes = [FUNCTION_CLASSES.get(name) if functional or name not in ALSO_ECONOMIC else None for name in names]
+    return [replace(row, code=code) if code else row for row, code in zip(rows, codes)]
 
 
 def _is_unit_row(side_row: _SideRow, spec: TableSpec, params: NormalizeParams) -> bool:

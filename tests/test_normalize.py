@@ -258,3 +258,13 @@ def test_rows_between_two_totals_nest_as_they_make_up_the_difference():
         ("一般公共预算财政拨款", 1), ("本年收入合计", None), ("年初结转和结余", 1),
         ("一般公共预算财政拨款", 2), ("政府性基金预算财政拨款", 2), ("总计", None),
     ]
+
+
+def test_a_class_named_without_its_code_gets_it_but_an_economic_其他支出_does_not():
+    columns = [ColumnRole("label", "name", "expenditure", ("项目",)), ColumnRole("amount", "budget", "expenditure", ("预算数",))]
+    functional = [("一、一般公共服务支出", "5.00"), ("二十一、其他支出", "1.00"), ("支出总计", "6.00")]
+    lines, _ = table_to_lines(_raw("t01", columns, functional), TABLES_BY_ID["t01"], NormalizeParams("万元"))
+    assert [(line.code, line.code_level, line.item) for line in lines] == [("201", 1, "一般公共服务支出"), ("229", 1, "其他支出"), (None, None, "支出总计")]
+    economic = [("(1)工资福利支出", "5.00"), ("(10)其他支出", "1.00")]
+    lines, _ = table_to_lines(_raw("t01", columns, economic), TABLES_BY_ID["t01"], NormalizeParams("万元"))
+    assert [line.code for line in lines] == [None, None]
