@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from binascii import unhexlify
-from functools import lru_cache
 from collections.abc import Sequence
 from operator import itemgetter
 from weakref import WeakKeyDictionary
@@ -26,7 +25,7 @@ from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import Matrix, PathSegment, apply_matrix_pt, choplist, get_bound, mult_matrix
+from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
 
@@ -190,6 +189,8 @@ class _Collector(PDFDevice):
         self.mb_x0, self.mb_top = page.mediabox[:2]
         self.doctop = page.initial_doctop
         self.objects: dict[str, list[dict]] = {}
+        self.glyphs: dict[PDFFont, dict[int, tuple[str, float]]] = {}
+        self.styles: dict[tuple, dict] = {}
 
     def _add(self, kind: str, obj: dict) -> None:
         obj["object_type"] = kind
@@ -205,6 +206,23 @@ class _Collector(PDFDevice):
 
     def chars(self) -> list[dict]:
         return self.objects.setdefault("char", [])
+
+    def char_style(self, font: PDFFont, graphicstate: PDFGraphicState) -> dict:
+        """What every character of one text-showing operator shares, as pdfplumber writes it."""
+        scolor, ncolor, space = graphicstate.scolor, graphicstate.ncolor, graphicstate.ncs.name
+        key = (font, space, type(scolor), scolor, type(ncolor), ncolor)  # 0 and 0.0 are different colours here
+        style = self.styles.get(key)
+        if style is None:
+            fontname = font.fontname
+            self.styles[key] = style = {
+                "object_type": "char",
+                "page_number": self.page_number,
+                "ncs": resolve_and_decode(space),
+                "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
+                "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
+                "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
+            }
+        return style
 
     def _curve(self, kind: str, pts: list, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool) -> None:
         x0, y0, x1, y1 = get_bound(pts)
@@ -239,7 +257,8 @@ class _Collector(PDFDevice):
                 self.paint_path(gstate, stroke, fill, evenodd, path[m.start(0) : m.end(0)])
             return
         raw_pts = [p[-2:] if p[0] != "h" else path[0][-2:] for p in path]
-        pts = [apply_matrix_pt(self.ctm, pt) for pt in raw_pts]
+        (a, b, c, d, e, f) = self.ctm
+        pts = [(a * x + c * y + e, b * x + d * y + f) for x, y in raw_pts]  # pdfminer's apply_matrix_pt
         if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
             shape = shape[:-2] + "h"
             pts.pop()
@@ -307,7 +326,7 @@ class _FastInterpreter(PDFPageInterpreter):
         current: list = []
         for stream in valid:
             data = stream.get_data()
-            pos = 0
+            pos, end = 0, len(data)
             while (m := match(data, pos)) is not None:
                 pos = m.end()
                 kind = m.lastindex
@@ -315,10 +334,6 @@ class _FastInterpreter(PDFPageInterpreter):
                 if kind == _NUMBERS:
                     (current if context else stack).extend(_numbers(raw))
                     continue
-                elif kind == _INTEGER:
-                    obj = int(raw)
-                elif kind == _REAL:
-                    obj = float(raw)
                 elif kind == _KEYWORD or kind == _BYTE:
                     keyword, method, nargs = operators.get(raw) or self._operator(raw)
                     if keyword is None:
@@ -338,6 +353,12 @@ class _FastInterpreter(PDFPageInterpreter):
                         else:
                             method(self)
                         continue
+                elif kind == _HEX and pos != end:
+                    obj = _hex(raw)
+                elif kind == _INTEGER:
+                    obj = int(raw)
+                elif kind == _REAL:
+                    obj = float(raw)
                 elif kind == _BRACKET:
                     if raw in _OPENERS:
                         context.append((curtype, current))
@@ -376,7 +397,8 @@ class _FastInterpreter(PDFPageInterpreter):
             return
         if font.is_vertical():
             raise Unsure("vertical text")
-        (ma, mb, mc, md, me, mf) = mult_matrix(textstate.matrix, self.ctm)
+        (a1, b1, c1, d1, e1, f1), (a0, b0, c0, d0, e0, f0) = textstate.matrix, self.ctm  # pdfminer's mult_matrix:
+        (ma, mb, mc, md, me, mf) = (a0 * a1 + c0 * b1, b0 * a1 + d0 * b1, a0 * c1 + c0 * d1, b0 * c1 + d0 * d1, a0 * e1 + c0 * f1 + e0, b0 * e1 + d0 * f1 + f0)
         fontsize = textstate.fontsize
         scaling = textstate.scaling * 0.01
         charspace = textstate.charspace * scaling
@@ -386,11 +408,11 @@ class _FastInterpreter(PDFPageInterpreter):
         descent = font.get_descent() * fontsize
         low, high = descent + rise, descent + rise + fontsize
         upright = ma * md * scaling > 0 and mb * mc <= 0
-        glyphs = _glyphs(font)
         device = self.device
+        glyphs = device.glyphs.get(font) or device.glyphs.setdefault(font, _glyphs(font))
         chars = device.chars()
         height, mb_x0, mb_top, doctop = device.height, device.mb_x0, device.mb_top, device.doctop
-        style = _char_style(font, self.graphicstate, device.page_number)
+        style = device.char_style(font, self.graphicstate)
         (x, y) = textstate.linematrix
         needcharspace = False
         for obj in seq:
@@ -461,24 +483,6 @@ def _glyph(font: PDFFont, cid: int, glyphs: dict[int, tuple[str, float]]) -> tup
         text = f"(cid:{cid})"
     glyphs[cid] = glyph = (text, font.char_width(cid))
     return glyph
-
-
-@lru_cache(maxsize=None)
-def _colour_space_name(name: object) -> object:
-    return resolve_and_decode(name)
-
-
-def _char_style(font: PDFFont, graphicstate: PDFGraphicState, page_number: int) -> dict:
-    """What every character of one text-showing operator shares, as pdfplumber writes it."""
-    scolor, ncolor, fontname = graphicstate.scolor, graphicstate.ncolor, font.fontname
-    return {
-        "object_type": "char",
-        "page_number": page_number,
-        "ncs": _colour_space_name(graphicstate.ncs.name),
-        "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
-        "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
-        "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
-    }
 
 
 def fast_objects(page: Page) -> dict[str, list[dict]]:
