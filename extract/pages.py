@@ -40,7 +40,7 @@ _NOT_NAME = rb"#/%\[\]()<>{}\s"
 # One match per token, whitespace before it included; the group that matched says what it is.
 _TOKEN = re.compile(
     rb"[\s\x00]*+(?:"
-    rb"((?:[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
+    rb"((?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
     rb"|([-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.)"  # real
     rb"|([-+]?[0-9]+)"  # integer
     rb"|([A-Za-z][^" + _NOT_NAME + rb"]*)"  # keyword (or true, false)
@@ -492,25 +492,23 @@ def fast_objects(page: Page) -> dict[str, list[dict]]:
         _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     except Unsure:
         raise
-    except Exception as error:  # noqa: BLE001 - pdfminer decides what a broken page does
+    except Exception as error:  # noqa: BLE001 - on a broken page pdfminer's reading decides what happens
         raise Unsure(f"{type(error).__name__}: {error}") from error
     return device.objects
 
 
-def load_objects(page: Page, source: PageSource) -> bool:
-    """Give the page its objects the fast way, where that reads it exactly; True when it did.
+def load_objects(page: Page, source: PageSource) -> None:
+    """Give the page its objects the fast way, where that reads it exactly.
 
     pdfplumber computes ``page.objects`` on first use and keeps it in
     ``page._objects``: filling that in first is all it takes for chars,
     edges, find_tables and extract_text_lines to run on the fast objects.
     """
-    if source is PageSource.PDFMINER:
-        return False
-    try:
-        page._objects = fast_objects(page)
-    except Unsure:
-        return False
-    return True
+    if source is PageSource.FAST:
+        try:
+            page._objects = fast_objects(page)
+        except Unsure:
+            pass  # pdfminer reads it on first use
 
 
 def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ...] = ("fontname", "size")) -> list[dict]:
