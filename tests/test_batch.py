@@ -294,3 +294,9 @@ def test_a_file_gone_before_it_is_hashed_is_reported_and_the_rest_is_read(tmp_pa
     assert [path.name for path, _ in plan.unreadable] == ["gone.pdf"] and "FileNotFoundError" in plan.unreadable[0][1]
     summary = run_batch(plan, settings)
     assert summary.statuses == {"ok": 1} and summary.pages == 15 and summary.failures == 0
+
+
+def test_a_scheduler_without_dask_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["extract", str(REFERENCE_PDF), "--out", str(tmp_path), "--scheduler", "tcp://127.0.0.1:8786"])
+    assert result.exit_code == 2 and "--scheduler needs --executor dask" in result.output
+    assert not (tmp_path / "documents").exists()
