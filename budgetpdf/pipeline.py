@@ -55,7 +55,8 @@ def _describe_error(error: Exception) -> str:
         return "encrypted: the PDF needs a password to open"
     if name in ("PDFSyntaxError", "PSEOF", "PDFNoValidXRef"):
         return f"not a readable PDF (damaged, truncated or another format): {name}: {error}".rstrip(": ")
-    return f"{name}: {error}".rstrip(": ")
+    # anything else the parser trips on (a corrupt stream, a broken font) is the file's damage too
+    return f"could not read the PDF (damaged or unsupported content): {name}: {error}".rstrip(": ")
 
 
 def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> DocumentResult:

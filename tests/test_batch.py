@@ -285,6 +285,8 @@ def test_mutated_samples_each_get_a_status_never_an_exception(tmp_path):
     statuses = {row["status"] for row in documents.values()}
     assert {"ok", "failed"} <= statuses <= {s.value for s in Status}  # some damage a reader shrugs off, some not
     assert all(row["error"] for row in documents.values() if row["status"] != "ok")
+    failed = [row["error"] for row in documents.values() if row["status"] == "failed"]
+    assert all(error.startswith(("not a readable PDF", "could not read the PDF")) for error in failed), failed
     assert not _leftovers(tmp_path / "out")
 
 
