@@ -320,68 +320,74 @@ class _FastInterpreter(PDFPageInterpreter):
                 self.stream_ids.add(stream.objid)
         stack = self.argstack
         operators = self._operators
-        match = _TOKEN.match
+        finditer = _TOKEN.finditer
         context: list[tuple[bytes | None, list]] = []
         curtype: bytes | None = None
         current: list = []
         for stream in valid:
             data = stream.get_data()
-            pos, end = 0, len(data)
-            while (m := match(data, pos)) is not None:
-                pos = m.end()
-                kind = m.lastindex
-                raw = m[kind]
-                if kind == _NUMBERS:
-                    (current if context else stack).extend(_numbers(raw))
-                    continue
-                elif kind == _KEYWORD or kind == _BYTE:
-                    keyword, method, nargs = operators.get(raw) or self._operator(raw)
-                    if keyword is None:
-                        if nargs < 0:
-                            raise Unsure("an inline image")
-                        obj = method  # true or false
-                    elif context:
-                        obj = keyword
-                    else:
-                        if method is None:
-                            continue
-                        if nargs:
-                            args = stack[-nargs:]
-                            del stack[-nargs:]
-                            if len(args) == nargs:
-                                method(self, *args)
+            end = len(data)
+            start: int | None = 0
+            while start is not None:  # again after each string _string reads
+                from_here, start = start, None
+                for m in finditer(data, from_here):
+                    kind = m.lastindex
+                    raw = m[kind]
+                    if kind == _NUMBERS:
+                        (current if context else stack).extend(_numbers(raw))
+                        continue
+                    elif kind == _KEYWORD or kind == _BYTE:
+                        keyword, method, nargs = operators.get(raw) or self._operator(raw)
+                        if keyword is None:
+                            if nargs < 0:
+                                raise Unsure("an inline image")
+                            obj = method  # true or false
+                        elif context:
+                            obj = keyword
                         else:
-                            method(self)
-                        continue
-                elif kind == _HEX and pos != end:
-                    obj = _hex(raw)
-                elif kind == _INTEGER:
-                    obj = int(raw)
-                elif kind == _REAL:
-                    obj = float(raw)
-                elif kind == _BRACKET:
-                    if raw in _OPENERS:
-                        context.append((curtype, current))
-                        curtype, current = raw, []
-                        continue
-                    if curtype != _OPENERS_OF[raw]:
-                        continue  # pdfminer ignores a closer that matches nothing
-                    objs = current
-                    curtype, current = context.pop()
-                    if raw == b">>":
-                        if len(objs) % 2:
-                            raise Unsure("a dictionary with an odd number of items")
-                        obj = {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
+                            if method is None:
+                                continue
+                            if nargs:
+                                args = stack[-nargs:]
+                                del stack[-nargs:]
+                                if len(args) == nargs:
+                                    method(self, *args)
+                            else:
+                                method(self)
+                            continue
+                    elif kind == _HEX and m.end() != end:
+                        obj = _hex(raw)
+                    elif kind == _INTEGER:
+                        obj = int(raw)
+                    elif kind == _REAL:
+                        obj = float(raw)
+                    elif kind == _BRACKET:
+                        if raw in _OPENERS:
+                            context.append((curtype, current))
+                            curtype, current = raw, []
+                            continue
+                        if curtype != _OPENERS_OF[raw]:
+                            continue  # pdfminer ignores a closer that matches nothing
+                        objs = current
+                        curtype, current = context.pop()
+                        if raw == b">>":
+                            if len(objs) % 2:
+                                raise Unsure("a dictionary with an odd number of items")
+                            obj = {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
+                        else:
+                            obj = objs
                     else:
-                        obj = objs
-                else:
-                    obj, pos = _rare_token(kind, raw, data, pos)
-                    if obj is None:
-                        continue
-                if context:
-                    current.append(obj)
-                else:
-                    stack.append(obj)
+                        obj, pos = _rare_token(kind, raw, data, m.end())
+                        if kind == _STRING:
+                            (current if context else stack).append(obj)
+                            start = pos  # read on after its end
+                            break
+                        if obj is None:
+                            continue
+                    if context:
+                        current.append(obj)
+                    else:
+                        stack.append(obj)
             # the end of a stream ends its last token (pdfminer's #1157); a bracket left open carries on
 
     def get_current_state(self) -> tuple[Matrix, PDFTextState, PDFGraphicState]:
