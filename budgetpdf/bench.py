@@ -1,13 +1,15 @@
 """`make bench`: budgetpdf's pages per second and peak memory against pdfplumber's extract_tables().
 
-Both run over the same PDFs (../shared/corpus, else samples/), each side in
-a child process of its own so the two never share a heap: budgetpdf runs
+Both read the same PDFs (../shared/corpus, else samples/), each side in a
+worker process of its own so the two never share a heap: budgetpdf runs
 process_document (extract, normalise, validate) on every document,
-pdfplumber runs extract_tables() on every page.  Pages per second are
-pages over the CPU seconds of that process: on a machine shared with other
-work, wall time measures the neighbours too (both are printed).  When the
-CLI has ``-j``, `budgetpdf extract -j 1` and ``-j 2`` run into a scratch
-folder and their wall times give the scaling.  The last line is
+pdfplumber runs extract_tables() on every page.  The two workers take the
+documents in turn, one document each at a time, so both see the same load
+on a machine shared with other work; pages per second are pages over the
+CPU seconds the worker spent on them (wall time, which measures the
+neighbours too, is printed beside).  When the CLI has ``-j``,
+`budgetpdf extract -j 1` and ``-j 2`` run into a scratch folder and their
+wall times give the scaling.  The last line is
 ``bench: ratio=R pages_per_s=P peak_rss_mb=M pages=N docs=D``.
 """
 
@@ -42,19 +44,40 @@ def pdfplumber_pages(pdf: Path) -> int:
         return len(document.pages)
 
 
-def measure_side(side: str, pdfs: list[Path]) -> dict:
-    """Run one side over the PDFs in this process: pages, CPU and wall seconds, peak RSS."""
+def serve_side(side: str) -> None:
+    """The worker: read each PDF path given on stdin, answer with its pages and CPU and wall
+    seconds; at the end of the input, answer with the peak RSS."""
     read = budgetpdf_pages if side == "budgetpdf" else pdfplumber_pages
-    read(pdfs[0])  # imports and first-use caches (cmaps) are not throughput
-    cpu, wall = time.process_time(), time.perf_counter()
-    pages = sum(read(pdf) for pdf in pdfs)
-    return {
-        "pages": pages,
-        "docs": len(pdfs),
-        "cpu": time.process_time() - cpu,
-        "wall": time.perf_counter() - wall,
-        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    for line in sys.stdin:
+        cpu, wall = time.process_time(), time.perf_counter()
+        pages = read(Path(line.rstrip("\n")))
+        print(json.dumps({"pages": pages, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}), flush=True)
+    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+
+
+def measure_sides(pdfs: list[Path]) -> dict[str, dict]:
+    """Both sides over the PDFs, a document to each in turn; the first document once more
+    beforehand, uncounted (imports and first-use caches such as cmaps are not throughput)."""
+    workers = {
+        side: subprocess.Popen([sys.executable, "-m", "budgetpdf.bench", "--side", side], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for side in SIDES
     }
+    totals = {side: {"pages": 0, "docs": 0, "cpu": 0.0, "wall": 0.0} for side in SIDES}
+    for n, pdf in enumerate([pdfs[0], *pdfs]):
+        for side, worker in workers.items():
+            worker.stdin.write(f"{pdf}\n")
+            worker.stdin.flush()
+            answer = json.loads(worker.stdout.readline())
+            if n:
+                total = totals[side]
+                total["docs"] += 1
+                for key in ("pages", "cpu", "wall"):
+                    total[key] += answer[key]
+    for side, worker in workers.items():
+        worker.stdin.close()
+        totals[side].update(json.loads(worker.stdout.readline()))
+        worker.wait()
+    return totals
 
 
 def measure_jobs(folder: Path, jobs: int) -> dict:
@@ -89,7 +112,7 @@ def scaling(folder: Path) -> str:
 
 
 def in_child(*args: str) -> dict:
-    """One measurement in a fresh interpreter, so that its peak RSS is its own."""
+    """One measurement in a fresh interpreter, so that the RSS it reports is its own."""
     done = subprocess.run([sys.executable, "-m", "budgetpdf.bench", *args], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -109,18 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    folder = args.corpus if args.corpus.is_dir() and pdfs_in(args.corpus) else Path("samples")
     if args.side:
-        print(json.dumps(measure_side(args.side, pdfs_in(folder))))
+        serve_side(args.side)
         return 0
+    folder = args.corpus if args.corpus.is_dir() and pdfs_in(args.corpus) else Path("samples")
     if args.jobs:
         print(json.dumps(measure_jobs(folder, args.jobs)))
         return 0
 
     print(f"bench: {folder}: {len(pdfs_in(folder))} PDFs; load average {os.getloadavg()[0]:.2f}", flush=True)
-    results = {}
-    for side in SIDES:
-        results[side] = result = in_child("--corpus", str(folder), "--side", side)
+    results = measure_sides(pdfs_in(folder))
+    for side, result in results.items():
         print(
             f"{side:<10} {result['pages']} pages: {result['cpu']:.1f} s CPU ({rate(result, 'cpu'):.1f} pages/s), "
             f"{result['wall']:.1f} s wall ({rate(result, 'wall'):.1f} pages/s), peak RSS {result['rss_mb']:.0f} MB",
