@@ -1,4 +1,5 @@
-"""The fast page reader gives what pdfminer gives: the same tokens, objects and lines.
+"""The fast page reader gives what pdfminer gives: the same tokens, objects and lines;
+the indexed table finder and the linear dedupe give what pdfplumber's give.
 
 On the samples always; on ../shared/corpus when it is there (read in
 place), comparing whole results — record, every line, every check — of the
@@ -23,8 +24,9 @@ from pdfminer.psparser import PSEOF, PSBaseParser
 
 from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_PDF
-from extract.pages import Unsure, dedupe_chars, fast_objects, stream_objects
+from extract.pages import Unsure, dedupe_chars, fast_objects, load_objects, stream_objects
 from extract.settings import ExtractSettings, PageSource
+from extract.table_finder import find_tables
 from samples.generate import Layout, render
 from samples.reference_2026 import REFERENCE
 
@@ -98,7 +100,29 @@ def test_page_objects_are_pdfminers(sample_pdf):
                 # the fast reader leaves out marked-content tags and the untransformed path: nothing reads them
                 assert fast[kind] == [{key: obj[key] for key in fast_obj} for obj, fast_obj in zip(objs, fast[kind])]
                 assert len(fast[kind]) == len(objs)
-            assert dedupe_chars(page.chars, 1.5) == page.dedupe_chars(tolerance=1.5).chars
+
+
+def assert_finds_pdfplumbers_tables(pdf: Path) -> None:
+    """The indexed table finder and pdfplumber's own find the same tables, cell for cell;
+    the linear dedupe keeps the characters pdfplumber's keeps."""
+    settings = ExtractSettings().grid.pdfplumber_settings()
+    with pdfplumber.open(pdf) as document:
+        for page in document.pages:
+            load_objects(page, PageSource.FAST)
+            ours, theirs = find_tables(page, settings), page.find_tables(settings)
+            assert [(t.bbox, t.cells) for t in ours] == [(t.bbox, t.cells) for t in theirs], (pdf.name, page.page_number)
+            assert dedupe_chars(page.chars, 1.5) == page.dedupe_chars(tolerance=1.5).chars, (pdf.name, page.page_number)
+            page.close()
+
+
+def test_table_finder_and_dedupe_are_pdfplumbers(sample_pdf):
+    assert_finds_pdfplumbers_tables(sample_pdf)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
+def test_table_finder_and_dedupe_are_pdfplumbers_on_the_corpus():
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(assert_finds_pdfplumbers_tables, one_per_generator(CORPUS)))
 
 
 def test_samples_give_the_same_result(sample_pdf):
