@@ -6,10 +6,15 @@ glyph, and then a dict per LTChar.  That is most of the time of a document.
 The fast reader interprets the same content streams with a regular-expression
 tokenizer and pdfminer's own interpreter state, fonts and character boxes,
 and writes pdfplumber's dicts directly: every character and rule comes out
-as the same numbers, to the last bit, as through pdfminer
-(tests/test_fast_path.py compares them on every page).  What it does not
-read exactly the way pdfminer does (inline images, a token cut by the end of
-a stream, a malformed dictionary, any error) leaves the page to pdfminer.
+as the same numbers, computed by the same expressions in the same order, as
+through pdfminer (tests/test_fast_path.py compares the objects page by page
+on the samples and the lines they give on the corpus; all 2,500 corpus pages
+gave equal objects when this was written).  What it does not read exactly the
+way pdfminer does (inline images, a token cut by the end of a stream, a
+malformed dictionary, vertical writing, any error) leaves the page to pdfminer.
+
+The page's characters without fake-bold copies (dedupe_view) are pdfplumber's
+dedupe_chars, in linear time.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from pdfminer.pdfdevice import PDFDevice
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSKeyword, PSLiteral, keyword_name, literal_name
+from pdfminer.psparser import KWD, LIT, PSLiteral, keyword_name, literal_name
 from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
