@@ -4,8 +4,8 @@ Both read the same PDFs (../shared/corpus, else samples/), each side in a
 worker process of its own so the two never share a heap: budgetpdf runs
 process_document (extract, normalise, validate) on every document,
 pdfplumber runs extract_tables() on every page.  The two workers take the
-documents in turn, one document each at a time, so both see the same load
-on a machine shared with other work; pages per second are pages over the
+documents in turn, ten at a time, so both see the same load on a machine
+shared with other work; pages per second are pages over the
 CPU seconds the worker spent on them (wall time, which measures the
 neighbours too, is printed beside).  When the CLI has ``-j``,
 `budgetpdf extract -j 1` and ``-j 2`` run into a scratch folder and their
@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 SIDES = ("budgetpdf", "pdfplumber")
+# Documents a side reads before the other takes its turn: often enough that both
+# see the same load, seldom enough that neither starts cold each time.
+BLOCK = 10
 
 
 def budgetpdf_pages(pdf: Path) -> int:
@@ -55,24 +58,26 @@ def serve_side(side: str) -> None:
     print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 
 
-def measure_sides(pdfs: list[Path]) -> dict[str, dict]:
-    """Both sides over the PDFs, a document to each in turn; the first document once more
-    beforehand, uncounted (imports and first-use caches such as cmaps are not throughput)."""
+def measure_sides(pdfs: list[Path], block: int = BLOCK) -> dict[str, dict]:
+    """Both sides over the PDFs, a block of documents to each in turn; the first document
+    once beforehand, uncounted (imports and first-use caches such as cmaps are not throughput)."""
     workers = {
         side: subprocess.Popen([sys.executable, "-m", "budgetpdf.bench", "--side", side], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for side in SIDES
     }
     totals = {side: {"pages": 0, "docs": 0, "cpu": 0.0, "wall": 0.0} for side in SIDES}
-    for n, pdf in enumerate([pdfs[0], *pdfs]):
+    blocks = [pdfs[:1]] + [pdfs[start : start + block] for start in range(0, len(pdfs), block)]
+    for n, documents in enumerate(blocks):
         for side, worker in workers.items():
-            worker.stdin.write(f"{pdf}\n")
-            worker.stdin.flush()
-            answer = json.loads(worker.stdout.readline())
-            if n:
-                total = totals[side]
-                total["docs"] += 1
-                for key in ("pages", "cpu", "wall"):
-                    total[key] += answer[key]
+            for pdf in documents:
+                worker.stdin.write(f"{pdf}\n")
+                worker.stdin.flush()
+                answer = json.loads(worker.stdout.readline())
+                if n:
+                    total = totals[side]
+                    total["docs"] += 1
+                    for key in ("pages", "cpu", "wall"):
+                        total[key] += answer[key]
     for side, worker in workers.items():
         worker.stdin.close()
         totals[side].update(json.loads(worker.stdout.readline()))
