@@ -11,6 +11,7 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass
 
+from extract.pages import dedupe_chars
 from extract.settings import ExtractSettings
 from extract.table_finder import find_tables
 
@@ -106,21 +107,6 @@ def _indent(chars: list[dict], left: float) -> float | None:
     return round(min(c["x0"] for c in chars if c["top"] - top < 2) - left, 1)
 
 
-def dedupe_chars(chars: list[dict], tolerance: float) -> list[dict]:
-    """The characters of one cell without fake-bold copies (the same character
-    drawn again a hair away).  Done per cell, not per page: a wide header
-    centred over its neighbour draws 预算 where the neighbour's 预算 stands,
-    and neither copy is fake."""
-    kept: list[dict] = []
-    kept_by_text: dict[str, list[dict]] = {}  # only the same character can be a copy
-    for char in chars:
-        same = kept_by_text.setdefault(char["text"], [])
-        if not any(abs(other["x0"] - char["x0"]) <= tolerance and abs(other["top"] - char["top"]) <= tolerance for other in same):
-            kept.append(char)
-            same.append(char)
-    return kept
-
-
 def _slot(char: dict, xs: list[float], ys: list[float]) -> tuple[int, int]:
     cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
     return bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1
@@ -175,6 +161,8 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
         if slot in owner:
             contents[owner[slot]].append(char)
 
+    # fake bold is dropped cell by cell, not over the page: a wide header centred
+    # over its neighbour draws 预算 where the neighbour's 预算 stands, and neither is fake
     contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) for cell_chars in contents]
     cells = tuple(
         GridCell(row, col, rowspan, colspan, chars_to_text(contents[n], settings), _indent(contents[n], xs[col]))

@@ -1,6 +1,7 @@
 """The grid reader on tiny hand-made page objects: what real generators draw that a naive reader gets wrong."""
 
-from extract.grid import GridCell, Grid, chars_to_slots, dedupe_chars, is_drawn, open_ends
+from extract.grid import GridCell, Grid, chars_to_slots, is_drawn, open_ends
+from extract.pages import dedupe_chars
 from extract.header import count_header_rows
 from extract.settings import ExtractSettings
 
@@ -8,7 +9,7 @@ SETTINGS = ExtractSettings()
 
 
 def char(text, x0, top=100.0, width=8.5):
-    return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + 10, "size": 10}
+    return {"text": text, "x0": x0, "x1": x0 + width, "top": top, "doctop": top, "bottom": top + 10, "size": 10, "fontname": "SimSun", "upright": True}
 
 
 def string(text, x0, top=100.0):
