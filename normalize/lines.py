@@ -191,17 +191,22 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
 def _nest_unmarked_rows(
     rows: list[_SideRow], kinds: list[str | None], levels: list[int], opened_by: _SideRow | None, closed_by: _SideRow
 ) -> list[int]:
-    """Rows between two totals with no prefix and no indentation (西安 t04: 年初结转和结余
-    then its 一般公共预算 / 政府性基金 parts) nest as their figures make up the
-    difference of the two totals; read flat where flat adds up."""
-    if not rows or any(kinds) or meaningful_indents([r.indent for r in rows]):
-        return levels
+    """Rows between two totals (西安 t04: 年初结转和结余 then its 一般公共预算 /
+    政府性基金 parts) make up the difference of the two totals."""
     close = _first_figure(closed_by)
     open_ = _first_figure(opened_by) if opened_by is not None else Decimal(0)
     if close is None or open_ is None:
         return levels
-    nesting = nest_by_sums([_first_figure(r) or Decimal(0) for r in rows], close - open_)
-    return nesting or levels
+    return _nest_by_figures(rows, kinds, close - open_) or levels
+
+
+def _nest_by_figures(rows: list[_SideRow], kinds: list[str | None], total: Decimal | None) -> list[int] | None:
+    """Depths for rows printed with no prefix and no indentation, as their figures
+    add up to ``total`` (see :func:`nest_by_sums`); None where something is printed
+    to show the nesting, or no nesting adds up.  A blank row counts as zero."""
+    if not rows or total is None or any(kinds) or meaningful_indents([r.indent for r in rows]):
+        return None
+    return nest_by_sums([_first_figure(r) or Decimal(0) for r in rows], total)
 
 
 def _nest_sub_items(rows: list[_SideRow], levels: list[int]) -> list[int]:
@@ -223,19 +228,14 @@ def _first_figure(row: _SideRow) -> Decimal | None:
 
 
 def _nest_unmarked_projects(rows: list[_SideRow], kinds: list[str | None], levels: list[int]) -> list[int]:
-    """Under each unit, projects listed with no prefix and no indentation are
-    nested as their figures add up (see :func:`nest_by_sums`)."""
+    """Under each unit, projects listed with nothing to show their nesting
+    (西安 t07: 通用项目 › 办公用房物业管理服务项目 › 食堂包厨服务) make up the unit's figure."""
     levels = list(levels)
     units = [i for i, kind in enumerate(kinds) if kind and kind.startswith("unit")]
     for start, end in zip(units, [*units[1:], len(rows)]):
-        projects = range(start + 1, end)
-        total = _first_figure(rows[start])
-        if not projects or total is None or any(kinds[i] for i in projects) or meaningful_indents([rows[i].indent for i in projects]):
-            continue
-        nesting = nest_by_sums([_first_figure(rows[i]) for i in projects], total)
-        if nesting:
-            for i, depth in zip(projects, nesting):
-                levels[i] = levels[start] + depth
+        nesting = _nest_by_figures(rows[start + 1 : end], kinds[start + 1 : end], _first_figure(rows[start]))
+        for i, depth in enumerate(nesting or (), start=start + 1):
+            levels[i] = levels[start] + depth
     return levels
 
 
