@@ -28,16 +28,14 @@ from schemas import (
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
-_COLUMN_NUMBER = re.compile(r"^(\d{1,2}|栏次|[*＊—\-－]+)$")  # the 栏次 row numbers the columns; it names none
+_PLACEHOLDER = r"[*＊—\-－]+"  # ** over a label column in the row of column numbers
+_COLUMN_NUMBER = re.compile(rf"^(\d{{1,2}}|栏次|{_PLACEHOLDER})$")  # the 栏次 row numbers the columns; it names none
 _CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}(?![\d年月日%.])[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
 
 
 def _is_data_cell(text: str) -> bool:
     """A figure or a classification code: what a header never holds."""
     return looks_like_amount(text) or bool(_CODE_CELL.match(text.strip()))
-
-
-_PLACEHOLDER = re.compile(r"^[*＊—\-－]+$")
 
 
 def _numbers_columns(texts: list[str]) -> bool:
@@ -48,7 +46,7 @@ def _numbers_columns(texts: list[str]) -> bool:
     return (
         len(numbers) >= 3
         and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
-        and all(_PLACEHOLDER.match(t) or header_text(t) == "栏次" for t in others)
+        and all(re.fullmatch(_PLACEHOLDER, t) or header_text(t) == "栏次" for t in others)
     )
 
 

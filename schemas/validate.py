@@ -65,15 +65,15 @@ def resolution(lines: list[Line]) -> Decimal:
     return Decimal(1).scaleb(exponent)
 
 
+_CELL_DIGITS = 9  # a figure this long may have been cut short by its cell
+
+
 def _allowance(tolerance: Decimal, *printed: Decimal) -> Decimal:
     """The tolerance, widened to the last printed digit of a figure that ran
     out of room: spreadsheets show ten or so digits, so 936,647,884.33 元 in a
     narrow cell is printed 936647884.3 (rounded or cut) and is known to ±0.1."""
     wide = [value for value in printed if len(value.as_tuple().digits) >= _CELL_DIGITS]
     return max([tolerance, *(Decimal(1).scaleb(value.as_tuple().exponent) for value in wide)])
-
-
-_CELL_DIGITS = 9
 
 
 def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal, what: str) -> list[CheckResult]:
@@ -249,11 +249,10 @@ def _ties(grouped: dict) -> list[CheckResult]:
             f"{_describe(tie.left)} total = {_describe(tie.right)} total",
         )
         results.append(((tie.left.table_id, tie.right.table_id), result))
-    tied = {pair for pair, result in results if result.passed}
+    tied = {frozenset(pair) for pair, result in results if result.passed}
 
     def covered(a: str, b: str) -> bool:
-        thirds = {t for pair in tied for t in pair} - {a, b}
-        return any(({a, t} in map(set, tied)) and ({b, t} in map(set, tied)) for t in thirds)
+        return any({a, third} in tied and {b, third} in tied for third in set().union(*tied) - {a, b})
 
     return [result for (a, b), result in results if result.passed or not covered(a, b)]
 
