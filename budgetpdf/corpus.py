@@ -100,14 +100,25 @@ class _Tally:
     failed: int = 0
     cells_matched: int = 0
     cells_expected: int = 0
+    figures_printed: int = 0
+    figures_read: int = 0
 
     def line(self, name: str) -> str:
         share = f"{self.found / self.present:.1%}" if self.present else "-"
         cells = f" golden_cells={self.cells_matched}/{self.cells_expected}" if self.cells_expected else ""
         return (
             f"{name}: documents={self.documents} tables_found={self.found}/{self.present} ({share}) "
+            f"figures={self.figures_read}/{self.figures_printed} ({coverage(self.figures_read, self.figures_printed):.3f}) "
             f"checks_passed={self.passed} checks_failed={self.failed}{cells}"
         )
+
+
+COVERAGE_FLOOR = 0.97  # documents below it are listed at the end
+
+
+def coverage(read: int, printed: int) -> float:
+    """Share of the figures printed on table pages that reached lines/ (1.0 when none is printed)."""
+    return read / printed if printed else 1.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     statuses: Counter = Counter()
     total = _Tally()
     by_region: dict[str, _Tally] = {}
+    below: list[tuple[float, str, int, int]] = []
     with ProcessPoolExecutor(args.jobs) as pool:
         for pdf, result in zip(pdfs, pool.map(_process, pdfs)):
             write_document(args.out, result)
@@ -142,14 +154,20 @@ def main(argv: list[str] | None = None) -> int:
                 tally.present += len(present)
                 tally.failed += failed
                 tally.passed += len(result.checks) - failed
+                tally.figures_printed += record.figures_printed
+                tally.figures_read += record.figures_read
                 if comparison:
                     tally.cells_matched += comparison.matched
                     tally.cells_expected += comparison.expected
+            share = coverage(record.figures_read, record.figures_printed)
+            if share < COVERAGE_FLOOR:
+                below.append((share, pdf.name, record.figures_read, record.figures_printed))
             missed = ",".join(sorted(present - found))
             cells = f" cells={comparison.matched}/{comparison.expected}" if comparison else ""
             print(
                 f"{record.status.value:<12} {pdf.name[:64]:<64} tables={len(found & present)}/{len(present)}"
                 + (f" missing={missed}" if missed else "")
+                + f" figures={record.figures_read}/{record.figures_printed}"
                 + f" lines={len(result.lines)} checks={len(result.checks) - failed}/{len(result.checks)}{cells}"
                 + (f"  {record.error}" if record.error else ""),
                 flush=True,
@@ -157,6 +175,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for region in sorted(by_region):
         print(by_region[region].line(f"  {region}"))
+    print()
+    print(f"documents with figure coverage below {COVERAGE_FLOOR}: {len(below)}")
+    for share, name, read, printed in sorted(below):
+        print(f"  {share:.3f} {read}/{printed} {name}")
     print(total.line("corpus") + " " + " ".join(f"{status}={n}" for status, n in sorted(statuses.items())))
     return 0
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from dataclasses import asdict
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from budgetpdf.pipeline import DocumentResult
-from schemas import CheckResult, DocumentRecord, Line
+from schemas import GENERIC_ID, CheckResult, DocumentRecord, Line
 from schemas import arrow as schema
 
 DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -62,6 +63,8 @@ def _document_key(record: DocumentRecord) -> dict:
 def _line_row(line: Line) -> dict:
     return {
         "table_id": line.table_id,
+        "table_no": line.table_no,
+        "table_title": line.table_title,
         "page": line.page,
         "row_no": line.row_no,
         "side": line.side,
@@ -90,7 +93,7 @@ def wide_table(record: DocumentRecord, table_id: str, lines: list[Line]) -> pa.T
             continue  # other:<label> columns live in lines/ only
         key = {**_document_key(record), **_line_row(line)}
         # a side printed in several blocks has several rows on one printed line
-        identity = (line.row_no, line.side or "", line.code or "", line.item or "", line.project or "")
+        identity = (line.table_no, line.row_no, line.side or "", line.code or "", line.item or "", line.project or "")
         row = rows.setdefault(identity, {name: key.get(name) for name in target.names})
         row[line.column] = line.amount
     ordered = [rows[key] for key in sorted(rows)]
@@ -111,6 +114,8 @@ def documents_table(records: list[DocumentRecord]) -> pa.Table:
         row["status"] = r.status.value
         row["tables_found"] = list(r.tables_found)
         row["tables_empty"] = list(r.tables_empty)
+        row["problems"] = [asdict(p) for p in r.problems]
+        row["printed_tables"] = [asdict(t) for t in r.printed_tables]
         rows.append(row)
     return pa.Table.from_pylist(rows, schema=schema.DOCUMENTS)
 
@@ -147,7 +152,8 @@ def write_document_files(root: Path, result: DocumentResult) -> None:
         path = root / "lines" / partition / f"{record.doc_id}.parquet"
         _write_atomic(lines_table(record, result.lines), path)
         written.add(path)
-        for table_id in sorted({line.table_id for line in result.lines}):
+        # a generic table's columns differ from document to document: it lives in lines/ alone
+        for table_id in sorted({line.table_id for line in result.lines} - {GENERIC_ID}):
             path = root / "tables" / table_id / partition / f"{record.doc_id}.parquet"
             _write_atomic(wide_table(record, table_id, [l for l in result.lines if l.table_id == table_id]), path)
             written.add(path)

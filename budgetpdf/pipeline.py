@@ -6,9 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from budgetpdf.audit import audit_figures, primary_printings, printed_table_records
+from budgetpdf.units import least_certain, resolve_units
 from extract import EXTRACTOR_VERSION, ExtractedDocument, ExtractSettings, extract_document
 from normalize import NormalizeParams, table_to_lines
-from schemas import TABLES_BY_ID, CheckResult, DocumentRecord, Line, Status
+from schemas import GENERIC_ID, CheckResult, DocumentRecord, Line, Problem, Status, spec_for
 from schemas.validate import validate
 
 
@@ -29,7 +31,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _record(doc_id: str, path: Path, status: Status, error: str | None, extracted: ExtractedDocument | None = None,
-            found: tuple[str, ...] = (), empty: tuple[str, ...] = ()) -> DocumentRecord:
+            found: tuple[str, ...] = (), empty: tuple[str, ...] = (), **audit) -> DocumentRecord:
     return DocumentRecord(
         doc_id=doc_id,
         source_path=str(path),
@@ -43,6 +45,7 @@ def _record(doc_id: str, path: Path, status: Status, error: str | None, extracte
         status=status,
         error=error,
         extractor_version=EXTRACTOR_VERSION,
+        **audit,
     )
 
 
@@ -69,38 +72,47 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     except Exception as error:  # noqa: BLE001 - any parser failure is this document's status, not the batch's
         return DocumentResult(_record(doc_id, path, Status.FAILED, _describe_error(error)))
 
-    if not extracted.tables:
+    if not any(raw.table_id != GENERIC_ID for raw in extracted.tables):
         if extracted.text_chars == 0 and extracted.images > 0:
             return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer, only images: scanned pages need OCR", extracted))
         return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, "none of the budget tables was found", extracted), extracted=extracted)
 
+    units = resolve_units(extracted)
     lines: list[Line] = []
     checks: list[CheckResult] = []
-    printed: dict[tuple[str, str | None], set[str]] = {}
-    unit_missing = []
+    printed: dict[tuple[str, int, str | None], set[str]] = {}
     for raw in extracted.tables:
-        unit = raw.unit or extracted.unit
-        if unit is None:
-            unit_missing.append(raw.table_id)
-            continue
-        params = NormalizeParams(unit=unit, department=extracted.department)
-        table_lines, table_checks = table_to_lines(raw, TABLES_BY_ID[raw.table_id], params)
+        params = NormalizeParams(unit=units[raw.number].unit, department=extracted.department)
+        table_lines, table_checks = table_to_lines(raw, spec_for(raw.table_id), params)
         lines += table_lines
         checks += table_checks
         for role in raw.columns:
             if role.kind != "label":
-                printed.setdefault((raw.table_id, role.side), set()).add(role.key)
-    checks += validate(lines, printed)
+                printed.setdefault((raw.table_id, raw.table_no, role.side), set()).add(role.key)
+    checks += validate(lines, printed, primary_printings(extracted.tables))
 
-    found = tuple(sorted(t.table_id for t in extracted.tables))
-    with_lines = {line.table_id for line in lines}
-    empty = tuple(t for t in found if t not in with_lines and t not in unit_missing)
-    reasons = list(extracted.problems)
-    if unit_missing:
-        reasons.append(f"no unit (万元/元) printed for {', '.join(unit_missing)}: their figures are left out")
+    problems = list(extracted.problems)
+    problems += [
+        Problem("unit_assumed", raw.table_id, raw.pages[0], f"{raw.table_id} on page {raw.pages[0]} prints no unit, and none could be inferred: 万元 assumed")
+        for raw in extracted.tables
+        if units[raw.number].source == "assumed"
+    ]
     unreadable = [c for c in checks if c.check == "amount_unreadable"]
     if unreadable:
-        reasons.append(f"{len(unreadable)} amount cell(s) could not be read")
-    status = Status.PARTIAL if reasons else Status.OK
-    record = _record(doc_id, path, status, "; ".join(reasons) or None, extracted, found, empty)
+        problems.append(Problem("amount_unreadable", None, unreadable[0].page, f"{len(unreadable)} amount cell(s) could not be read"))
+    if not lines and any(m.table.has_figures for m in extracted.mappings):
+        problems.append(Problem("no_lines", None, None, "the document prints tables with figures, and none of them could be read"))
+
+    found = tuple(sorted({t.table_id for t in extracted.tables}))
+    with_lines = {line.table_id for line in lines}
+    empty = tuple(t for t in found if t not in with_lines)
+    figures_printed, figures_read = audit_figures(extracted, lines)
+    record = _record(
+        doc_id, path, Status.PARTIAL if problems else Status.OK, "; ".join(p.message for p in problems) or None, extracted, found, empty,
+        unit_source=least_certain([u.source for u in units.values()]),
+        figures_printed=figures_printed,
+        figures_read=figures_read,
+        problems=tuple(problems),
+        printed_tables=printed_table_records(extracted, units),
+    )
     return DocumentResult(record, tuple(lines), tuple(checks), extracted)

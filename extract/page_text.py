@@ -20,7 +20,8 @@ _COVER = (
 # 西安市卫生健康委员会（汇总）: the department's consolidated budget, named as the department
 _CONSOLIDATED = re.compile(r"[（(]汇总[）)]$")
 _ORGANISATION = re.compile(r"(局|委员会|委|办公室|办|厅|院|中心|大学|学院|学校|部|会|处|室|所|站|队|馆|团|社|政府|集团|公司)$")
-_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)(?![\u4e00-\u9fff])")
+# the colon may be missing or stand on a text line of its own (重庆: its glyph sits lower)
+_UNIT = re.compile(r"单位\s*[:：]?\s*(?:人民币)?\s*(万元|元)(?![\u4e00-\u9fff])")
 _YEAR = re.compile(r"(20\d{2})\s*年")
 
 
@@ -33,16 +34,24 @@ class TextLine:
     x1: float
 
 
-def page_text_lines(page, grids: list[Grid]) -> list[TextLine]:
-    """The page's text lines that lie outside every grid, top to bottom."""
-    lines = []
-    for line in page.extract_text_lines(return_chars=False):
-        middle = (line["top"] + line["bottom"]) / 2
-        centre = (line["x0"] + line["x1"]) / 2
-        inside = any(g.bbox[1] <= middle <= g.bbox[3] and g.bbox[0] <= centre <= g.bbox[2] for g in grids)
-        if not inside and line["text"].strip():
-            lines.append(TextLine(line["text"].strip(), line["top"], line["bottom"], line["x0"], line["x1"]))
-    return lines
+def page_text_lines(page) -> list[TextLine]:
+    """The page's text lines, top to bottom."""
+    return [
+        TextLine(line["text"].strip(), line["top"], line["bottom"], line["x0"], line["x1"])
+        for line in page.extract_text_lines(return_chars=False)
+        if line["text"].strip()
+    ]
+
+
+def lines_outside(lines: list[TextLine], grids: list[Grid]) -> list[TextLine]:
+    """The lines that lie outside every grid: titles, captions, notes and prose."""
+    outside = []
+    for line in lines:
+        middle = (line.top + line.bottom) / 2
+        centre = (line.x0 + line.x1) / 2
+        if not any(g.bbox[1] <= middle <= g.bbox[3] and g.bbox[0] <= centre <= g.bbox[2] for g in grids):
+            outside.append(line)
+    return outside
 
 
 def find_department(lines: list[TextLine]) -> str | None:

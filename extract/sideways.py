@@ -16,6 +16,7 @@ figures take those keys and the others are kept as ``other:<period>`` (and
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from schemas import ColumnRole, RawRow, RawTable, compact_label, header_text, match_amount_key
 
@@ -94,4 +95,4 @@ def sideways_to_table(raw: RawTable) -> RawTable:
         for page, items, values in rows
         for item, depth in items.items()
     )
-    return RawTable(raw.table_id, raw.title, raw.unit, raw.pages, columns, body)
+    return replace(raw, columns=columns, rows=body)

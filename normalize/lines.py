@@ -56,8 +56,8 @@ def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> t
     checks = [
         _unmapped_column(raw, role)
         for i, role in enumerate(raw.columns)
-        if role.kind == "other" and any(row.cells[i].strip() for row in raw.rows)
-    ]
+        if role.kind == "other" and spec.amount_columns and any(row.cells[i].strip() for row in raw.rows)
+    ]  # a generic table declares no columns: every one of them is other: by design
     for block, (side, indices) in enumerate(_blocks(raw.columns)):
         side_rows = _codes_from_class_names(_side_rows(raw, spec, indices))
         levels = _outline(side_rows, spec, params)
@@ -255,7 +255,9 @@ def _row_lines(
             value = parse_amount(text)
         except AmountError as error:
             checks.append(
-                CheckResult("amount_unreadable", raw.table_id, row.row_no, role.key, row.page, None, None, None, False, str(error))
+                CheckResult(
+                    "amount_unreadable", raw.table_id, row.row_no, role.key, row.page, None, None, None, False, str(error), raw.table_no
+                )
             )
             continue
         lines.append(
@@ -275,6 +277,9 @@ def _row_lines(
                 outline_level=level,
                 block=block,
                 of_which=bool(_OF_WHICH.match(row.label)),
+                table_no=raw.table_no,
+                table_title=raw.title,
+                printed=value,
             )
         )
     return lines, checks
@@ -292,4 +297,5 @@ def _unmapped_column(raw: RawTable, role: ColumnRole) -> CheckResult:
         None,
         False,
         f"printed column {'/'.join(role.path)!r} matches no column key of {raw.table_id}; kept as {role.key}",
+        raw.table_no,
     )

@@ -4,10 +4,12 @@ Imports nothing from the rest of budgetpdf.
 """
 
 from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key
-from schemas.records import CheckResult, ColumnRole, DocumentRecord, Line, RawRow, RawTable, Status
+from schemas.records import CheckResult, ColumnRole, DocumentRecord, Line, PrintedTableRecord, Problem, RawRow, RawTable, Status
 from schemas.tables import (
+    GENERIC_ID,
     HEADER_VOCABULARY,
     SIDE_LABELS,
+    STANDARD_IDS,
     TABLES,
     TABLES_BY_ID,
     TIES,
@@ -16,11 +18,19 @@ from schemas.tables import (
     TableSpec,
     Tie,
     TotalRef,
+    is_text_table,
     match_title,
+    spec_for,
 )
 
 __all__ = [
     "AMOUNT_COLUMNS",
+    "GENERIC_ID",
+    "STANDARD_IDS",
+    "PrintedTableRecord",
+    "Problem",
+    "spec_for",
+    "is_text_table",
     "HEADER_VOCABULARY",
     "LABEL_ROLES",
     "SIDE_LABELS",

@@ -22,8 +22,32 @@ DOCUMENTS = pa.schema(
         ("status", pa.string()),
         ("error", pa.string()),
         ("extractor_version", pa.string()),
+        ("unit_source", pa.string()),
+        ("figures_printed", pa.int32()),
+        ("figures_read", pa.int32()),
+        ("problems", pa.list_(pa.struct([("code", pa.string()), ("table_id", pa.string()), ("page", pa.int32()), ("message", pa.string())]))),
+        (
+            "printed_tables",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("number", pa.int32()),
+                        ("table_id", pa.string()),
+                        ("table_no", pa.int32()),
+                        ("title", pa.string()),
+                        ("pages", pa.list_(pa.int32())),
+                        ("unit", pa.string()),
+                        ("unit_source", pa.string()),
+                        ("outcome", pa.string()),
+                        ("reason", pa.string()),
+                    ]
+                )
+            ),
+        ),
     ]
 )
+
+_PRINTED_TABLE_FIELDS = [("table_no", pa.int16()), ("table_title", pa.string())]  # which printed table a row came from
 
 _ROW_KEY_FIELDS = [
     ("page", pa.int32()),
@@ -42,6 +66,7 @@ LINES = pa.schema(
     [
         *_DOCUMENT_KEY_FIELDS,
         ("table_id", pa.string()),
+        *_PRINTED_TABLE_FIELDS,
         *_ROW_KEY_FIELDS,
         ("column", pa.string()),
         ("amount", AMOUNT),
@@ -54,6 +79,7 @@ CHECKS = pa.schema(
         ("doc_id", pa.string()),
         ("check", pa.string()),
         ("table_id", pa.string()),
+        ("table_no", pa.int16()),
         ("row", pa.int32()),
         ("column", pa.string()),
         ("page", pa.int32()),
@@ -74,4 +100,4 @@ def wide_table_schema(table_id: str) -> pa.Schema:
     # rows are keyed by function code and never name a project, so the
     # row-key field of that name gives way to the amount.
     row_key = [(name, kind) for name, kind in _ROW_KEY_FIELDS if name not in keys]
-    return pa.schema([*_DOCUMENT_KEY_FIELDS, *row_key, ("is_total", pa.bool_()), *[(key, AMOUNT) for key in keys]])
+    return pa.schema([*_DOCUMENT_KEY_FIELDS, *_PRINTED_TABLE_FIELDS, *row_key, ("is_total", pa.bool_()), *[(key, AMOUNT) for key in keys]])

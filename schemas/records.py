@@ -41,6 +41,9 @@ class Line:
     outline_level: int | None = None
     block: int = 0
     of_which: bool = False  # printed as 其中：…, a part that need not exhaust its parent
+    table_no: int = 1  # which printing of ``table_id`` (1, 2, …) when a document prints two tables of one id
+    table_title: str | None = None  # the title of the printed table the line came from
+    printed: Decimal | None = None  # the figure as printed, before conversion to 万元 (for the figure audit)
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,39 @@ class CheckResult:
     tolerance: Decimal | None
     passed: bool
     message: str
+    table_no: int | None = None  # which printing of ``table_id``, where the check is about one table
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something extraction could not do, as a record with a stable code.
+
+    Codes: ``header_unmapped`` (a table named by its title whose header the
+    registry cannot read: kept under the generic id), ``unit_assumed`` (no
+    unit printed or inferable: 万元 assumed), ``amount_unreadable`` (cells
+    that should hold figures and do not), ``no_lines`` (the document prints
+    tables with figures, and none of them reached lines/).
+    """
+
+    code: str
+    table_id: str | None
+    page: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class PrintedTableRecord:
+    """One table the document prints, and what the registry made of it."""
+
+    number: int  # 1-based, in printed order
+    table_id: str | None  # None: not read (no figures and no title the registry knows)
+    table_no: int | None
+    title: str | None
+    pages: tuple[int, ...]
+    unit: str | None
+    unit_source: str | None
+    outcome: str  # mapped / generic / text_only
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,11 @@ class DocumentRecord:
     status: Status
     error: str | None
     extractor_version: str
+    unit_source: str | None = None  # the least certain source of any table's unit: printed / document / sibling / inferred / assumed
+    figures_printed: int = 0  # figures in the text layer of the pages that hold tables
+    figures_read: int = 0  # how many of them reached lines/
+    problems: tuple[Problem, ...] = ()
+    printed_tables: tuple[PrintedTableRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,11 +143,13 @@ class RawRow:
 
 @dataclass(frozen=True)
 class RawTable:
-    """One canonical table as read from the page(s): strings only, nothing interpreted."""
+    """One printed table mapped onto the registry: strings only, nothing interpreted."""
 
     table_id: str
-    title: str
+    title: str | None
     unit: str | None
     pages: tuple[int, ...]
     columns: tuple[ColumnRole, ...]
     rows: tuple[RawRow, ...]
+    table_no: int = 1  # which printing of table_id in the document
+    number: int = 0  # the printed table it came from (PrintedTableRecord.number)

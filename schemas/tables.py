@@ -1,4 +1,4 @@
-"""The twelve canonical tables, each declared once.
+"""The canonical tables, each declared once: the twelve, and those most disclosures print beside them.
 
 Everything that needs to know what a table is — its titles, which header
 columns it has, how its rows are keyed, which sums it obeys and which
@@ -78,6 +78,9 @@ class TableSpec:
     # Jiangsu: 财政拨款支出表 and 一般公共预算支出表), the one whose title has
     # more of these words.
     preferred_words: tuple[str, ...] = ()
+    # A table printed in place of a standard one: where the document prints no
+    # 一般公共预算支出表, its 财政拨款支出表 is that table (西南大学, 江苏 2017).
+    stands_in_for: str | None = None
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -123,6 +126,24 @@ _EXPENDITURE_EXTRAS = ("operating_expenditure", "affiliate_subsidy", "remittance
 # "of which" columns: printed beside the parts, never parts themselves
 _OF_WHICH = ("general_budget_special", "procurement", "procurement_sme", "procurement_small_micro", "project_excl_capital",
              "capital_construction_funds")
+
+# Tables split by source of funds (procurement, basic spending by unit, project lists)
+_FUNDED_BY = ("fiscal_subtotal", *_SOURCES, "special_account", "unit_funds", *_UNIT_INCOME, "other_funds", "carryover", "nonfiscal_balance")
+_FUNDING_IDENTITIES = (
+    RowIdentity("fiscal_subtotal", _SOURCES, required=("general_budget",)),
+    RowIdentity(
+        "total",
+        ("fiscal_subtotal", "special_account", *_UNIT_INCOME, "other_funds", "carryover", "nonfiscal_balance"),
+        excludes=("unit_funds",),
+        required=("fiscal_subtotal",),
+    ),
+    RowIdentity(
+        "total",
+        (*_SOURCES, "special_account", *_UNIT_INCOME, "other_funds", "carryover", "nonfiscal_balance"),
+        excludes=("fiscal_subtotal", "unit_funds"),
+        required=("general_budget",),
+    ),
+)
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
@@ -300,9 +321,113 @@ TABLES: tuple[TableSpec, ...] = (
             RowIdentity("nonfiscal_subtotal", ("nonfiscal_basic_personnel", "nonfiscal_basic_public", "nonfiscal_project")),
         ),
     ),
+    # Beyond the twelve: tables most disclosures print besides them (see README, "Tables").
+    TableSpec(
+        "t13",
+        "政府采购预算表",
+        ("政府采购预算明细表", "政府采购支出表", "政府采购（资产配置、购买服务）预算表"),
+        RowKey.ITEM,
+        ("total", *_FUNDED_BY),
+        _FUNDING_IDENTITIES,
+    ),
+    TableSpec("t14", "政府购买服务预算表", ("财政拨款政府购买服务明细表",), RowKey.ITEM, ("total", *_FUNDED_BY), _FUNDING_IDENTITIES),
+    TableSpec(
+        "t15",
+        "一般公共预算机关运行经费支出预算表",
+        ("机关运行经费支出预算表", "机关运行经费预算表"),
+        RowKey.ECONOMIC_CODE,
+        ("total",),
+    ),
+    TableSpec(
+        "t16",
+        "基本支出预算表（按资金来源）",
+        ("基本支出总表", "部门预算基本支出预算表", "基本支出预算情况表"),
+        RowKey.ITEM,
+        ("total", "personnel", "public", *_FUNDED_BY),
+        (RowIdentity("total", ("personnel", "public")), *_FUNDING_IDENTITIES),
+    ),
+    TableSpec(
+        "t17",
+        "项目支出及其他支出预算表",
+        ("部门预算项目支出及其他支出预算表",),
+        RowKey.PROJECT,
+        ("total", *_FUNDED_BY),
+        _FUNDING_IDENTITIES,
+    ),
+    TableSpec(
+        "t18",
+        "一般公共预算支出经济分类情况表",
+        ("一般公共预算支出明细表（按支出经济分类科目）",),
+        RowKey.ECONOMIC_CODE,
+        ("total", "basic", "personnel", "public", "project"),
+        (
+            RowIdentity("total", ("basic", "project")),
+            RowIdentity("total", ("personnel", "public", "project"), excludes=("basic",)),
+            RowIdentity("basic", ("personnel", "public")),
+        ),
+    ),
+    TableSpec(
+        "t19",
+        "一般公共预算基本支出功能分类情况表",
+        ("一般公共预算基本支出明细表（按支出功能分类科目）",),
+        RowKey.FUNCTION_CODE,
+        ("total", "personnel", "public"),
+        (RowIdentity("total", ("personnel", "public")),),
+    ),
+    TableSpec(
+        "t20",
+        "财政拨款支出预算表",
+        ("财政拨款支出表（功能科目）", "预算单位财政拨款支出预算表"),
+        RowKey.FUNCTION_CODE,
+        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        (
+            RowIdentity("total", ("basic", "project")),
+            RowIdentity("basic", ("basic_personnel", "basic_public")),
+            RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)),
+        ),
+        stands_in_for="t05",
+    ),
+    TableSpec(
+        "t21",
+        "财政拨款基本支出预算表",
+        ("财政拨款基本支出表（经济科目）",),
+        RowKey.ECONOMIC_CODE,
+        ("total", "personnel", "public"),
+        (RowIdentity("total", ("personnel", "public")),),
+        stands_in_for="t06",
+    ),
 )
 
 TABLES_BY_ID: dict[str, TableSpec] = {t.table_id: t for t in TABLES}
+STANDARD_IDS: tuple[str, ...] = tuple(f"t{n:02d}" for n in range(1, 13))  # the twelve every disclosure is asked to print
+
+# Tables of words, not money: performance targets (绩效目标) print indicator
+# values (≥95%, 优, 1500 人次, 2026年9月) in their cells.  They are recognised,
+# by their title, by the indicator columns of their header or by the indicator
+# levels in their cells (a page of one that runs on has neither title nor
+# header), and left out of lines/ on purpose; the README says so.
+_TEXT_TABLE_TITLE = re.compile(r"绩效")
+_INDICATOR_LABEL = re.compile(r"^((一级|二级|三级|绩效)指标(值|名称|内容|性质)?|指标值|(本年|年度)绩效指标值|(产出|效益|成本|满意度|社会效益|经济效益|数量|质量|时效)指标)$")
+_INDICATOR_ROWS = 5  # rows of the body looked at for indicator levels
+
+
+def is_text_table(title: str | None, paths: list[tuple[str, ...]], rows: list[tuple[str, ...]] = ()) -> bool:
+    """A table of performance targets."""
+    if title and _TEXT_TABLE_TITLE.search(header_text(title)):
+        return True
+    labels = [label for path in paths for label in path] + [cell for row in rows[:_INDICATOR_ROWS] for cell in row]
+    return any(_INDICATOR_LABEL.match(header_text(label)) for label in labels if label)
+
+
+# A table with figures that the registry cannot name: its rows keep their
+# printed labels and every figure column is ``other:<printed label>``.
+GENERIC_ID = "generic"
+GENERIC = TableSpec(GENERIC_ID, "未识别的表", (), RowKey.ITEM, ())
+
+
+def spec_for(table_id: str) -> TableSpec:
+    """The registry's declaration of a table id, the generic id included."""
+    return GENERIC if table_id == GENERIC_ID else TABLES_BY_ID[table_id]
 
 # Totals that several tables print: each pair must be the same figure.
 TIES: tuple[Tie, ...] = (
@@ -314,6 +439,9 @@ TIES: tuple[Tie, ...] = (
     Tie(TotalRef("t05", "total"), TotalRef("t04", "general_budget", "expenditure")),
     Tie(TotalRef("t06", "total"), TotalRef("t05", "basic")),
     Tie(TotalRef("t07", "total"), TotalRef("t05", "project")),
+    Tie(TotalRef("t18", "total"), TotalRef("t05", "total")),
+    Tie(TotalRef("t19", "total"), TotalRef("t05", "basic")),
+    Tie(TotalRef("t20", "total"), TotalRef("t04", "total", "expenditure")),
 )
 
 # Header labels that group columns without naming an amount themselves.
@@ -359,6 +487,15 @@ TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("t10", r"三公.{0,2}经费"),
         ("t11", r"委托业务费.{0,8}表"),
         ("t12", r"结转结余.{0,6}表|上年结转.{0,12}表|结转资金.{0,6}表"),
+        ("t13", r"政府采购.{0,24}表"),
+        ("t14", r"政府购买服务.{0,8}表"),
+        ("t15", r"机关运行经费.{0,10}表"),
+        ("t16", r"(部门预算|^|[^算款])基本支出.{0,4}(总表|预算表|预算情况表)$"),
+        ("t17", r"项目支出及其他支出.{0,4}表"),
+        ("t18", r"一般公共预算支出经济分类.{0,6}表|一般公共预算支出明细表（按支出?经济"),
+        ("t19", r"基本支出.{0,8}(按支出?功能|功能分类|功能科目)"),
+        ("t21", r"(?<!预算)财政拨款基本支出.{0,6}表"),
+        ("t20", r"(?<!预算)财政拨款支出.{0,6}表"),
         ("t06", r"(一般公共预算|财政拨款).{0,10}基本支出.{0,16}表|(一般公共预算|财政拨款)支出.{0,6}表（按?(支出)?经济分类"),
         ("t07", r"项目支出.{0,8}表|专项业务经费.{0,8}表"),
         ("t08", r"政府性基金.{0,10}(收支|支出).{0,12}表"),
@@ -369,8 +506,9 @@ TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("t03", r"支出.{0,10}(总表|总体情况表|预算表|决算表)"),
     )
 )
-# Grids that carry a budget word but are none of the twelve.
+# Titles that carry a budget word but name none of the twelve (t10's 三公 aside).
 _NOT_A_STANDARD_TABLE = re.compile(r"绩效|采购|机关运行|资产|说明|目录|编制|人员|收费")
+_UNGUARDED = frozenset({"t10", "t13", "t14", "t15", "t16", "t17", "t18", "t19", "t20", "t21"})
 _TITLE_END = re.compile(r"表(（续）|（续表）|续表?|（[^（）]{1,16}）)?$")
 _SENTENCE = re.compile(r"[，。；,;！？]")
 
@@ -395,6 +533,6 @@ def match_title(line: str, in_grid: bool = False) -> TitleMatch | None:
     if len(text) > 60 or _SENTENCE.search(text) or not (in_grid or _TITLE_END.search(text)):
         return None
     for table_id, pattern in TITLE_PATTERNS:
-        if pattern.search(text) and (table_id == "t10" or not _NOT_A_STANDARD_TABLE.search(text)):
+        if pattern.search(text) and (table_id in _UNGUARDED or not _NOT_A_STANDARD_TABLE.search(text)):
             return TitleMatch(table_id, text)
     return None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from schemas.records import CheckResult, Line
-from schemas.tables import TABLES_BY_ID, TIES, TotalRef
+from schemas.tables import TIES, TotalRef, spec_for
 
 ZERO = Decimal(0)
 
@@ -29,6 +29,7 @@ ZERO = Decimal(0)
 @dataclass
 class _Row:
     table_id: str
+    table_no: int
     side: str | None
     row_no: int
     page: int
@@ -41,21 +42,21 @@ class _Row:
     values: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _rows(lines: list[Line]) -> dict[tuple[str, str | None], list[_Row]]:
-    """Lines regrouped into printed rows, per (table, side, block), in printed order."""
-    rows: dict[tuple[str, str | None, int, int], _Row] = {}
+def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, int], list[_Row]]:
+    """Lines regrouped into printed rows, per (table, printing, side, block), in printed order."""
+    rows: dict[tuple[str, int, str | None, int, int], _Row] = {}
     for line in lines:
-        key = (line.table_id, line.side, line.block, line.row_no)
+        key = (line.table_id, line.table_no, line.side, line.block, line.row_no)
         if key not in rows:
             label = line.code or line.item or line.project or ""
             rows[key] = _Row(
-                line.table_id, line.side, line.row_no, line.page, line.code, line.parent_code, line.outline_level, line.is_total, label,
-                line.of_which,
+                line.table_id, line.table_no, line.side, line.row_no, line.page, line.code, line.parent_code, line.outline_level,
+                line.is_total, label, line.of_which,
             )
         rows[key].values[line.column] = line.amount
-    grouped: dict[tuple[str, str | None, int], list[_Row]] = defaultdict(list)
-    for key in sorted(rows, key=lambda k: (k[0], k[1] or "", k[2], k[3])):
-        grouped[key[:3]].append(rows[key])
+    grouped: dict[tuple[str, int, str | None, int], list[_Row]] = defaultdict(list)
+    for key in sorted(rows, key=lambda k: (k[0], k[1], k[2] or "", k[3], k[4])):
+        grouped[key[:4]].append(rows[key])
     return grouped
 
 
@@ -95,6 +96,7 @@ def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal
                 allowed,
                 abs(expected - actual) <= allowed,
                 f"{parent.label or 'row ' + str(parent.row_no)} = sum of {len(children)} {what}",
+                parent.table_no,
             )
         )
     return results
@@ -182,7 +184,7 @@ def _total_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
 
 def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: Decimal) -> list[CheckResult]:
     results = []
-    for identity in TABLES_BY_ID[table_id].identities:
+    for identity in spec_for(table_id).identities:
         if (
             identity.total not in printed
             or not printed.issuperset(identity.must_print)
@@ -209,24 +211,25 @@ def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: D
                     allowed,
                     abs(expected - actual) <= allowed,
                     f"{identity.total} = {' + '.join(identity.parts)}",
+                    row.table_no,
                 )
             )
     return results
 
 
-def _total_rows(grouped: dict, ref: TotalRef) -> list[_Row]:
-    return [r for r in grouped.get((ref.table_id, ref.side, _first_block(grouped, ref)), []) if r.is_total and ref.column in r.values]
-
-
-def _first_block(grouped: dict, ref: TotalRef) -> int:
-    return min((key[2] for key in grouped if key[:2] == (ref.table_id, ref.side)), default=0)
+def _total_rows(grouped: dict, ref: TotalRef, primary: dict[str, int]) -> list[_Row]:
+    """The total rows of the printing a tie is read from, in the side's first block."""
+    keys = [key for key in grouped if key[0] == ref.table_id and key[1] == primary.get(ref.table_id, 1) and key[2] == ref.side]
+    if not keys:
+        return []
+    return [r for r in grouped[min(keys, key=lambda k: k[3])] if r.is_total and ref.column in r.values]
 
 
 def _describe(ref: TotalRef) -> str:
     return f"{ref.table_id} {ref.column}" + (f" ({ref.side})" if ref.side else "")
 
 
-def _ties(grouped: dict) -> list[CheckResult]:
+def _ties(grouped: dict, primary: dict[str, int]) -> list[CheckResult]:
     """Each tie: the left table's last total against the right table's totals.
 
     A table may print its total at two levels (t01: 本年支出合计, then
@@ -237,7 +240,7 @@ def _ties(grouped: dict) -> list[CheckResult]:
     """
     results: list[tuple[tuple[str, str], CheckResult]] = []
     for tie in TIES:
-        left, right = _total_rows(grouped, tie.left), _total_rows(grouped, tie.right)
+        left, right = _total_rows(grouped, tie.left, primary), _total_rows(grouped, tie.right, primary)
         if not left or not right:
             continue
         row, actual = left[-1], left[-1].values[tie.left.column]
@@ -246,7 +249,7 @@ def _ties(grouped: dict) -> list[CheckResult]:
         allowed = _allowance(ZERO, actual, expected)
         result = CheckResult(
             "total_tie", tie.left.table_id, row.row_no, tie.left.column, row.page, expected, actual, allowed, abs(expected - actual) <= allowed,
-            f"{_describe(tie.left)} total = {_describe(tie.right)} total",
+            f"{_describe(tie.left)} total = {_describe(tie.right)} total", row.table_no,
         )
         results.append(((tie.left.table_id, tie.right.table_id), result))
     tied = {frozenset(pair) for pair, result in results if result.passed}
@@ -257,23 +260,27 @@ def _ties(grouped: dict) -> list[CheckResult]:
     return [result for (a, b), result in results if result.passed or not covered(a, b)]
 
 
-def validate(lines: list[Line], printed_columns: dict[tuple[str, str | None], set[str]]) -> list[CheckResult]:
+def validate(
+    lines: list[Line], printed_columns: dict[tuple[str, int, str | None], set[str]], primary: dict[str, int] | None = None
+) -> list[CheckResult]:
     """Every check that applies to these lines.
 
-    ``printed_columns`` holds the amount keys each (table, side) prints, so
-    that an identity is tested only where its columns were printed.
+    ``printed_columns`` holds the amount keys each (table, printing, side)
+    prints, so that an identity is tested only where its columns were
+    printed; ``primary`` names, per table id printed more than once, the
+    printing whose totals the ties read (by default the first).
     """
     grouped = _rows(lines)
-    by_table: dict[str, list[Line]] = defaultdict(list)
+    by_table: dict[tuple[str, int], list[Line]] = defaultdict(list)
     for line in lines:
-        by_table[line.table_id].append(line)
+        by_table[(line.table_id, line.table_no)].append(line)
     results: list[CheckResult] = []
-    for (table_id, side, _block), rows in grouped.items():
-        tolerance = resolution(by_table[table_id])
+    for (table_id, table_no, side, _block), rows in grouped.items():
+        tolerance = resolution(by_table[(table_id, table_no)])
         body = [r for r in rows if not r.is_total]
         results += _code_sums(body, tolerance)
         for parent, kids in _outline_children(body):
             results += _sum_check("outline_sum", parent, kids, tolerance, "items below it")
         results += _total_sums(rows, tolerance)
-        results += _identities(table_id, rows, printed_columns.get((table_id, side), set()), tolerance)
-    return results + _ties(grouped)
+        results += _identities(table_id, rows, printed_columns.get((table_id, table_no, side), set()), tolerance)
+    return results + _ties(grouped, primary or {})

@@ -42,14 +42,63 @@ def test_hand_verified_cells_are_exact(golden: Path, corpus_results):
     assert comparison.expected > 30
 
 
-def test_no_document_crashes_and_every_document_with_tables_is_read(corpus_results):
-    assert len(corpus_results) == 59
+def _prints_figures(entry: dict) -> bool:
+    """The inventory says the document prints a standard table with figures."""
+    return any(not table.get("empty") for table in entry["tables"].values())
+
+
+def test_every_corpus_document_is_inventoried_and_none_crashes(corpus_results):
+    inventory = load_inventory(EXPECTED / "inventory")
+    assert len(corpus_results) == 136
+    assert set(corpus_results) == set(inventory)
+    for name, result in corpus_results.items():
+        entry = inventory[name]
+        status = result.record.status
+        assert status is not Status.FAILED, (name, result.record.error)
+        if entry.get("doc_form") == "scanned":
+            assert status is Status.NEEDS_OCR, name
+        elif entry["tables"]:
+            assert status in (Status.OK, Status.PARTIAL), (name, status, result.record.error)
+        if status is Status.PARTIAL:
+            assert result.record.error and result.record.problems, name
+
+
+def test_every_document_that_prints_tables_has_lines(corpus_results):
     inventory = load_inventory(EXPECTED / "inventory")
     for name, result in corpus_results.items():
-        assert result.record.status in (Status.OK, Status.PARTIAL), (name, result.record.status, result.record.error)
-        if result.record.status is Status.PARTIAL:
-            assert result.record.error, name
-        assert inventory[name]["tables"], name
+        if _prints_figures(inventory[name]):
+            assert result.lines, name
+        if not result.lines and result.extracted and any(m.table.has_figures for m in result.extracted.mappings):
+            assert result.record.status is not Status.OK, name
+
+
+def test_no_document_drops_a_table_it_has_read(corpus_results):
+    """Every printed table with figures reaches lines/, under its own (table_id, table_no),
+    unless the registry leaves it out on purpose (performance targets)."""
+    for name, result in corpus_results.items():
+        if result.extracted is None:
+            continue
+        read = {(line.table_id, line.table_no) for line in result.lines}
+        by_number = {raw.number: raw for raw in result.extracted.tables}
+        for mapping in result.extracted.mappings:
+            if mapping.outcome == "text_only":
+                assert mapping.raw is None and mapping.reason, name
+                continue
+            raw = by_number[mapping.table.number]
+            if mapping.table.has_figures:
+                assert (raw.table_id, raw.table_no) in read, (name, mapping.table.title, mapping.table.pages)
+        printings = [(raw.table_id, raw.table_no) for raw in result.extracted.tables]
+        assert len(printings) == len(set(printings)), name
+
+
+FIGURE_COVERAGE_FLOOR = 0.99  # the issue's bar over the whole corpus
+
+
+def test_figures_printed_on_table_pages_reach_lines(corpus_results):
+    printed = sum(result.record.figures_printed for result in corpus_results.values())
+    read = sum(result.record.figures_read for result in corpus_results.values())
+    assert printed > 100_000
+    assert read / printed >= FIGURE_COVERAGE_FLOOR, f"{read}/{printed}"
 
 
 def test_standard_tables_are_found(corpus_results):
@@ -59,14 +108,15 @@ def test_standard_tables_are_found(corpus_results):
         expected = set(inventory[name]["tables"])
         present += len(expected)
         found += len(expected & set(result.record.tables_found))
-    assert present > 500
+    assert present > 1000
     assert found / present >= TABLES_FOUND_FLOOR, f"{found}/{present}"
 
 
 def test_document_kind_follows_the_title_pages(corpus_results):
     inventory = load_inventory(EXPECTED / "inventory")
     for name, result in corpus_results.items():
-        assert result.record.doc_kind == inventory[name]["doc_kind"], name
+        if inventory[name]["tables"]:
+            assert result.record.doc_kind == inventory[name]["doc_kind"], name
 
 
 FAILED_CHECKS_CEILING = 0.005  # the issue's bound for extraction errors; failures.md classifies each failure
@@ -77,5 +127,5 @@ def test_failed_checks_stay_under_the_bound_for_extraction_errors(corpus_results
     extraction error cannot hide behind them for long."""
     checks = [check for result in corpus_results.values() for check in result.checks]
     failed = [check for check in checks if not check.passed]
-    assert len(checks) > 12_000
+    assert len(checks) > 40_000
     assert len(failed) / len(checks) <= FAILED_CHECKS_CEILING, f"{len(failed)} of {len(checks)}"

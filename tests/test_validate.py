@@ -24,7 +24,7 @@ def test_code_sums_and_total_row():
         line("t03", 4, "total", "6.00", "2010302"),
         line("t03", 5, "total", "10.00", item="总计", total=True),
     ]
-    results = validate(lines, {("t03", None): {"total"}})
+    results = validate(lines, {("t03", 1, None): {"total"}})
     assert failures(results) == []
     assert {r.check for r in results} == {"code_sum", "total_sum"}
 
@@ -48,10 +48,10 @@ def test_rounding_tolerance_is_one_unit_of_the_last_printed_digit():
 
 def test_row_identity_only_where_its_columns_are_printed():
     rows = [line("t03", 1, "total", "5.00", "201"), line("t03", 1, "basic", "2.00", "201"), line("t03", 1, "project", "3.00", "201")]
-    assert [r.passed for r in validate(rows, {("t03", None): {"total", "basic", "project"}}) if r.check == "row_identity"] == [True]
+    assert [r.passed for r in validate(rows, {("t03", 1, None): {"total", "basic", "project"}}) if r.check == "row_identity"] == [True]
     bad = rows[:2]
-    assert failures(validate(bad, {("t03", None): {"total", "basic", "project"}})) == [("row_identity", "t03", 1, "total", D("2.00"), D("5.00"))]
-    assert [r for r in validate(bad, {("t03", None): {"total"}}) if r.check == "row_identity"] == []
+    assert failures(validate(bad, {("t03", 1, None): {"total", "basic", "project"}})) == [("row_identity", "t03", 1, "total", D("2.00"), D("5.00"))]
+    assert [r for r in validate(bad, {("t03", 1, None): {"total"}}) if r.check == "row_identity"] == []
 
 
 def test_outline_sums_follow_the_printed_outline():
@@ -97,7 +97,7 @@ def test_a_total_after_items_whose_heading_prints_no_figure_sums_the_rows_above(
         line("t01", 4, "budget", "5.00", side="income", item="事业收入", level=2),
         line("t01", 5, "budget", "35.00", side="income", item="本年收入合计", total=True),
     ]
-    results = validate(lines, {("t01", "income"): {"budget"}})
+    results = validate(lines, {("t01", 1, "income"): {"budget"}})
     assert failures(results) == []
     assert [r.message for r in results if r.check == "total_sum"] == ["本年收入合计 = sum of 2 rows above it"]
 

@@ -1,0 +1,92 @@
+"""Layer two: each printed table → the registry's table id and column roles.
+
+Only here is the registry asked what a table is: its title names the id
+(``match_title``), its header paths name the columns (``paths_to_roles``).
+Nothing is dropped: a table the registry cannot name, or whose header it
+cannot read, is kept under the generic id with ``other:`` columns; a
+table without a single figure (绩效目标表, a ruled box of prose) is
+recorded and left out of lines/ on purpose.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from extract.header import paths_to_roles
+from extract.printed import PrintedTable
+from extract.sideways import is_sideways, sideways_to_table
+from schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table, match_title, spec_for
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """What the registry made of one printed table."""
+
+    table: PrintedTable
+    outcome: str  # mapped / generic / text_only
+    reason: str
+    raw: RawTable | None  # None for text_only
+    problem: Problem | None = None
+
+
+def _rows(table: PrintedTable, label_columns: set[int]) -> tuple[RawRow, ...]:
+    """Body rows as the mapping sees them: a label column shows a label merged across it
+    (当年支出小计 over both expenditure halves names both), a figure column only its own cell."""
+    return tuple(
+        RawRow(row.page, tuple(row.spanned[c] if c in label_columns else row.cells[c] for c in range(len(row.cells))), row.indents)
+        for row in table.rows
+    )
+
+
+def _raw(table: PrintedTable, table_id: str, body: list[tuple[str, ...]]) -> RawTable:
+    spec = spec_for(table_id)
+    columns = paths_to_roles(table.paths, spec, body)
+    labels = {c for c, role in enumerate(columns) if role.kind == "label"}
+    raw = RawTable(table_id, table.title, table.unit, tuple(table.pages), tuple(columns), _rows(table, labels), number=table.number)
+    if spec.row_key is RowKey.ITEM and table_id != GENERIC_ID and is_sideways(columns):
+        return sideways_to_table(raw)
+    return raw
+
+
+def map_printed_table(table: PrintedTable) -> Mapping:
+    """The registry's reading of one printed table; a table with figures is never left without one."""
+    body = [row.cells for row in table.rows]
+    if is_text_table(table.title, table.paths, body):
+        return Mapping(table, "text_only", "performance targets: words and indicator values, left out of lines/", None)
+    match = match_title(table.title, in_grid=True) if table.title else None  # layer one judged it a title already
+    if match is not None:
+        raw = _raw(table, match.table_id, body)
+        readable = any(role.kind == "amount" for role in raw.columns)
+        if readable or not table.has_figures:
+            return Mapping(table, "mapped", f"title names {match.table_id}", raw)
+        message = f"{match.table_id} on page {table.pages[0]}: the header names no column the registry knows; kept as {GENERIC_ID}"
+        problem = Problem("header_unmapped", match.table_id, table.pages[0], message)
+        return Mapping(table, "generic", "header names no known column", _raw(table, GENERIC_ID, body), problem)
+    if table.has_figures:
+        reason = "title the registry does not know" if table.title else "no title"
+        return Mapping(table, "generic", reason, _raw(table, GENERIC_ID, body))
+    return Mapping(table, "text_only", "no figures: left out of lines/", None)
+
+
+def map_printed_tables(tables: tuple[PrintedTable, ...]) -> tuple[Mapping, ...]:
+    """Every printed table of a document mapped; a table that stands in for a standard
+    one the document does not print takes its id; ``table_no`` 1, 2, … numbers the
+    printings of one id in printed order."""
+    mappings = [map_printed_table(table) for table in tables]
+    present = {m.raw.table_id for m in mappings if m.raw}
+    for i, m in enumerate(mappings):
+        standard = spec_for(m.raw.table_id).stands_in_for if m.raw else None
+        if standard and standard not in present:
+            body = [row.cells for row in m.table.rows]
+            raw = _raw(m.table, standard, body)
+            mappings[i] = replace(m, raw=raw, reason=f"{m.reason}; printed in place of {standard}, which the document lacks")
+            present.add(standard)
+    seen: Counter = Counter()
+    numbered = []
+    for m in mappings:
+        if m.raw is not None:
+            seen[m.raw.table_id] += 1
+            m = replace(m, raw=replace(m.raw, table_no=seen[m.raw.table_id]))
+        numbered.append(m)
+    return tuple(numbered)

@@ -1,0 +1,295 @@
+"""Layer one: a PDF → every table it prints, as printed, with no registry.
+
+The chain, page by page: grids (ruled cells) → the title-like line above
+each grid → caption, header and body rows by their shape; a grid with no
+title at the top of the next page, under the same columns, continues the
+table before it.  Every grid becomes part of a :class:`PrintedTable`, and
+what became of it is recorded as a :class:`GridFate`; what a table *is*
+is decided afterwards (extract/mapping.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import pdfplumber
+
+from extract.grid import Grid, page_to_grids, split_rows
+from extract.header import body_cells, count_caption_rows, count_header_rows, header_paths, header_texts, opens_with_header, spanned_text
+from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
+from extract.pages import dedupe_view, load_objects
+from extract.settings import ExtractSettings
+from normalize import looks_like_amount, parse_amount
+from schemas import header_text, match_title
+
+COVER_PAGES = 2
+
+
+@dataclass(frozen=True)
+class PrintedRow:
+    """One body row: each column's own text, the text a label merged across it shows, and its indent."""
+
+    page: int
+    cells: tuple[str, ...]
+    spanned: tuple[str, ...]
+    indents: tuple[float | None, ...]
+
+
+@dataclass
+class PrintedTable:
+    """One table as printed, possibly over several pages: strings only."""
+
+    number: int  # 1-based, in the order the document prints its tables
+    title: str | None  # the title line as printed; None when no title-like line stands above it
+    unit: str | None  # the 单位 its captions print
+    department: str | None
+    paths: list[tuple[str, ...]]  # per column, the header labels above it, top to bottom
+    header: list[tuple[str, ...]]  # the header rows, normalised: a continuation page may repeat them
+    xs: tuple[float, ...]
+    rows: list[PrintedRow] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+
+    @property
+    def has_figures(self) -> bool:
+        return any(looks_like_amount(text) for row in self.rows for text in row.cells)
+
+
+@dataclass(frozen=True)
+class GridFate:
+    """What became of one grid: ``opened`` a table, ``continued`` one, or ``skipped`` (no cells)."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    fate: str
+    table_number: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class PrintedDocument:
+    pages: int
+    text_chars: int
+    images: int
+    cover_texts: tuple[str, ...]
+    tables: tuple[PrintedTable, ...]
+    fates: tuple[GridFate, ...]
+    # per page that holds a table, the figures its text layer prints (see figures_in_lines)
+    figures: dict[int, Counter]
+    # units printed on pages without a grid: a note that holds for the whole document
+    loose_units: tuple[str, ...] = ()
+
+
+_TABLE_NUMBER = re.compile(r"^(表[\d一二三四五六七八九十]+|附表\d*|附件\d*|预算\d+表|公开\d+表|.{0,4}\d+表|[（(]?续表?[）)]?)$")
+_TITLE_END = re.compile(r"表(（续）|（续表）|续表?|（[^（）]{1,16}）)?$")
+_SENTENCE = re.compile(r"[，。；,;！？]")
+_CONTINUED = re.compile(r"[（(]?续表?[）)]?$")
+
+
+def looks_like_title(text: str, in_grid: bool = False) -> bool:
+    """A table's title by its look: short, no sentence, ending in 表 (or 表（续）).
+
+    A bare table number (表1, 公开03表) names no table.  A caption cell at the
+    top of a grid is a title by its place, so there a title the registry
+    knows may lack its 表 (``公开09表 / “三公”经费``).
+    """
+    compact = header_text(text)
+    if not compact or len(compact) > 60 or _SENTENCE.search(compact) or _TABLE_NUMBER.match(compact):
+        return False
+    if not re.search(r"[\u4e00-\u9fff].*表|[\u4e00-\u9fff]{2}", compact):
+        return False
+    return bool(_TITLE_END.search(compact)) or (in_grid and match_title(text, in_grid=True) is not None)
+
+
+def same_title(a: str | None, b: str | None) -> bool:
+    """Two printings of one title, a 续 aside."""
+    return a is not None and b is not None and _CONTINUED.sub("", header_text(a)) == _CONTINUED.sub("", header_text(b))
+
+
+_FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
+
+
+def figures_in_lines(texts: list[str]) -> Counter:
+    """The figures a page prints, as exact values: words written with a decimal
+    point or thousands separators.  Bare integers are left out, for a page
+    prints codes (2010301), years and column numbers the same way."""
+    found: Counter = Counter()
+    for text in texts:
+        for word in text.split():
+            if _FIGURE.match(word):
+                value = parse_amount(word.replace("（", "(").replace("）", ")"))
+                if value is not None:
+                    found[value] += 1
+    return found
+
+
+def _is_caption(texts: list[str]) -> bool:
+    """A caption row of a grid: every cell a title, unit, department, table number or
+    date line; or, read across, a ``部门： <name>  单位：万元`` line."""
+    if all(_is_caption_line(line) for text in texts for line in text.split("\n") if line.strip()):
+        return True
+    across = [TextLine(" ".join(texts), 0, 0, 0, 0)]
+    return bool(find_department(across) or find_unit(across)) and not any(looks_like_amount(t) for t in texts)
+
+
+def _is_caption_line(text: str) -> bool:
+    line = [TextLine(text, 0, 0, 0, 0)]
+    compact = re.sub(r"\s+", "", text)
+    return bool(looks_like_title(text, in_grid=True) or find_unit(line) or find_department(line) or _CAPTION_WORDS.match(compact))
+
+
+_CAPTION_WORDS = re.compile(r"^(表\d+|附表\d*|预算\d+表|公开\d+表|.{0,4}\d+表|单位[:：].*|金额单位.*|\d{4}年\d{1,2}月\d{1,2}日|[（(]?续表?[）)]?)$")
+
+
+def _title_rows(grid: Grid) -> list[int]:
+    """Rows below the top of a grid that hold nothing but a table's title (several tables ruled as one grid)."""
+    matrix = grid.covering()
+    rows = []
+    for r in range(1, grid.n_rows):
+        texts = [cell.text for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c and cell.text.strip()]
+        if len(texts) == 1 and looks_like_title(texts[0], in_grid=True):
+            rows.append(r)
+    return rows
+
+
+def _captions_in_grid(grid: Grid) -> tuple[int, list[TextLine]]:
+    n = count_caption_rows(grid, _is_caption)
+    matrix = grid.covering()
+    lines = [
+        TextLine(text, grid.bbox[1], grid.bbox[1], 0, 0)
+        for r in range(n)
+        for c, cell in enumerate(matrix[r])
+        if cell is not None and cell.row == r and cell.col == c
+        for text in cell.text.split("\n")
+        if text.strip()
+    ]
+    return n, lines
+
+
+def _add_rows(table: PrintedTable, grid: Grid, start: int, column_map: list[int] | None = None) -> None:
+    for cells in body_cells(grid, start, column_map, len(table.paths)):
+        table.rows.append(
+            PrintedRow(
+                grid.page,
+                tuple(cell.text if cell else "" for cell in cells),
+                tuple(spanned_text(cell) for cell in cells),
+                tuple(cell.indent if cell else None for cell in cells),
+            )
+        )
+    if grid.page not in table.pages:
+        table.pages.append(grid.page)
+
+
+def _open(number: int, title: str | None, grid: Grid, caption_rows: int, captions: list[TextLine]) -> PrintedTable:
+    n_header = count_header_rows(grid, caption_rows)
+    table = PrintedTable(
+        number,
+        title,
+        find_unit(captions),
+        find_department(captions),
+        header_paths(grid, caption_rows, n_header),
+        header_texts(grid, caption_rows, n_header),
+        grid.xs,
+    )
+    _add_rows(table, grid, caption_rows + n_header)
+    return table
+
+
+def _continues(table: PrintedTable | None, grid: Grid, above: list[TextLine], first_on_page: bool, settings: ExtractSettings) -> bool:
+    """The grid at the top of the next page carries on the table: same columns, nothing
+    but a short line above it, and no header of its own unless it repeats the table's."""
+    return (
+        table is not None
+        and first_on_page
+        and grid.page == table.pages[-1] + 1
+        and grid.column_map(table.xs) is not None
+        and all(len(line.text) <= settings.continuation_text_chars or find_unit([line]) for line in above)
+        and not _other_header(table, grid)
+    )
+
+
+def _other_header(table: PrintedTable, grid: Grid) -> bool:
+    """江苏: another table (机关运行经费) starts on the next page under the same
+    columns, its title left at the foot of the page before."""
+    start = count_caption_rows(grid, _is_caption)
+    return opens_with_header(grid, start) and header_texts(grid, start, len(table.header)) != table.header
+
+
+def _continue(table: PrintedTable, grid: Grid, start: int) -> None:
+    """Append a continuation grid, skipping its header when it repeats the table's."""
+    n = len(table.header)
+    repeated = header_texts(grid, start, n) == table.header
+    _add_rows(table, grid, start + n if repeated else start, grid.column_map(table.xs))
+
+
+def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[TextLine]:
+    """A title printed at the bottom of a page whose grid starts on the next one, with the short lines after it."""
+    for i, line in enumerate(lines):
+        rest = lines[i + 1 :]
+        if looks_like_title(line.text) and all(len(after.text) <= settings.continuation_text_chars or find_unit([after]) for after in rest):
+            return lines[i:]
+    return []
+
+
+def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSettings()) -> PrintedDocument:
+    """Every table one PDF prints, and the fate of each of its grids."""
+    tables: list[PrintedTable] = []
+    fates: list[GridFate] = []
+    figures: dict[int, Counter] = {}
+    cover_texts: list[str] = []
+    loose_units: list[str] = []
+    text_chars = images = 0
+    current: PrintedTable | None = None
+    pending: list[TextLine] = []  # a title (and its captions) left at the foot of a page
+    previous_texts: set[str] = set()  # a running header repeats them on every page
+
+    with pdfplumber.open(path) as pdf:
+        n_pages = len(pdf.pages)
+        for number, page in enumerate(pdf.pages, start=1):
+            load_objects(page, settings.page_source)
+            text_chars += len(page.chars)
+            images += len(page.images)
+            # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
+            grids = [band for grid in page_to_grids(page, number, settings) for band in split_rows(grid, _title_rows(grid))]
+            all_lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance))
+            lines = lines_outside(all_lines, grids)
+            if number <= COVER_PAGES:
+                cover_texts += [line.text for line in lines]
+            if grids or any(looks_like_title(line.text) for line in lines):
+                figures[number] = figures_in_lines([line.text for line in all_lines])
+            boundary = 0.0
+            carried, pending = pending, []
+            for index, grid in enumerate(grids):
+                above = [line for line in lines if line.top >= boundary and line.bottom <= grid.bbox[1] + 1]
+                if index == 0 and carried:
+                    above = carried + above  # the title and unit left at the foot of the page before
+                caption_rows, inside = _captions_in_grid(grid)
+                titles = [line for line in above if looks_like_title(line.text)]
+                titles += [line for line in inside if looks_like_title(line.text, in_grid=True)]
+                boundary = grid.bbox[3]
+                if grid.n_rows == 0 or grid.n_cols == 0:
+                    fates.append(GridFate(number, grid.bbox, "skipped", None, "no cells"))
+                    continue
+                title = titles[-1].text if titles else None
+                if title and current is not None and same_title(current.title, title) and _continues(current, grid, [], index == 0, settings):
+                    _continue(current, grid, caption_rows)
+                    fates.append(GridFate(number, grid.bbox, "continued", current.number, "its title repeated above the same columns"))
+                    continue
+                if not title and _continues(current, grid, [line for line in above if line.text not in previous_texts], index == 0, settings):
+                    _continue(current, grid, caption_rows)
+                    fates.append(GridFate(number, grid.bbox, "continued", current.number, "no title; the same columns at the top of the next page"))
+                    continue
+                current = _open(len(tables) + 1, title, grid, caption_rows, above + inside)
+                tables.append(current)
+                reason = "under its title" if title else "no title above it, and it continues no table"
+                fates.append(GridFate(number, grid.bbox, "opened", current.number, reason))
+            pending = _title_at_foot([line for line in lines if line.top >= boundary], settings)
+            if not grids:
+                loose_units += [unit for line in lines if (unit := find_unit([line]))]
+            previous_texts = {line.text for line in lines}
+            page.close()
+
+    return PrintedDocument(n_pages, text_chars, images, tuple(cover_texts), tuple(tables), tuple(fates), figures, tuple(loose_units))
