@@ -92,24 +92,24 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     checks += validate(lines, printed, primary_printings(extracted.tables))
 
     problems = list(extracted.problems)
+    with_lines = {(line.table_id, line.table_no) for line in lines}
+    assumed = [raw for raw in extracted.tables if units[raw.number].source == "assumed" and (raw.table_id, raw.table_no) in with_lines]
     problems += [
         Problem("unit_assumed", raw.table_id, raw.pages[0], f"{raw.table_id} on page {raw.pages[0]} prints no unit, and none could be inferred: 万元 assumed")
-        for raw in extracted.tables
-        if units[raw.number].source == "assumed"
+        for raw in assumed
     ]
     unreadable = [c for c in checks if c.check == "amount_unreadable"]
     if unreadable:
         problems.append(Problem("amount_unreadable", None, unreadable[0].page, f"{len(unreadable)} amount cell(s) could not be read"))
-    if not lines and any(m.table.has_figures for m in extracted.mappings):
+    if not lines and any(m.figure_cells for m in extracted.mappings):
         problems.append(Problem("no_lines", None, None, "the document prints tables with figures, and none of them could be read"))
 
     found = tuple(sorted({t.table_id for t in extracted.tables}))
-    with_lines = {line.table_id for line in lines}
-    empty = tuple(t for t in found if t not in with_lines)
+    empty = tuple(t for t in found if t not in {table_id for table_id, _ in with_lines})
     figures_printed, figures_read = audit_figures(extracted, lines)
     record = _record(
         doc_id, path, Status.PARTIAL if problems else Status.OK, "; ".join(p.message for p in problems) or None, extracted, found, empty,
-        unit_source=least_certain([u.source for u in units.values()]),
+        unit_source=least_certain([units[raw.number].source for raw in extracted.tables if (raw.table_id, raw.table_no) in with_lines]),
         figures_printed=figures_printed,
         figures_read=figures_read,
         problems=tuple(problems),

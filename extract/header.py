@@ -104,8 +104,16 @@ def count_header_rows(grid: Grid, start: int = 0) -> int:
         else:
             break
         reach = max(c.row + c.rowspan for r in range(start, end) for c in matrix[r] if c is not None and c.row >= start)
+        # a row a header cell spans into is header too, unless it prints figures (西安: 合计 | 181716.56 …)
+        reach = next((r for r in range(end, min(reach, grid.n_rows)) if _has_own_figures(matrix, r)), reach)
         end = max(end, min(reach, grid.n_rows))
     return end - start
+
+
+def _has_own_figures(matrix: list[list[GridCell | None]], r: int) -> bool:
+    return any(
+        cell is not None and cell.row == r and cell.col == c and looks_like_amount(cell.text) for c, cell in enumerate(matrix[r])
+    )
 
 
 def header_paths(grid: Grid, start: int, n_header: int) -> list[tuple[str, ...]]:
@@ -236,7 +244,7 @@ def body_cells(grid: Grid, start: int, column_map: list[int] | None = None, widt
         placed: list[GridCell | None] = [None] * width
         for c in range(grid.n_cols):
             cell = matrix[r][c]
-            if cell is not None and (cell.row == r or not looks_like_amount(cell.text)):
+            if cell is not None and cell.row >= start and (cell.row == r or not looks_like_amount(cell.text)):
                 placed[column_map[c]] = cell if cell.col == c else _Spanned(cell)
         rows.append(placed)
     return rows

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from extract.header import paths_to_roles
 from extract.printed import PrintedTable
 from extract.sideways import is_sideways, sideways_to_table
+from normalize import looks_like_amount
 from schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table, match_title, spec_for
 
 
@@ -28,6 +29,14 @@ class Mapping:
     reason: str
     raw: RawTable | None  # None for text_only
     problem: Problem | None = None
+
+    @property
+    def figure_cells(self) -> int:
+        """Cells holding a figure in a column that labels no row: what must reach lines/."""
+        if self.raw is None:
+            return 0
+        columns = [i for i, role in enumerate(self.raw.columns) if role.kind != "label"]
+        return sum(looks_like_amount(row.cells[i]) for row in self.raw.rows for i in columns)
 
 
 def _rows(table: PrintedTable, label_columns: set[int]) -> tuple[RawRow, ...]:

@@ -169,6 +169,15 @@ def _captions_in_grid(grid: Grid) -> tuple[int, list[TextLine]]:
     return n, lines
 
 
+_HEADER_UNIT = re.compile(r"[（(](万元|元)[)）]$")
+
+
+def _unit_in_header(paths: list[tuple[str, ...]]) -> str | None:
+    """The unit a header label carries (``预算数（万元）``), where every such label agrees."""
+    units = {match[1] for path in paths for label in path if (match := _HEADER_UNIT.search(label))}
+    return units.pop() if len(units) == 1 else None
+
+
 def _add_rows(table: PrintedTable, grid: Grid, start: int, column_map: list[int] | None = None) -> None:
     for cells in body_cells(grid, start, column_map, len(table.paths)):
         table.rows.append(
@@ -185,12 +194,13 @@ def _add_rows(table: PrintedTable, grid: Grid, start: int, column_map: list[int]
 
 def _open(number: int, title: str | None, grid: Grid, caption_rows: int, captions: list[TextLine]) -> PrintedTable:
     n_header = count_header_rows(grid, caption_rows)
+    paths = header_paths(grid, caption_rows, n_header)
     table = PrintedTable(
         number,
         title,
-        find_unit(captions),
+        find_unit(captions) or _unit_in_header(paths),
         find_department(captions),
-        header_paths(grid, caption_rows, n_header),
+        paths,
         header_texts(grid, caption_rows, n_header),
         grid.xs,
     )

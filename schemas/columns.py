@@ -93,6 +93,7 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
             "财政拨款（补助）",
             "财政拨款（补助）收入",
             "财政拨款收入/小计",
+            "财政拨款/合计",
         ),
         _column(
             "general_budget",

@@ -81,6 +81,10 @@ class TableSpec:
     # A table printed in place of a standard one: where the document prints no
     # 一般公共预算支出表, its 财政拨款支出表 is that table (西南大学, 江苏 2017).
     stands_in_for: str | None = None
+    # Whether its rows nest as printed, so that parents are the sums of their
+    # children (code_sum, outline_sum, total_sum).  Procurement lists nest by
+    # category, unit and item in columns the row order does not show.
+    nests: bool = True
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -329,6 +333,7 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.ITEM,
         ("total", *_FUNDED_BY),
         _FUNDING_IDENTITIES,
+        nests=False,
     ),
     TableSpec("t14", "政府购买服务预算表", ("财政拨款政府购买服务明细表",), RowKey.ITEM, ("total", *_FUNDED_BY), _FUNDING_IDENTITIES),
     TableSpec(
@@ -422,7 +427,7 @@ def is_text_table(title: str | None, paths: list[tuple[str, ...]], rows: list[tu
 # A table with figures that the registry cannot name: its rows keep their
 # printed labels and every figure column is ``other:<printed label>``.
 GENERIC_ID = "generic"
-GENERIC = TableSpec(GENERIC_ID, "未识别的表", (), RowKey.ITEM, ())
+GENERIC = TableSpec(GENERIC_ID, "未识别的表", (), RowKey.ITEM, (), nests=False)
 
 
 def spec_for(table_id: str) -> TableSpec:
@@ -492,8 +497,8 @@ TITLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("t15", r"机关运行经费.{0,10}表"),
         ("t16", r"(部门预算|^|[^算款])基本支出.{0,4}(总表|预算表|预算情况表)$"),
         ("t17", r"项目支出及其他支出.{0,4}表"),
-        ("t18", r"一般公共预算支出经济分类.{0,6}表|一般公共预算支出明细表（按支出?经济"),
-        ("t19", r"基本支出.{0,8}(按支出?功能|功能分类|功能科目)"),
+        ("t18", r"一般公共预算支出经济分类.{0,6}表|一般公共预算支出明细表（按(支出)?经济"),
+        ("t19", r"基本支出.{0,8}(按(支出)?功能|功能分类|功能科目)"),
         ("t21", r"(?<!预算)财政拨款基本支出.{0,6}表"),
         ("t20", r"(?<!预算)财政拨款支出.{0,6}表"),
         ("t06", r"(一般公共预算|财政拨款).{0,10}基本支出.{0,16}表|(一般公共预算|财政拨款)支出.{0,6}表（按?(支出)?经济分类"),

@@ -277,10 +277,11 @@ def validate(
     results: list[CheckResult] = []
     for (table_id, table_no, side, _block), rows in grouped.items():
         tolerance = resolution(by_table[(table_id, table_no)])
-        body = [r for r in rows if not r.is_total]
-        results += _code_sums(body, tolerance)
-        for parent, kids in _outline_children(body):
-            results += _sum_check("outline_sum", parent, kids, tolerance, "items below it")
-        results += _total_sums(rows, tolerance)
+        if spec_for(table_id).nests:
+            body = [r for r in rows if not r.is_total]
+            results += _code_sums(body, tolerance)
+            for parent, kids in _outline_children(body):
+                results += _sum_check("outline_sum", parent, kids, tolerance, "items below it")
+            results += _total_sums(rows, tolerance)
         results += _identities(table_id, rows, printed_columns.get((table_id, table_no, side), set()), tolerance)
     return results + _ties(grouped, primary or {})

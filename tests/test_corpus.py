@@ -68,7 +68,7 @@ def test_every_document_that_prints_tables_has_lines(corpus_results):
     for name, result in corpus_results.items():
         if _prints_figures(inventory[name]):
             assert result.lines, name
-        if not result.lines and result.extracted and any(m.table.has_figures for m in result.extracted.mappings):
+        if not result.lines and result.extracted and any(m.figure_cells for m in result.extracted.mappings):
             assert result.record.status is not Status.OK, name
 
 
@@ -79,14 +79,12 @@ def test_no_document_drops_a_table_it_has_read(corpus_results):
         if result.extracted is None:
             continue
         read = {(line.table_id, line.table_no) for line in result.lines}
-        by_number = {raw.number: raw for raw in result.extracted.tables}
         for mapping in result.extracted.mappings:
             if mapping.outcome == "text_only":
                 assert mapping.raw is None and mapping.reason, name
                 continue
-            raw = by_number[mapping.table.number]
-            if mapping.table.has_figures:
-                assert (raw.table_id, raw.table_no) in read, (name, mapping.table.title, mapping.table.pages)
+            if mapping.figure_cells:
+                assert (mapping.raw.table_id, mapping.raw.table_no) in read, (name, mapping.table.title, mapping.table.pages)
         printings = [(raw.table_id, raw.table_no) for raw in result.extracted.tables]
         assert len(printings) == len(set(printings)), name
 
