@@ -10,6 +10,14 @@ from extract import ExtractedDocument
 from schemas import Line, PrintedTableRecord, RawTable, TABLES_BY_ID
 
 
+COVERAGE_FLOOR = 0.97  # below it, `make corpus` lists a document and the report marks it
+
+
+def coverage(read: int, printed: int) -> float:
+    """Share of the figures printed on table pages that reached lines/ (1.0 when none is printed)."""
+    return read / printed if printed else 1.0
+
+
 def audit_figures(extracted: ExtractedDocument, lines: list[Line]) -> tuple[int, int]:
     """(figures printed on the table pages, how many of them a line reads), page by page, value by value.
 

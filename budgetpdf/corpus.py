@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from budgetpdf.audit import COVERAGE_FLOOR, coverage
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import DocumentResult, process_document
 from normalize import to_wanyuan
@@ -112,13 +113,6 @@ class _Tally:
             f"checks_passed={self.passed} checks_failed={self.failed}{cells}"
         )
 
-
-COVERAGE_FLOOR = 0.97  # documents below it are listed at the end
-
-
-def coverage(read: int, printed: int) -> float:
-    """Share of the figures printed on table pages that reached lines/ (1.0 when none is printed)."""
-    return read / printed if printed else 1.0
 
 
 def main(argv: list[str] | None = None) -> int:

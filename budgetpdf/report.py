@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from schemas import TABLES_BY_ID, Status
+from budgetpdf.audit import COVERAGE_FLOOR, coverage
+from schemas import STANDARD_IDS, TABLES_BY_ID, Status
 from schemas import arrow as schema
 
 STATUS_ORDER = [Status.FAILED, Status.NEEDS_OCR, Status.NOT_A_BUDGET, Status.PARTIAL, Status.OK]
@@ -43,6 +44,14 @@ class Document:
     tables_empty: tuple[str, ...]
     status: str
     error: str | None
+    figures_printed: int = 0
+    figures_read: int = 0
+    unit_source: str | None = None
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of the figures on its table pages that reached lines/ (None: no figure printed)."""
+        return self.figures_read / self.figures_printed if self.figures_printed else None
 
     @property
     def label(self) -> str:
@@ -90,6 +99,9 @@ def _document(row: dict[str, Any]) -> Document:
         tables_empty=tuple(row["tables_empty"] or ()),
         status=row["status"],
         error=row["error"],
+        figures_printed=row["figures_printed"] or 0,
+        figures_read=row["figures_read"] or 0,
+        unit_source=row["unit_source"],
     )
 
 
@@ -194,15 +206,19 @@ def _axis(largest: Decimal) -> tuple[int, int]:
 
 def _summary(data: ReportData) -> str:
     pages = sum(d.pages for d in data.documents)
+    printed = sum(d.figures_printed for d in data.documents)
+    read = sum(d.figures_read for d in data.documents)
     figures = [
-        ("documents", len(data.documents)),
-        ("pages", pages),
-        ("lines", data.line_count),
-        ("checks passed", data.checks_passed),
-        ("checks failed", len(data.failed_checks)),
+        ("documents", f"{len(data.documents):,}"),
+        ("pages", f"{pages:,}"),
+        ("lines", f"{data.line_count:,}"),
+        ("figures read" + (f" of {printed:,} printed on table pages" if printed else ""), f"{coverage(read, printed):.1%}"),
+        ("checks passed", f"{data.checks_passed:,}"),
+        ("checks failed", f"{len(data.failed_checks):,}"),
     ]
     cards = "".join(
-        f'<div class="figure{" bad" if name == "checks failed" and n else ""}"><b>{n:,}</b><span>{name}</span></div>'
+        f'<div class="figure{" bad" if (name == "checks failed" and n != "0") or (name.startswith("figures read") and coverage(read, printed) < COVERAGE_FLOOR) else ""}">'
+        f"<b>{n}</b><span>{name}</span></div>"
         for name, n in figures
     )
     return f'<section id="summary"><div class="figures">{cards}</div></section>'
@@ -220,7 +236,10 @@ def _documents(data: ReportData) -> str:
     rows = "".join(
         "<tr>"
         f'<td class="file">{text(d.file_name)}</td><td>{text(d.department)}</td><td class="num">{text(d.year)}</td>'
-        f"<td>{text(d.kind)}</td><td>{text(d.unit)}</td><td class=\"num\">{d.pages}</td>"
+        f"<td>{text(d.kind)}</td><td>{text(d.unit)}</td><td>{text(d.unit_source)}</td><td class=\"num\">{d.pages}</td>"
+        f'<td class="num{" bad" if d.coverage is not None and d.coverage < COVERAGE_FLOOR else ""}" '
+        f'title="{d.figures_read} of {d.figures_printed} figures printed on its table pages reached lines/">'
+        f'{"-" if d.coverage is None else f"{d.coverage:.1%}"}</td>'
         f'<td>{_status_badge(d.status)}</td><td class="error">{text(d.error)}</td>'
         "</tr>"
         for d in data.documents
@@ -229,7 +248,9 @@ def _documents(data: ReportData) -> str:
         '<section id="documents"><h2>Documents by status</h2>'
         f'<table class="counts">{count_rows}</table>'
         '<table class="wide"><thead><tr><th>file</th><th>department</th><th>year</th><th>kind</th>'
-        '<th title="the unit the tables print; lines/ holds 万元 throughout">printed unit</th><th>pages</th><th>status</th><th>why</th></tr></thead>'
+        '<th title="the unit the tables print; lines/ holds 万元 throughout">printed unit</th>'
+        '<th title="printed / document / sibling / inferred / assumed: the least certain source of any table\'s unit">unit from</th>'
+        '<th>pages</th><th title="figures printed on the table pages that reached lines/">figures read</th><th>status</th><th>why</th></tr></thead>'
         f"<tbody>{rows}</tbody></table></section>"
     )
 
@@ -257,19 +278,27 @@ def _table_cell(document: Document, table_id: str) -> str:
     return f'<td class="missing" title="{table_id} {name}: not found">·</td>'
 
 
+def _beyond_the_twelve(document: Document) -> str:
+    """The tables found besides t01–t12: the registry's further ids, and generic ones."""
+    more = [tid for tid in document.tables_found if tid not in STANDARD_IDS]
+    titles = ", ".join(f"{tid} {TABLES_BY_ID[tid].title}" if tid in TABLES_BY_ID else f"{tid}: tables the registry cannot name" for tid in more)
+    return f'<td class="more" title="{text(titles)}">{text(" ".join(more)) or "·"}</td>'
+
+
 def _matrix(data: ReportData) -> str:
-    header = "".join(f'<th class="tid">{tid}<small>{text(spec.title)}</small></th>' for tid, spec in TABLES_BY_ID.items())
+    header = "".join(f'<th class="tid">{tid}<small>{text(TABLES_BY_ID[tid].title)}</small></th>' for tid in STANDARD_IDS)
     rows = "".join(
         f'<tr data-doc="{text(d.doc_id)}"><th class="doc">{_document_heading(d)}</th>'
-        + "".join(_table_cell(d, tid) for tid in TABLES_BY_ID)
+        + "".join(_table_cell(d, tid) for tid in STANDARD_IDS)
+        + _beyond_the_twelve(d)
         + "</tr>"
         for d in data.documents
     )
     return (
         '<section id="tables"><h2>Tables found</h2>'
         '<p class="legend"><span class="found">✓</span> found <span class="empty">空</span> printed without figures (空表) '
-        '<span class="missing">·</span> not found</p>'
-        f'<table class="matrix"><thead><tr><th>document</th>{header}</tr></thead><tbody>{rows}</tbody></table></section>'
+        '<span class="missing">·</span> not found; the last column lists the tables found beyond the twelve</p>'
+        f'<table class="matrix"><thead><tr><th>document</th>{header}<th>more</th></tr></thead><tbody>{rows}</tbody></table></section>'
     )
 
 
@@ -372,6 +401,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:36px 0 10px;border-bot
 .figure{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:10px 18px;min-width:130px}
 .figure b{display:block;font-size:26px;font-variant-numeric:tabular-nums}.figure span{color:#57606a}
 .figure.bad b{color:#c0392b}
+td.num.bad{color:#c0392b;font-weight:600}
 table{border-collapse:collapse;background:#fff;margin:8px 0}
 th,td{border:1px solid #d8dee4;padding:4px 8px;vertical-align:top;text-align:left}
 thead th{background:#eef1f4;position:sticky;top:0}

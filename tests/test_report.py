@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from budgetpdf.cli import main
 from budgetpdf.report import Document, ExpenditureTotal, ReportData, expenditure_totals, format_amount, render_html, text
 from conftest import REFERENCE_GOLDEN, REFERENCE_PDF
-from schemas import TABLES_BY_ID
+from schemas import STANDARD_IDS, TABLES_BY_ID
 
 DEPARTMENT = "乌鲁木齐市口岸管理办公室"
 
@@ -61,13 +61,17 @@ def _cells(row_html: str) -> list[str]:
 
 
 def test_the_header_counts_documents_pages_lines_and_checks(page, dataset):
-    figures = dict((name, n) for n, name in re.findall(r'<div class="figure[^"]*"><b>([\d,]+)</b><span>([^<]+)</span>', page))
+    figures = dict((name, n) for n, name in re.findall(r'<div class="figure[^"]*"><b>([\d,.%]+)</b><span>([^<]+)</span>', page))
     lines = ds.dataset(dataset / "lines", format="parquet", partitioning=None).count_rows()
     checks = ds.dataset(dataset / "checks", format="parquet").to_table().to_pylist()
+    documents = _documents(dataset).values()
+    printed, read = sum(d["figures_printed"] for d in documents), sum(d["figures_read"] for d in documents)
+    assert printed > 150
     assert figures == {
         "documents": "2",
         "pages": str(_documents(dataset)[REFERENCE_PDF.name]["pages"]),
         "lines": f"{lines:,}",
+        f"figures read of {printed:,} printed on table pages": f"{read / printed:.1%}",
         "checks passed": str(sum(c["passed"] for c in checks)),
         "checks failed": "2",
     }
@@ -78,27 +82,29 @@ def test_documents_are_counted_by_status_and_listed_with_their_error(page, datas
     counts = dict(re.findall(r'<tr class="status-count"><th><span[^>]*>(\w+)</span></th><td class="num">(\d+)</td>', section))
     assert counts == {"failed": "1", "needs_ocr": "0", "not_a_budget": "0", "partial": "0", "ok": "1"}
     rows = {cells[0]: cells for cells in map(_cells, re.findall(r"<tr>(.*?)</tr>", section, re.S)) if cells}
-    assert rows[REFERENCE_PDF.name][:7] == [REFERENCE_PDF.name, DEPARTMENT, "2026", "budget", "万元", "15", "ok"]
+    sample = _documents(dataset)[REFERENCE_PDF.name]
+    coverage = f"{sample['figures_read'] / sample['figures_printed']:.1%}"
+    assert rows[REFERENCE_PDF.name][:9] == [REFERENCE_PDF.name, DEPARTMENT, "2026", "budget", "万元", "printed", "15", coverage, "ok"]
     empty = _documents(dataset)["empty.pdf"]
-    assert rows["empty.pdf"][6] == "failed"
-    assert rows["empty.pdf"][7] == text(empty["error"]) != "—"
+    assert rows["empty.pdf"][8] == "failed"
+    assert rows["empty.pdf"][9] == text(empty["error"]) != "—"
 
 
 def test_the_matrix_marks_each_table_found_empty_or_missing(page, dataset):
     documents = _documents(dataset)
     section = _section(page, "tables")
-    for tid, spec in TABLES_BY_ID.items():
-        assert f"{tid}<small>{spec.title}</small>" in section
+    for tid in STANDARD_IDS:
+        assert f"{tid}<small>{TABLES_BY_ID[tid].title}</small>" in section
     for name, document in documents.items():
         row = re.search(rf'<tr data-doc="{document["doc_id"]}">(.*?)</tr>', section, re.S).group(1)
         marks = {tid: mark for mark, tid in re.findall(r'<td class="(\w+)" title="(t\d\d) ', row)}
         expected = {
             tid: "empty" if tid in document["tables_empty"] else "found" if tid in document["tables_found"] else "missing"
-            for tid in TABLES_BY_ID
+            for tid in STANDARD_IDS
         }
         assert marks == expected, name
     sample = documents[REFERENCE_PDF.name]
-    assert set(sample["tables_found"]) == set(TABLES_BY_ID) and set(sample["tables_empty"]) == {"t08", "t09"}
+    assert set(sample["tables_found"]) == set(STANDARD_IDS) and set(sample["tables_empty"]) == {"t08", "t09"}
     assert set(documents["empty.pdf"]["tables_found"]) == set()
 
 

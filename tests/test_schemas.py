@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from schemas import AMOUNT_COLUMNS, TABLES, TABLES_BY_ID, TIES, header_text, match_amount_key, match_title
+from schemas import AMOUNT_COLUMNS, GENERIC_ID, STANDARD_IDS, TABLES, TABLES_BY_ID, TIES, header_text, match_amount_key, match_title
 from schemas.arrow import wide_table_schema
-from schemas.docs import column_keys_markdown
+from schemas.docs import column_keys_markdown, tables_markdown
+from schemas.tables import TITLE_PATTERNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -26,6 +27,25 @@ README = Path(__file__).resolve().parent.parent / "README.md"
         ("财政拨款\"三公\"经费支出情况表", "t10"),
         ("财政拨款“三公”经费支出情况表", "t10"),
         ("十二、 上年结转结余情况表", "t12"),
+        # beyond the twelve, each beside the standard table it resembles
+        ("预算10表 政府采购预算明细表", "t13"),
+        ("2022年部门综合预算政府采购（资产配置、购买服务）预算表（不含上年结转）", "t13"),
+        ("预算11表 财政拨款政府购买服务明细表", "t14"),
+        ("十、江苏省高级人民法院部门一般公共预算机关运行经费支出预算表", "t15"),
+        ("2025年部门“三公”经费和机关运行经费预算表", "t10"),
+        ("表4 基本支出总表", "t16"),
+        ("部门预算基本支出预算表", "t16"),
+        ("一般公共预算基本支出预算表", "t06"),
+        ("部门预算项目支出及其他支出预算表", "t17"),
+        ("2026 年度一般公共预算支出经济分类情况表", "t18"),
+        ("2022年部门综合预算一般公共预算支出明细表（按经济分类科目分）", "t18"),
+        ("一般公共预算支出表（按经济分类）", "t06"),
+        ("部门综合预算一般公共预算基本支出明细表（按支出功能分类科目）", "t19"),
+        ("部门综合预算一般公共预算基本支出明细表（按支出经济分类科目）", "t06"),
+        ("财政拨款支出表（功能科目）", "t20"),
+        ("一般公共预算财政拨款支出决算表", "t05"),
+        ("财政拨款基本支出表（经济科目）", "t21"),
+        ("一般公共预算财政拨款基本支出决算表", "t06"),
     ],
 )
 def test_title_variants(line, table_id):
@@ -71,8 +91,13 @@ def test_header_text_ignores_wraps_brackets_and_quotes():
 
 
 def test_registry_is_consistent():
-    assert [t.table_id for t in TABLES] == [f"t{n:02d}" for n in range(1, 13)]
+    ids = [t.table_id for t in TABLES]
+    assert ids[:12] == list(STANDARD_IDS) and len(ids) == len(set(ids)) and GENERIC_ID not in ids
+    assert all(re.fullmatch(r"t\d\d", table_id) for table_id in ids)
+    assert [table_id for table_id, _ in TITLE_PATTERNS if table_id not in ids] == []
+    assert set(ids) == {table_id for table_id, _ in TITLE_PATTERNS}, "every table is found by a title pattern"
     for spec in TABLES:
+        assert spec.stands_in_for in (None, *STANDARD_IDS), spec.table_id
         assert set(spec.amount_columns) <= set(AMOUNT_COLUMNS), spec.table_id
         for identity in spec.identities:
             assert {identity.total, *identity.parts} <= set(spec.amount_columns), spec.table_id
@@ -86,6 +111,7 @@ def test_readme_documents_every_column_key():
     """The data dictionary is the registry written out (``make docs``)."""
     text = README.read_text(encoding="utf-8")
     assert column_keys_markdown() in text, "README's column keys are stale: run make docs"
+    assert tables_markdown() in text, "README's tables are stale: run make docs"
     for key in AMOUNT_COLUMNS:
         assert re.search(rf"`{key}`", text)
 
