@@ -58,7 +58,7 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
     blank cells, or a lone ``总计``, is a data row that happens to be empty.
     """
     own = [cell for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c]
-    if any(header_text(cell.text) == "栏次" for cell in own) or _numbers_columns([cell.text for cell in own]):
+    if _numbers_the_columns(matrix, r):
         return True  # the row that numbers the columns (栏次 | 1 | 2 …) belongs to the header
     if any(_is_data_cell(cell.text) for cell in own if cell.text.strip()):
         return False
@@ -107,7 +107,25 @@ def count_header_rows(grid: Grid, start: int = 0) -> int:
         # a row a header cell spans into is header too, unless it prints figures (西安: 合计 | 181716.56 …)
         reach = next((r for r in range(end, min(reach, grid.n_rows)) if _has_own_figures(matrix, r)), reach)
         end = max(end, min(reach, grid.n_rows))
+    # the 栏次 row closes the header: a sparse label row above it (小计 | 其中：专项资金…) is header too
+    closing = next((r for r in range(end, min(end + _HEADER_LOOKAHEAD, grid.n_rows)) if _numbers_the_columns(matrix, r)), None)
+    if closing is not None and not any(_has_own_figures(matrix, r) or _has_own_code(matrix, r) for r in range(end, closing)):
+        end = closing + 1
     return end - start
+
+
+_HEADER_LOOKAHEAD = 2  # rows below the header read so far that may still end in its 栏次 row
+
+
+def _numbers_the_columns(matrix: list[list[GridCell | None]], r: int) -> bool:
+    own = [cell for c, cell in enumerate(matrix[r]) if cell is not None and cell.row == r and cell.col == c]
+    return any(header_text(cell.text) == "栏次" for cell in own) or _numbers_columns([cell.text for cell in own])
+
+
+def _has_own_code(matrix: list[list[GridCell | None]], r: int) -> bool:
+    return any(
+        cell is not None and cell.row == r and cell.col == c and _CODE_CELL.match(cell.text.strip()) for c, cell in enumerate(matrix[r])
+    )
 
 
 def _has_own_figures(matrix: list[list[GridCell | None]], r: int) -> bool:

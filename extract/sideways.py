@@ -51,6 +51,33 @@ def _current(periods: set[str]) -> str | None:
     return years[-1] if years else None
 
 
+def _unit_groups(raw: RawTable, labels: list[int], figures: list[int]) -> dict[int, str]:
+    """Per row of figures, the unit it is printed for, where the table is printed once per
+    unit (西安: 合计, then 242 西安市人力资源和社会保障局, 242001 …); none for a single row."""
+    named = {}
+    for row in raw.rows:
+        if any(row.cells[i].strip() for i in figures):
+            texts = [row.cells[i].strip() for i in labels if row.cells[i].strip() and not _PERIOD.match(compact_label(row.cells[i]))]
+            label = re.sub(r"\s+", "", " ".join(texts))
+            named[id(row)] = "" if header_text(label) in _SUBTOTAL else label
+    return named if len(set(named.values()) - {""}) >= 2 else {}
+
+
+def _align_periods(placed: dict[int, tuple], current: str | None) -> dict[int, tuple]:
+    """Another period's columns name their items as the budget year's do, column for column,
+    where both print as many (西安: 公务用车购置 under 2020年, 公务用车购置经费 under 增减变化情况)."""
+    by_period: dict[str | None, list[int]] = {}
+    for i, (period, *_rest) in placed.items():
+        by_period.setdefault(period, []).append(i)
+    reference = by_period.get(current, [])
+    aligned = dict(placed)
+    for period, columns in by_period.items():
+        if period != current and len(columns) == len(reference):
+            for i, j in zip(columns, reference):
+                aligned[i] = (period, placed[j][1], placed[j][2], placed[i][3], placed[i][4])
+    return aligned
+
+
 def sideways_to_table(raw: RawTable) -> RawTable:
     """One item row per printed column (and per printed row of figures)."""
     labels = [i for i, role in enumerate(raw.columns) if role.kind == "label"]
@@ -65,7 +92,9 @@ def sideways_to_table(raw: RawTable) -> RawTable:
         texts = [compact_label(row.cells[i]) for i in labels if row.cells[i].strip()]
         row_periods[id(row)] = next((t for t in texts if _PERIOD.match(t)), None)
     current = _current({p for p, *_ in placed.values() if p} | {p for p in row_periods.values() if p})
+    placed = _align_periods(placed, current)
 
+    groups = _unit_groups(raw, labels, figures)
     keys: dict[str, None] = {}
     rows = []
     for row in raw.rows:
@@ -82,7 +111,7 @@ def sideways_to_table(raw: RawTable) -> RawTable:
                 items[item] = depth
                 keys[key] = None
                 values[(item, key)] = row.cells[i]
-        rows.append((row.page, items, values))
+        rows.append((row.page, items, values, groups.get(id(row), "")))
     ordered = list(keys)
     columns = (
         ColumnRole("label", "name", None, ("项目",)),
@@ -91,8 +120,8 @@ def sideways_to_table(raw: RawTable) -> RawTable:
     # The header's nesting (“三公”经费 › 公务用车… › 公务用车购置费) becomes the
     # item rows' indentation, so the checks find each item's parts.
     body = tuple(
-        RawRow(page, (item, *(values.get((item, key), "") for key in ordered)), (_INDENT_STEP * depth, *([None] * len(ordered))))
-        for page, items, values in rows
+        RawRow(page, (item, *(values.get((item, key), "") for key in ordered)), (_INDENT_STEP * depth, *([None] * len(ordered))), group)
+        for page, items, values, group in rows
         for item, depth in items.items()
     )
     return replace(raw, columns=columns, rows=body)

@@ -48,6 +48,7 @@ class _SideRow:
     indent: float | None = None  # of the name, where the table nests names by indentation
     unit_code: str = ""  # 121, 121001: a sub-unit's code extends its parent's
     category: str = ""  # printed beside a sub-item: the category whose 小计 row it belongs under
+    group: str = ""  # the unit of a per-unit table (RawRow.group)
 
 
 def table_to_lines(raw: RawTable, spec: TableSpec, params: NormalizeParams) -> tuple[list[Line], list[CheckResult]]:
@@ -140,7 +141,9 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         name_columns = [j for j, role in enumerate(roles) if role.kind == "label" and role.key == "name" and cells[j].strip()]
         indent = row.indents[indices[name_columns[0]]] if name_columns and row.indents else None
         if label or code or project or amounts:
-            result.append(_SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent, unit_code, category))
+            result.append(
+                _SideRow(row_no, row.page, code, label, project or None, amounts, is_unit, indent, unit_code, category, row.group)
+            )
     return result
 
 
@@ -170,21 +173,25 @@ def _outline(rows: list[_SideRow], spec: TableSpec, params: NormalizeParams) -> 
     segment: list[_SideRow] = []
     opened_by: _SideRow | None = None  # the total before the segment
     for row in [*rows, None]:
-        if row is not None and not (row.code is None and is_total_label(row.label)):
+        is_total = row is not None and row.code is None and is_total_label(row.label)
+        new_group = row is not None and bool(segment) and row.group != segment[-1].group
+        if row is not None and not is_total and not new_group:
             if row.code is None:
                 segment.append(row)
             continue
         # a total row closes an outline; the rows after it start a new one
-        # (本年收入合计 › 上年结转结余 › 收入总计)
+        # (本年收入合计 › 上年结转结余 › 收入总计); so does the next unit of a per-unit table
         kinds = [f"unit{len(r.unit_code)}" if _is_unit_row(r, spec, params) else split_outline(r.label)[0] for r in segment]
         levels = outline_levels(kinds, [r.indent for r in segment])
         if spec.row_key in (RowKey.PROJECT, RowKey.FUNCTION_CODE_PROJECT):
             levels = _nest_unmarked_projects(segment, kinds, levels)
-        elif row is not None:
+        elif is_total:
             levels = _nest_unmarked_rows(segment, kinds, levels, opened_by, row)
         levels = _nest_sub_items(segment, levels)
         depth.update(zip((r.row_no for r in segment), levels))
-        segment, opened_by = [], row
+        segment, opened_by = [], (row if is_total else None)
+        if new_group and row.code is None:
+            segment.append(row)
     return [depth.get(r.row_no) for r in rows]
 
 
@@ -244,7 +251,7 @@ def _row_lines(
 ) -> tuple[list[Line], list[CheckResult]]:
     is_total = row.code is None and is_total_label(row.label)
     item: str | None = strip_subtotal_suffix(split_outline(row.label)[1]) or None
-    project = row.project
+    project = row.project or row.group or None  # a per-unit table's rows name their unit here
     uncoded_project = spec.row_key is RowKey.FUNCTION_CODE_PROJECT and row.code is None and project is None
     if (spec.row_key is RowKey.PROJECT or uncoded_project) and not is_total and not _is_unit_row(row, spec, params):
         # a project table's rows, or a project listed with no function code (深圳 项目支出总表)
@@ -282,6 +289,7 @@ def _row_lines(
                 table_no=raw.table_no,
                 table_title=raw.title,
                 printed=value,
+                group=row.group,
             )
         )
     return lines, checks

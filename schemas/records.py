@@ -44,6 +44,7 @@ class Line:
     table_no: int = 1  # which printing of ``table_id`` (1, 2, …) when a document prints two tables of one id
     table_title: str | None = None  # the title of the printed table the line came from
     printed: Decimal | None = None  # the figure as printed, before conversion to 万元 (for the figure audit)
+    group: str = ""  # the unit of a per-unit table the row belongs to; the checks stay within it
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,8 @@ class RawRow:
     cells: tuple[str, ...]
     # per cell, points from its left rule to the text (None: empty or unknown)
     indents: tuple[float | None, ...] = ()
+    # the unit a row belongs to where a table is printed once per unit (西安's "三公" table)
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,8 @@ def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, int], list[_Row
     """Lines regrouped into printed rows, per (table, printing, side, block), in printed order."""
     rows: dict[tuple[str, int, str | None, int, int], _Row] = {}
     for line in lines:
-        key = (line.table_id, line.table_no, line.side, line.block, line.row_no)
+        # a per-unit table's units are checked one by one, as blocks of their own
+        key = (line.table_id, line.table_no, line.side, (line.block, line.group), line.row_no)
         if key not in rows:
             label = line.code or line.item or line.project or ""
             rows[key] = _Row(
