@@ -144,6 +144,37 @@ def _is_caption_line(text: str) -> bool:
 _CAPTION_WORDS = re.compile(r"^(表\d+|附表\d*|预算\d+表|公开\d+表|.{0,4}\d+表|单位[:：].*|金额单位.*|\d{4}年\d{1,2}月\d{1,2}日|[（(]?续表?[）)]?)$")
 
 
+def _titles(lines: list[TextLine]) -> list[tuple[TextLine, str]]:
+    """The title-like lines, each read whole where it wraps onto a second line."""
+    found = []
+    for i, line in enumerate(lines):
+        whole = _unwrapped(lines[i - 1], line) if i else line.text
+        if looks_like_title(whole):
+            found.append((line, whole))
+        elif looks_like_title(line.text):
+            found.append((line, line.text))
+    return found
+
+
+def _unwrapped(first: TextLine, second: TextLine) -> str:
+    """Two lines that are one title wrapped, joined: the first just above the second,
+    centred on it in the same size, and no sentence, caption or title of its own
+    (西安: 2022年部门综合预算政府采购（资产配置、购买服务） / 预算表（不含上年结转）;
+    江苏: “三公”经费、会议费、培训费支出预算 / 表)."""
+    height = second.bottom - second.top
+    adjacent = 0 <= second.top - first.bottom <= height / 2 and abs((first.bottom - first.top) - height) <= 2
+    centred = abs((first.x0 + first.x1) / 2 - (second.x0 + second.x1) / 2) <= 2 * height
+    caption = [TextLine(first.text, 0, 0, 0, 0)]
+    plain = not (
+        _SENTENCE.search(first.text)
+        or looks_like_title(first.text)
+        or find_unit(caption)
+        or find_department(caption)
+        or _CAPTION_WORDS.match(header_text(first.text))
+    )
+    return first.text + second.text if adjacent and centred and plain else second.text
+
+
 def _title_rows(grid: Grid) -> list[int]:
     """Rows below the top of a grid that hold nothing but a table's title (several tables ruled as one grid)."""
     matrix = grid.covering()
@@ -237,10 +268,10 @@ def _continue(table: PrintedTable, grid: Grid, start: int) -> None:
 
 def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[TextLine]:
     """A title printed at the bottom of a page whose grid starts on the next one, with the short lines after it."""
-    for i, line in enumerate(lines):
-        rest = lines[i + 1 :]
-        if looks_like_title(line.text) and all(len(after.text) <= settings.continuation_text_chars or find_unit([after]) for after in rest):
-            return lines[i:]
+    for line, whole in _titles(lines):
+        i = lines.index(line)
+        if all(len(after.text) <= settings.continuation_text_chars or find_unit([after]) for after in lines[i + 1 :]):
+            return lines[i - 1 :] if whole != line.text else lines[i:]
     return []
 
 
@@ -277,13 +308,13 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
                 if index == 0 and carried:
                     above = carried + above  # the title and unit left at the foot of the page before
                 caption_rows, inside = _captions_in_grid(grid)
-                titles = [line for line in above if looks_like_title(line.text)]
-                titles += [line for line in inside if looks_like_title(line.text, in_grid=True)]
+                titles = [text for _, text in _titles(above)]
+                titles += [line.text for line in inside if looks_like_title(line.text, in_grid=True)]
                 boundary = grid.bbox[3]
                 if grid.n_rows == 0 or grid.n_cols == 0:
                     fates.append(GridFate(number, grid.bbox, "skipped", None, "no cells"))
                     continue
-                title = titles[-1].text if titles else None
+                title = titles[-1] if titles else None
                 if title and current is not None and same_title(current.title, title) and _continues(current, grid, [], index == 0, settings):
                     _continue(current, grid, caption_rows)
                     fates.append(GridFate(number, grid.bbox, "continued", current.number, "its title repeated above the same columns"))

@@ -58,7 +58,7 @@ def _unit_groups(raw: RawTable, labels: list[int], figures: list[int]) -> dict[i
     for row in raw.rows:
         if any(row.cells[i].strip() for i in figures):
             texts = [row.cells[i].strip() for i in labels if row.cells[i].strip() and not _PERIOD.match(compact_label(row.cells[i]))]
-            label = re.sub(r"\s+", "", " ".join(texts))
+            label = re.sub(r"\s+", "", " ".join(dict.fromkeys(texts)))  # a label merged across both columns once
             named[id(row)] = "" if header_text(label) in _SUBTOTAL else label
     return named if len(set(named.values()) - {""}) >= 2 else {}
 
