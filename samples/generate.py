@@ -37,11 +37,12 @@ from reportlab.platypus import (
 )
 
 from samples.model import CodeRow, ItemRow, PairRow, ProjectRow, Row, SampleDocument, SampleTable, TotalRow, UnitRow
+from samples.beyond_2026 import BEYOND
 from samples.reference_2026 import REFERENCE
 
 FONT = "STSong-Light"
 SAMPLES_DIR = Path(__file__).resolve().parent
-GOLDEN_FIELDS = ("table_id", "row_no", "side", "code", "code_level", "parent_code", "item", "project", "column", "amount", "is_total")
+GOLDEN_FIELDS = ("table_id", "table_no", "row_no", "side", "code", "code_level", "parent_code", "item", "project", "column", "amount", "is_total")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class Layout:
     repeat_header: bool = True
     # 苏州: the department and year at the top of every page, above a continued table too
     running_header: bool = False
+    # How 单位：万元 is printed: "plain"; "split", the colon on a baseline of its own as 重庆's
+    # WPS exports draw it (the text layer gives 单位 万元 and a line holding ：); "none", not at all
+    unit_style: str = "plain"
 
 
 class BoldParagraph(Paragraph):
@@ -70,6 +74,10 @@ class BoldParagraph(Paragraph):
         self.canv._code.append("2 Tr")
         super().draw()
         self.canv.restoreState()
+
+
+def _unit_line(unit: str, style: str) -> str:
+    return {"plain": f"单位：{unit}", "split": f'单位<sub rise="7">：</sub>{unit}', "none": ""}[style]
 
 
 def _style(size: float, align=TA_LEFT) -> ParagraphStyle:
@@ -242,7 +250,7 @@ def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> P
         heading.keepWithNext = True
         meta = Table(
             [[Paragraph(f"编制部门：{document.department}", _style(layout.font_size)),
-              Paragraph(f"单位：{document.unit}", _style(layout.font_size, TA_RIGHT))]],
+              Paragraph(_unit_line(document.unit, layout.unit_style if table.prints_unit else "none"), _style(layout.font_size, TA_RIGHT))]],
             colWidths=[page_width * 0.7, page_width * 0.3],
         )
         meta.keepWithNext = True
@@ -268,8 +276,8 @@ def _code_meaning(code: str) -> tuple[int, str | None]:
     return level, (code[:-2] if level > 1 else None)
 
 
-def _golden_row(table: SampleTable, row: Row, row_no: int, side: str | None, columns: tuple[str, ...]) -> list[dict]:
-    key = dict(table_id=table.table_id, row_no=row_no, side=side or "", code="", code_level="", parent_code="", item="", project="", is_total="false")
+def _golden_row(table: SampleTable, row: Row, row_no: int, side: str | None, columns: tuple[str, ...], table_no: int) -> list[dict]:
+    key = dict(table_id=table.table_id, table_no=table_no, row_no=row_no, side=side or "", code="", code_level="", parent_code="", item="", project="", is_total="false")
     if isinstance(row, CodeRow):
         level, parent = _code_meaning(row.code)
         key.update(code=row.code, code_level=level, parent_code=parent or "", item=row.name, project=row.project or "")
@@ -285,47 +293,61 @@ def _golden_row(table: SampleTable, row: Row, row_no: int, side: str | None, col
     return [dict(key, column=column, amount=str(value)) for column, value in zip(columns, row.values) if value is not None]
 
 
-def golden_lines(table: SampleTable) -> list[dict]:
-    """The lines the contract expects from one table, straight from the data."""
+def golden_lines(table: SampleTable, table_no: int = 1) -> list[dict]:
+    """The lines the contract expects from one table, straight from the data; ``table_no``
+    tells apart two printed tables of one id."""
     lines = []
     for row_no, row in enumerate(table.rows, start=1):
         if isinstance(row, PairRow):
             if row.income is not None:
-                lines += _golden_row(table, row.income, row_no, "income", table.income_columns)
+                lines += _golden_row(table, row.income, row_no, "income", table.income_columns, table_no)
             if row.expenditure is not None:
-                lines += _golden_row(table, row.expenditure, row_no, "expenditure", table.columns)
+                lines += _golden_row(table, row.expenditure, row_no, "expenditure", table.columns, table_no)
         else:
-            lines += _golden_row(table, row, row_no, None, table.columns)
+            lines += _golden_row(table, row, row_no, None, table.columns, table_no)
     return lines
+
+
+def printings(document: SampleDocument) -> list[tuple[SampleTable, int]]:
+    """Each table with its number among the printed tables of its id (1, 2, …)."""
+    seen: dict[str, int] = {}
+    numbered = []
+    for table in document.tables:
+        seen[table.table_id] = seen.get(table.table_id, 0) + 1
+        numbered.append((table, seen[table.table_id]))
+    return numbered
 
 
 def write_goldens(document: SampleDocument, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for table in document.tables:
-        with open(folder / f"{table.table_id}.csv", "w", newline="", encoding="utf-8") as handle:
+    by_id: dict[str, list[dict]] = {}
+    for table, table_no in printings(document):
+        by_id.setdefault(table.table_id, []).extend(golden_lines(table, table_no))
+    for table_id, lines in by_id.items():
+        with open(folder / f"{table_id}.csv", "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=GOLDEN_FIELDS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(golden_lines(table))
+            writer.writerows(lines)
     expected = {
         "department": document.department,
         "year": document.year,
         "doc_kind": document.doc_kind,
         "unit": document.unit,
-        "tables_found": [t.table_id for t in document.tables],
-        "tables_empty": [t.table_id for t in document.tables if not golden_lines(t)],
+        "tables_found": sorted(by_id),
+        "tables_empty": sorted(table_id for table_id, lines in by_id.items() if not lines),
     }
     (folder / "document.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-SAMPLES = (REFERENCE,)
+SAMPLES = ((REFERENCE, Layout()), (BEYOND, Layout(unit_style="split")))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SAMPLES_DIR, help="folder for <name>.pdf and <name>.expected/")
     args = parser.parse_args()
-    for document in SAMPLES:
-        pdf = render(document, args.out / f"{document.name}.pdf")
+    for document, layout in SAMPLES:
+        pdf = render(document, args.out / f"{document.name}.pdf", layout)
         write_goldens(document, args.out / f"{document.name}.expected")
         print(f"wrote {pdf} and {document.name}.expected/")
 

@@ -97,6 +97,8 @@ class SampleTable:
     income_columns: tuple[str, ...] = ()
     note: str | None = None
     landscape: bool = False
+    # False: the table prints no 单位 line of its own (its unit comes from the tables beside it)
+    prints_unit: bool = True
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 REFERENCE_PDF = SAMPLES / "reference_2026.pdf"
 REFERENCE_GOLDEN = SAMPLES / "reference_2026.expected"
+BEYOND_PDF = SAMPLES / "beyond_2026.pdf"
+BEYOND_GOLDEN = SAMPLES / "beyond_2026.expected"
 
 
 def _none(text: str) -> str | None:
@@ -29,12 +31,13 @@ def _none(text: str) -> str | None:
 def golden_cells(folder: Path) -> set[tuple]:
     """Every expected amount cell of a sample, keyed as the contract keys a line."""
     cells = set()
-    for path in sorted(folder.glob("t*.csv")):
+    for path in sorted(folder.glob("*.csv")):
         with open(path, encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 cells.add(
                     (
                         row["table_id"],
+                        int(row["table_no"]),
                         int(row["row_no"]),
                         _none(row["side"]),
                         _none(row["code"]),
@@ -52,7 +55,7 @@ def golden_cells(folder: Path) -> set[tuple]:
 
 def extracted_cells(result: DocumentResult) -> set[tuple]:
     return {
-        (l.table_id, l.row_no, l.side, l.code, l.code_level, l.parent_code, l.item, l.project, l.column, l.amount, l.is_total)
+        (l.table_id, l.table_no, l.row_no, l.side, l.code, l.code_level, l.parent_code, l.item, l.project, l.column, l.amount, l.is_total)
         for l in result.lines
     }
 

@@ -104,7 +104,7 @@ def _leftovers(out: Path) -> list[Path]:
 
 
 def _cells(rows: list[dict]) -> set[tuple]:
-    keys = ("table_id", "row_no", "side", "code", "code_level", "parent_code", "item", "project", "column", "amount", "is_total")
+    keys = ("table_id", "table_no", "row_no", "side", "code", "code_level", "parent_code", "item", "project", "column", "amount", "is_total")
     return {tuple(row[k] for k in keys) for row in rows}
 
 

@@ -100,3 +100,19 @@ def test_a_grid_that_opens_with_labels_opens_with_a_header():
     assert opens_with_header(Grid(19, (0, 0, 300, 40), 2, 3, tuple(header + body)))
     continued = [GridCell(0, c, 1, 1, text) for c, text in enumerate(["30205", "水费", "50.00"])]
     assert not opens_with_header(Grid(18, (0, 0, 300, 20), 1, 3, tuple(continued)))
+
+
+def test_the_column_number_row_closes_a_header_whose_last_row_is_sparse():
+    # 西安 2020: 合计 | 一般公共预算拨款 (over 小计 | 其中：专项…) | 政府性基金拨款, then ** | 1 | 2 | 3 | 4
+    cells = [GridCell(0, 0, 1, 1, "单位名称"), GridCell(0, 1, 1, 1, "合计"), GridCell(0, 2, 1, 2, "一般公共预算拨款"), GridCell(0, 4, 1, 1, "政府性基金拨款")]
+    cells += [GridCell(1, c, 1, 1, text) for c, text in enumerate(["", "", "小计", "其中：专项资金列入部门预算项目", ""])]
+    cells += [GridCell(2, c, 1, 1, text) for c, text in enumerate(["**", "1", "2", "3", "4"])]
+    cells += [GridCell(3, c, 1, 1, text) for c, text in enumerate(["合计", "182157.13", "181716.56", "50830", "0"])]
+    assert count_header_rows(Grid(1, (0, 0, 400, 80), 4, 5, tuple(cells))) == 3
+
+
+def test_a_row_of_figures_a_header_cell_spans_into_is_body():
+    # 西安: the label columns' header cells are ruled down over the 合计 row; its figures end the header
+    cells = [GridCell(0, 0, 2, 1, "部门经济科目编码"), GridCell(0, 1, 2, 1, "部门经济科目名称"), GridCell(0, 2, 1, 1, "合计")]
+    cells += [GridCell(1, 2, 1, 1, "181716.56"), GridCell(2, 0, 1, 1, "301"), GridCell(2, 1, 1, 1, "工资福利支出"), GridCell(2, 2, 1, 1, "7804.52")]
+    assert count_header_rows(Grid(1, (0, 0, 300, 60), 3, 3, tuple(cells))) == 1

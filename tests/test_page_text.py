@@ -2,7 +2,7 @@
 
 import pytest
 
-from extract.page_text import TextLine, find_cover_department, find_department
+from extract.page_text import TextLine, find_cover_department, find_department, find_unit
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,18 @@ def test_the_cover_names_the_department(cover, department):
 def test_a_caption_with_a_blank_department_is_not_read_as_one():
     assert find_department([TextLine("部门：        单位：万元", 0, 0, 0, 0)]) is None
     assert find_department([TextLine("预算单位：西安市卫生健康委员会（汇总） 金额单位：元", 0, 0, 0, 0)]) == "西安市卫生健康委员会"
+
+
+@pytest.mark.parametrize(
+    "lines, unit",
+    [
+        (["单位：万元"], "万元"),
+        (["单位:元"], "元"),  # a half-width colon (上海)
+        (["单位名称 重庆市商务委员会 单位 万元", ": :"], "万元"),  # 重庆: the colons sit on a text line of their own
+        (["金额单位：人民币元"], "元"),
+        (["单位名称：西安市信访局"], None),
+        (["编制单位：某局"], None),
+    ],
+)
+def test_the_unit_is_read_however_the_text_layer_splits_it(lines, unit):
+    assert find_unit([TextLine(text, 0, 0, 0, 0) for text in lines]) == unit
