@@ -28,6 +28,8 @@ from schemas import (
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
+_CODE_PARTS = frozenset({"类", "款", "项"})
+_CLIPPED_LABEL = 5  # characters of a descriptive label that, cut short, still name it
 _PLACEHOLDER = r"[*＊—\-－]+"  # ** over a label column in the row of column numbers
 _COLUMN_NUMBER = re.compile(rf"^(\d{{1,2}}|栏次|{_PLACEHOLDER})$")  # the 栏次 row numbers the columns; it names none
 _CODE_CELL = re.compile(r"^\s*[\[【]?\d{2,7}(?![\d年月日%.])[\]】]?(\s*[-－—:：]?\s*\D.*)?$", re.S)
@@ -62,6 +64,9 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
         return True  # the row that numbers the columns (栏次 | 1 | 2 …) belongs to the header
     if any(_is_data_cell(cell.text) for cell in own if cell.text.strip()):
         return False
+    labels = [header_text(cell.text) for cell in own if cell.text.strip()]
+    if len(labels) >= 2 and set(labels) <= _CODE_PARTS:
+        return True  # 类 | 款 | 项 under 科目 (and 类 | 款 under each economic classification), the rest blank
     rest = [cell for cell in own if cell.col > 0]
     if not rest:
         return bool(own) and header_text(own[0].text) in HEADER_VOCABULARY
@@ -165,6 +170,11 @@ def _label_role(path: tuple[str, ...]) -> str | None:
     last = header_text(path[-1])
     if last in _LABEL_ROLE_BY_TEXT:
         return _LABEL_ROLE_BY_TEXT[last]
+    clipped = [
+        text for text, role in _LABEL_ROLE_BY_TEXT.items() if role == "extra" and len(last) >= _CLIPPED_LABEL and text.startswith(last)
+    ]
+    if clipped:
+        return "extra"  # a descriptive label clipped by its narrow cell (购买服务的内 for 购买服务的内容)
     if _UNIT_LABEL.match(last):
         return "unit_code" if re.search("编码|代码", last) else "unit"
     if _CODE_LABEL.match(last):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -236,7 +236,26 @@ def _open(number: int, title: str | None, grid: Grid, caption_rows: int, caption
         grid.xs,
     )
     _add_rows(table, grid, caption_rows + n_header)
+    _lift_code_part_labels(table)
     return table
+
+
+_CODE_PART_LABELS = frozenset({"类", "款", "项"})
+
+
+def _lift_code_part_labels(table: PrintedTable) -> None:
+    """普陀 决算 prints 类 | 款 | 项 in the first row of figures (类 款 项 合计 2,946.25 …):
+    those cells are header labels of their columns, not a row's names."""
+    if not table.rows:
+        return
+    first = table.rows[0]
+    lifted = [c for c, text in enumerate(first.cells) if header_text(text) in _CODE_PART_LABELS]
+    if len(lifted) < 2:
+        return
+    for c in lifted:
+        table.paths[c] = (*table.paths[c], header_text(first.cells[c]))
+    cleared = tuple("" if c in lifted else text for c, text in enumerate(first.cells))
+    table.rows[0] = replace(first, cells=cleared, spanned=tuple("" if c in lifted else text for c, text in enumerate(first.spanned)))
 
 
 def _continues(table: PrintedTable | None, grid: Grid, above: list[TextLine], first_on_page: bool, settings: ExtractSettings) -> bool:
@@ -246,10 +265,30 @@ def _continues(table: PrintedTable | None, grid: Grid, above: list[TextLine], fi
         table is not None
         and first_on_page
         and grid.page == table.pages[-1] + 1
-        and grid.column_map(table.xs) is not None
+        and (_column_map(table, grid) is not None or _repeats_header(table, grid))
         and all(len(line.text) <= settings.continuation_text_chars or find_unit([line]) for line in above)
         and not _other_header(table, grid)
     )
+
+
+_PAGE_SHIFT = 12.0  # points a continuation page may draw the whole table left or right of the first
+
+
+def _column_map(table: PrintedTable, grid: Grid) -> list[int] | None:
+    """Where the grid's columns fall among the table's, the page shifted as a whole if need be
+    (西安 2020 draws each page of a table 3 or 4 points right of the one before)."""
+    exact = grid.column_map(table.xs)
+    shift = grid.xs[0] - table.xs[0] if grid.xs and table.xs else 0.0
+    if exact is not None or not 0 < abs(shift) <= _PAGE_SHIFT:
+        return exact
+    return replace(grid, xs=tuple(x - shift for x in grid.xs)).column_map(table.xs)
+
+
+def _repeats_header(table: PrintedTable, grid: Grid) -> bool:
+    """The grid prints the table's header again, column for column, though its rules
+    have moved a few points (广州 draws each page's columns a little wider or narrower)."""
+    start = count_caption_rows(grid, _is_caption)
+    return grid.n_cols == len(table.paths) and header_texts(grid, start, len(table.header)) == table.header
 
 
 def _other_header(table: PrintedTable, grid: Grid) -> bool:
@@ -263,7 +302,8 @@ def _continue(table: PrintedTable, grid: Grid, start: int) -> None:
     """Append a continuation grid, skipping its header when it repeats the table's."""
     n = len(table.header)
     repeated = header_texts(grid, start, n) == table.header
-    _add_rows(table, grid, start + n if repeated else start, grid.column_map(table.xs))
+    column_map = _column_map(table, grid) or list(range(grid.n_cols))  # a repeated header places the columns one for one
+    _add_rows(table, grid, start + n if repeated else start, column_map)
 
 
 def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[TextLine]:

@@ -45,7 +45,8 @@ def fill_down_codes(parts_by_row: list[tuple[str, ...]]) -> list[str | None]:
     A row with no part at all has no code.  A single code column is one part;
     there a two-digit 款 under a 类 (``208`` then ``05``) is completed to
     ``20805`` where the column prints its 项 in full or the 款 follows its 类
-    directly, and is left as printed where it could be a 款 or a 项.
+    directly, and is left as printed where it could be a 款 or a 项.  A 款 or
+    项 column printing one digit (``2``) means ``02``.
     """
     codes: list[str | None] = []
     previous = category = ""
@@ -71,7 +72,8 @@ def fill_down_codes(parts_by_row: list[tuple[str, ...]]) -> list[str | None]:
             if len(inherited) < sum(widths[:first]):
                 codes.append(None)
                 continue
-            code = inherited + "".join(d for d in digits[first:] if d)
+            # a 款 or 项 printed without its leading zero (普陀: 301 | 2 津贴补贴) is still two digits
+            code = inherited + "".join(d.zfill(widths[i]) if i else d for i, d in enumerate(digits) if i >= first and d)
         codes.append(code)
         previous = code
     return codes

@@ -150,10 +150,19 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
 def _codes_from_class_names(rows: list[_SideRow]) -> list[_SideRow]:
     """``一、一般公共服务支出`` printed without its code is 类 201.  Names the economic
     classifications print too (其他支出, 转移性支出, …) are 类 only in a list that names another 类."""
-    names = [split_outline(row.label)[1] if row.code is None else "" for row in rows]
+    names = [_class_name(split_outline(row.label)[1]) if row.code is None else "" for row in rows]
     functional = any(name in FUNCTION_CLASSES and name not in ALSO_ECONOMIC for name in names)
     codes = [FUNCTION_CLASSES.get(name) if functional or name not in ALSO_ECONOMIC else None for name in names]
     return [replace(row, code=code) if code else row for row, code in zip(rows, codes)]
+
+
+_NOT_A_CLASS = re.compile(r"(预算|收入|资金|拨款)$")  # 国有资本经营预算 on the income side is a source of funds
+
+
+def _class_name(name: str) -> str:
+    """A 类 printed short, without its 支出 (西安 2020: 一般公共服务), by its registry name."""
+    short = name and name not in FUNCTION_CLASSES and not _NOT_A_CLASS.search(name)
+    return name + "支出" if short and name + "支出" in FUNCTION_CLASSES else name
 
 
 def _is_unit_row(side_row: _SideRow, spec: TableSpec, params: NormalizeParams) -> bool:

@@ -281,7 +281,7 @@ TABLES: tuple[TableSpec, ...] = (
         "国有资本经营预算支出情况表",
         ("国有资本经营预算支出表", "国有资本经营预算支出预算表"),
         RowKey.FUNCTION_CODE,
-        ("total", "basic", "basic_personnel", "basic_public", "project"),
+        ("total", "basic", "basic_personnel", "basic_public", "project", "current_expenditure"),
         (
             RowIdentity("total", ("basic_personnel", "basic_public", "project"), excludes=("basic",)),
             RowIdentity("total", ("basic", "project")),

@@ -268,3 +268,8 @@ def test_a_class_named_without_its_code_gets_it_but_an_economic_其他支出_doe
     economic = [("(1)工资福利支出", "5.00"), ("(10)其他支出", "1.00")]
     lines, _ = table_to_lines(_raw("t01", columns, economic), TABLES_BY_ID["t01"], NormalizeParams("万元"))
     assert [line.code for line in lines] == [None, None]
+
+
+def test_a_kuan_printed_without_its_leading_zero_is_two_digits():
+    # 普陀: 301 | 2 津贴补贴, 301 | 7 绩效工资
+    assert fill_down_codes([("301", "", ""), ("", "2", ""), ("", "7", ""), ("302", "01", "")]) == ["301", "30102", "30107", "30201"]
