@@ -20,6 +20,9 @@ from normalize import looks_like_amount
 from schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table, match_title, spec_for
 
 
+_CODE_PARTS = ("code_1", "code_2", "code_3")
+
+
 @dataclass(frozen=True)
 class Mapping:
     """What the registry made of one printed table."""
@@ -51,7 +54,8 @@ def _rows(table: PrintedTable, label_columns: set[int]) -> tuple[RawRow, ...]:
 def _raw(table: PrintedTable, table_id: str, body: list[tuple[str, ...]]) -> RawTable:
     spec = spec_for(table_id)
     columns = paths_to_roles(table.paths, spec, body)
-    labels = {c for c, role in enumerate(columns) if role.kind == "label"}
+    # a label merged across the code parts (201 over 类 | 款 | 项) is their one code: it is not repeated in each
+    labels = {c for c, role in enumerate(columns) if role.kind == "label" and role.key not in _CODE_PARTS}
     raw = RawTable(table_id, table.title, table.unit, tuple(table.pages), tuple(columns), _rows(table, labels), number=table.number)
     if spec.row_key is RowKey.ITEM and table_id != GENERIC_ID and is_sideways(columns):
         return sideways_to_table(raw)
