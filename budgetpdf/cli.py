@@ -13,7 +13,7 @@ from budgetpdf import __version__
 from budgetpdf.batch import BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch
 from budgetpdf.pipeline import process_document
 from budgetpdf.report import write_report
-from schemas import TABLES_BY_ID
+from schemas import STANDARD_IDS
 
 
 def _pdfs(paths: tuple[Path, ...]) -> list[Path]:
@@ -148,15 +148,19 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
 
 @main.command()
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def inspect(pdf: Path) -> None:
+@click.option("--grids", is_flag=True, help="Also show what became of every ruled grid, page by page.")
+def inspect(pdf: Path, grids: bool) -> None:
     """Show what budgetpdf finds in one PDF, without writing anything.
 
-    Prints the department, year, kind and unit, then one line per table:
-    its id, the title as printed, its pages, body rows, columns and lines.
+    Prints the department, year, kind, unit and figure coverage, then one
+    line per table the PDF prints: its id and printing number, the title as
+    printed, pages, rows, lines, unit and where the unit came from, and what
+    the registry made of it (mapped, generic, text_only) and why.  --grids
+    adds what became of every ruled grid (opened or continued a table).
 
     Example:
 
-        budgetpdf inspect samples/reference_2026.pdf
+        budgetpdf inspect samples/beyond_2026.pdf --grids
     """
     result = process_document(pdf)
     record = result.record
@@ -166,28 +170,40 @@ def inspect(pdf: Path) -> None:
     click.echo(f"department  {record.department or '-'}")
     click.echo(f"year        {record.year or '-'}")
     click.echo(f"kind        {record.doc_kind or '-'}")
-    click.echo(f"unit        {record.unit or '-'}")
+    click.echo(f"unit        {record.unit or '-'}" + (f"  (least certain source: {record.unit_source})" if record.unit_source else ""))
     click.echo(f"pages       {record.pages}")
-    if result.extracted is None or not result.extracted.tables:
+    if record.figures_printed:
+        click.echo(f"figures     {record.figures_read} of {record.figures_printed} printed on table pages reached lines/")
+    if not record.printed_tables:
         return
-    lines_per_table = Counter(line.table_id for line in result.lines)
+    lines_per_table = Counter((line.table_id, line.table_no) for line in result.lines)
     click.echo("")
-    click.echo(f"{'table':<6}{'pages':<10}{'rows':>5}{'cols':>5}{'lines':>6}  {'unit':<5} title")
-    for raw in result.extracted.tables:
-        pages = "-".join(str(p) for p in (raw.pages[0], raw.pages[-1])) if len(raw.pages) > 1 else str(raw.pages[0])
-        empty = "  (empty)" if raw.table_id in record.tables_empty else ""
+    click.echo(f"{'#':>3} {'table':<10}{'pages':<8}{'rows':>5}{'lines':>6}  {'unit':<13} {'outcome':<10} title")
+    rows = {raw.number: len(raw.rows) for raw in result.extracted.tables} if result.extracted else {}
+    for table in record.printed_tables:
+        name = f"{table.table_id}#{table.table_no}" if table.table_id else "-"
+        pages = f"{table.pages[0]}-{table.pages[-1]}" if len(table.pages) > 1 else str(table.pages[0])
+        empty = "  (empty)" if table.table_id in record.tables_empty else ""
+        unit = f"{table.unit or '-'} {table.unit_source or ''}".strip()
         click.echo(
-            f"{raw.table_id:<6}{pages:<10}{len(raw.rows):>5}{len(raw.columns):>5}{lines_per_table[raw.table_id]:>6}  "
-            f"{raw.unit or '-':<5} {raw.title}{empty}"
+            f"{table.number:>3} {name:<10}{pages:<8}{rows.get(table.number, 0):>5}{lines_per_table[(table.table_id, table.table_no)]:>6}  "
+            f"{unit:<13} {table.outcome:<10} {table.title or '(no title)'}{empty}  [{table.reason}]"
         )
-    missing = sorted(set(TABLES_BY_ID) - set(record.tables_found))
+    if grids and result.extracted:
+        click.echo("")
+        for fate in result.extracted.fates:
+            table = f"table {fate.table_number}" if fate.table_number else "-"
+            click.echo(f"page {fate.page:>3} grid at y={fate.bbox[1]:.0f}: {fate.fate} {table} ({fate.reason})")
+    missing = sorted(set(STANDARD_IDS) - set(record.tables_found))
     if missing:
         click.echo(f"not found: {', '.join(missing)}")
+    for problem in record.problems:
+        click.echo(f"problem {problem.code}: {problem.message}")
     failed = [c for c in result.checks if not c.passed]
     click.echo(f"checks: {len(result.checks) - len(failed)} passed, {len(failed)} failed")
     for check in failed:
         click.echo(
-            f"  {check.check} {check.table_id} row {check.row} {check.column}: expected {check.expected}, "
+            f"  {check.check} {check.table_id}#{check.table_no} row {check.row} {check.column}: expected {check.expected}, "
             f"printed {check.actual}  ({check.message})"
         )
 

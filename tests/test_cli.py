@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetpdf.cli import main
-from conftest import BEYOND_GOLDEN, REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells, write_bad_inputs
+from conftest import BEYOND_GOLDEN, BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells, write_bad_inputs
 
 README_SQL = (
     "select table_id, count(*), sum(amount) from "
@@ -128,9 +128,19 @@ def test_inspect_lists_tables_pages_and_the_failed_check():
     assert result.exit_code == 0
     assert "department  乌鲁木齐市口岸管理办公室" in result.output
     for table_id in (f"t{n:02d}" for n in range(1, 13)):
-        assert f"\n{table_id} " in result.output
+        assert f" {table_id}#1 " in result.output
     assert "(empty)" in result.output
     assert "expected 269.09, printed 269.07" in result.output
+
+
+def test_inspect_shows_every_printed_table_and_what_became_of_each_grid():
+    result = _run("inspect", str(BEYOND_PDF), "--grids")
+    assert result.exit_code == 0
+    assert " t05#2 " in result.output and "一般公共预算支出情况表（机关本级）" in result.output
+    assert re.search(r"generic#1 .* sibling +generic +重点工作经费安排表", result.output)
+    assert re.search(r"text_only +部门整体绩效目标表 +\[performance targets", result.output)
+    assert result.output.count("grid at y=") == 16
+    assert re.search(r"figures     (\d{3}) of \1 printed on table pages reached lines/", result.output)
 
 
 def test_clean_failures_and_help(tmp_path):
