@@ -1,8 +1,8 @@
-"""PDF pages → RawTables: find each canonical table by its title and header, read its grid."""
+"""PDF pages → every printed table, then the registry's reading of each (RawTables)."""
 
 from extract.document import ExtractedDocument, extract_document
 from extract.settings import ExtractSettings, GridSettings
 
-EXTRACTOR_VERSION = "0.2.0"  # raise it whenever extraction changes: re-runs skip only what this version read
+EXTRACTOR_VERSION = "0.3.0"  # raise it whenever extraction changes: re-runs skip only what this version read
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractSettings", "ExtractedDocument", "GridSettings", "extract_document"]

@@ -23,7 +23,8 @@ from schemas import ColumnRole, RawRow, RawTable, compact_label, header_text, ma
 _SOURCES = ("general_budget", "gov_fund", "state_capital")
 _SUBTOTAL = {header_text(word) for word in ("小计", "合计", "金额")}
 _ITEM_WORDS = re.compile(r"三公|因公出国|公务接待|公务用车|会议费|培训费")
-_PERIOD = re.compile(r"^(上年|当年|本年|增减.*|20\d\d年.*|(上年|当年|本年)?(预算数|执行数))$")
+# a year heads a period (2025年, 2026年预算数), not a group that names items (2024年“三公”经费预算数)
+_PERIOD = re.compile(r"^(上年|当年|本年|增减.*|20\d\d年度?(预算|决算|执行)?数?|(上年|当年|本年)?(预算数|执行数))$")
 _CURRENT = re.compile(r"^(当年|本年|预算数)")
 _INDENT_STEP = 10.0
 

@@ -96,6 +96,8 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         parts, names = [], []
         for j in part_columns:
             digits, rest = split_leading_code(cells[j])
+            if digits is None and roles[j].key in ("code_2", "code_3") and re.fullmatch(r"\s*\d\s*", cells[j]):
+                digits, rest = cells[j].strip(), ""  # a 款 or 项 printed without its leading zero (普陀: 301 | 2)
             parts.append(digits or "")
             if rest:
                 names.append(rest)

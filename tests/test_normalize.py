@@ -273,3 +273,12 @@ def test_a_class_named_without_its_code_gets_it_but_an_economic_其他支出_doe
 def test_a_kuan_printed_without_its_leading_zero_is_two_digits():
     # 普陀: 301 | 2 津贴补贴, 301 | 7 绩效工资
     assert fill_down_codes([("301", "", ""), ("", "2", ""), ("", "7", ""), ("302", "01", "")]) == ["301", "30102", "30107", "30201"]
+    columns = [
+        ColumnRole("label", "code_1", None, ("类",)),
+        ColumnRole("label", "code_2", None, ("款",)),
+        ColumnRole("label", "name", None, ("经济分类科目名称",)),
+        ColumnRole("amount", "total", None, ("合计",)),
+    ]
+    raw = _raw("t06", columns, [("301", "", "工资福利支出", "3.00"), ("301", "01", "基本工资", "1.00"), ("301", "2", "津贴补贴", "2.00")])
+    lines, _ = table_to_lines(raw, TABLES_BY_ID["t06"], NormalizeParams("万元"))
+    assert [(l.code, l.item) for l in lines] == [("301", "工资福利支出"), ("30101", "基本工资"), ("30102", "津贴补贴")]
