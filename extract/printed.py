@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 
 import pdfplumber
