@@ -66,7 +66,7 @@ def printed_table_records(extracted: ExtractedDocument, units: dict[int, UnitCho
                 raw.table_no if raw else None,
                 table.title,
                 tuple(table.pages),
-                unit.unit if unit else table.unit,
+                unit.unit if unit else None,  # a table left out of lines/ needs no unit
                 unit.source if unit else None,
                 mapping.outcome,
                 mapping.reason,
