@@ -21,6 +21,7 @@ from schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table
 
 
 _CODE_PARTS = ("code_1", "code_2", "code_3")
+_PERFORMANCE_TARGETS = "performance targets: words and indicator values, left out of lines/"
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def map_printed_table(table: PrintedTable) -> Mapping:
     """The registry's reading of one printed table; a table with figures is never left without one."""
     body = [row.cells for row in table.rows]
     if is_text_table(table.title, table.paths, body):
-        return Mapping(table, "text_only", "performance targets: words and indicator values, left out of lines/", None)
+        return Mapping(table, "text_only", _PERFORMANCE_TARGETS, None)
     match = match_title(table.title, in_grid=True) if table.title else None  # layer one judged it a title already
     if match is not None:
         raw = _raw(table, match.table_id, body)
@@ -82,11 +83,23 @@ def map_printed_table(table: PrintedTable) -> Mapping:
     return Mapping(table, "text_only", "no figures: left out of lines/", None)
 
 
+def _pieces_of_performance_targets(mappings: list[Mapping]) -> list[Mapping]:
+    """An untitled grid on a page of performance targets is a piece of them (北京 rules
+    项目名称 | 项目总额 | 财政资金 apart from the indicators beside it): left out with them."""
+    target_pages = {page for m in mappings if m.reason == _PERFORMANCE_TARGETS for page in m.table.pages}
+    return [
+        Mapping(m.table, "text_only", f"{_PERFORMANCE_TARGETS} (a piece of the table beside it)", None)
+        if m.outcome == "generic" and m.table.title is None and set(m.table.pages) <= target_pages
+        else m
+        for m in mappings
+    ]
+
+
 def map_printed_tables(tables: tuple[PrintedTable, ...]) -> tuple[Mapping, ...]:
     """Every printed table of a document mapped; a table that stands in for a standard
     one the document does not print takes its id; ``table_no`` 1, 2, … numbers the
     printings of one id in printed order."""
-    mappings = [map_printed_table(table) for table in tables]
+    mappings = _pieces_of_performance_targets([map_printed_table(table) for table in tables])
     present = {m.raw.table_id for m in mappings if m.raw}
     for i, m in enumerate(mappings):
         standard = spec_for(m.raw.table_id).stands_in_for if m.raw else None

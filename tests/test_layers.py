@@ -89,3 +89,12 @@ def test_printings_of_one_id_are_numbered_and_a_stand_in_takes_the_id_it_stands_
     assert "printed in place of t05" in mapped[0].reason
     beside = map_printed_tables((printed("一般公共预算支出表", ["科目编码", "科目名称", "合计"], [["201", "一般公共服务支出", "1.00"]], 4), tables[0]))
     assert [m.raw.table_id for m in beside] == ["t05", "t20"]
+
+
+def test_an_untitled_grid_on_a_page_of_performance_targets_is_a_piece_of_them():
+    indicators = printed(None, ["产出指标", "质量指标", "印刷品验收合格率", "=", "100"], [["产出指标", "时效指标", "完成时间", "≤", "5"]], 2, (20,))
+    money = printed(None, ["11000022T000000456772-北京市政府财务报告工作服务", "40.600000"], [["预算绩效管理服务", "670.428000"]], 1, (20,))
+    elsewhere = printed(None, ["项目", "金额"], [["某项目", "1.00"]], 3, (21,))
+    mapped = map_printed_tables((money, indicators, elsewhere))
+    assert [m.outcome for m in mapped] == ["text_only", "text_only", "generic"]
+    assert "a piece of the table beside it" in mapped[0].reason
