@@ -86,6 +86,7 @@ _TABLE_NUMBER = re.compile(r"^(表[\d一二三四五六七八九十]+|附表\d*|
 _TITLE_END = re.compile(r"表(（续）|（续表）|续表?|（[^（）]{1,16}）)?$")
 _SENTENCE = re.compile(r"[，。；,;！？]")
 _CONTINUED = re.compile(r"[（(]?续表?[）)]?$")
+_CAPTION_WORDS = re.compile(r"^(表\d+|附表\d*|预算\d+表|公开\d+表|.{0,4}\d+表|单位[:：].*|金额单位.*|\d{4}年\d{1,2}月\d{1,2}日|[（(]?续表?[）)]?)$")
 
 
 def looks_like_title(text: str, in_grid: bool = False) -> bool:
@@ -138,9 +139,6 @@ def _is_caption_line(text: str) -> bool:
     line = [TextLine(text, 0, 0, 0, 0)]
     compact = re.sub(r"\s+", "", text)
     return bool(looks_like_title(text, in_grid=True) or find_unit(line) or find_department(line) or _CAPTION_WORDS.match(compact))
-
-
-_CAPTION_WORDS = re.compile(r"^(表\d+|附表\d*|预算\d+表|公开\d+表|.{0,4}\d+表|单位[:：].*|金额单位.*|\d{4}年\d{1,2}月\d{1,2}日|[（(]?续表?[）)]?)$")
 
 
 def _titles(lines: list[TextLine]) -> list[tuple[TextLine, str]]:
