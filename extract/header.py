@@ -248,7 +248,9 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
                 # t06 by both economic classifications: the department one (301…) keys the row, not 501…
                 roles[roles.index(earlier)] = ColumnRole("label", "extra", earlier.side, earlier.path)
             else:
-                label = "extra"  # a second classification (经济分类 beside 功能分类): kept out of the row key
+                # a second classification (经济分类 beside 功能分类) is kept out of the row key; a second
+                # name column names the rows the first leaves blank (采购品目大类 | … | 采购物品名称)
+                label = "alt_name" if label == "name" else "extra"
         if label:
             roles.append(ColumnRole("label", label, side, path))
         elif key:

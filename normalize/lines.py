@@ -110,6 +110,7 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         cells = [row.cells[i] for i in indices]
         label = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "name"))
         label = label or clean_name(" ".join(names))
+        label = label or clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "alt_name"))
         unit = clean_name(" ".join(cells[j] for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit"))
         unit_code = "".join(cells[j].strip() for j, role in enumerate(roles) if role.kind == "label" and role.key == "unit_code")
         unit_code = unit_code if any(ch.isdigit() for ch in unit_code) else ""  # "-" holds the place of none

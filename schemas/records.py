@@ -122,7 +122,8 @@ class ColumnRole:
     """What one printed column holds, decided from its flattened header.
 
     ``kind`` is ``label`` (``key`` is a label role: code_1/code_2/code_3,
-    code, name, project), ``amount`` (``key`` is an amount key),
+    code, name, alt_name (a second name column, for rows the first leaves
+    blank), project, unit, unit_code, extra), ``amount`` (``key`` is an amount key),
     ``period`` (the "三公" table's figures for another year than the budget
     year, or the change between them; ``key`` is ``other:<period>[/<source>]``)
     or ``other`` (an amount column no key matches; ``key`` is ``other:<label>``).

@@ -98,3 +98,18 @@ def test_an_untitled_grid_on_a_page_of_performance_targets_is_a_piece_of_them():
     mapped = map_printed_tables((money, indicators, elsewhere))
     assert [m.outcome for m in mapped] == ["text_only", "text_only", "generic"]
     assert "a piece of the table beside it" in mapped[0].reason
+
+
+def test_a_second_name_column_names_the_rows_the_first_leaves_blank():
+    from normalize import NormalizeParams, table_to_lines
+    from schemas import spec_for
+
+    table = printed(
+        "2018年政府采购预算表",
+        ["采购品目大类", "专项名称", "采购物品名称", "总计"],
+        [["合计", "", "", "20.00"], ["货物A", "", "", "20.00"], ["", "办公设备购置费", "", "20.00"], ["", "", "台式计算机", "18.00"]],
+    )
+    raw = map_printed_table(table).raw
+    assert [role.key for role in raw.columns] == ["name", "project", "alt_name", "total"]
+    lines, _ = table_to_lines(raw, spec_for(raw.table_id), NormalizeParams("万元"))
+    assert [line.item for line in lines] == ["合计", "货物A", "办公设备购置费", "台式计算机"]
