@@ -39,6 +39,7 @@ def _sibling_unit(tables: tuple[RawTable, ...], index: int) -> str | None:
 
 
 def _totals(lines: list[Line], table_id: str, column: str, side: str | None) -> list[Decimal]:
+    """The total rows of the first printing of a table, in one column."""
     return [l.amount for l in lines if l.table_id == table_id and l.table_no == 1 and l.is_total and l.column == column and l.side == side]
 
 
@@ -73,14 +74,16 @@ def resolve_units(extracted: ExtractedDocument) -> dict[int, UnitChoice]:
             choices[raw.number] = UnitChoice(document_unit, "document")
         elif sibling := _sibling_unit(tables, index):
             choices[raw.number] = UnitChoice(sibling, "sibling")
+    unresolved = [raw for raw in tables if raw.number not in choices]
+    if not unresolved:
+        return choices  # the common case: no table needs its totals read to learn its unit
     known = [
         line
         for raw in tables
         if raw.number in choices
         for line in table_to_lines(raw, spec_for(raw.table_id), NormalizeParams(choices[raw.number].unit, extracted.department))[0]
     ]
-    for raw in tables:
-        if raw.number not in choices:
-            inferred = _inferred_unit(raw, known, extracted.department)
-            choices[raw.number] = UnitChoice(inferred, "inferred") if inferred else UnitChoice("万元", "assumed")
+    for raw in unresolved:
+        inferred = _inferred_unit(raw, known, extracted.department)
+        choices[raw.number] = UnitChoice(inferred, "inferred") if inferred else UnitChoice("万元", "assumed")
     return choices

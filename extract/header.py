@@ -28,7 +28,7 @@ from schemas import (
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
 
 
-_CODE_PARTS = frozenset({"类", "款", "项"})
+CODE_PART_LABELS = frozenset({"类", "款", "项"})  # the header labels over the parts of a code
 _CLIPPED_LABEL = 5  # characters of a descriptive label that, cut short, still name it
 _PLACEHOLDER = r"[*＊—\-－]+"  # ** over a label column in the row of column numbers
 _COLUMN_NUMBER = re.compile(rf"^(\d{{1,2}}|栏次|{_PLACEHOLDER})$")  # the 栏次 row numbers the columns; it names none
@@ -65,7 +65,7 @@ def _is_header_row(matrix: list[list[GridCell | None]], r: int) -> bool:
     if any(_is_data_cell(cell.text) for cell in own if cell.text.strip()):
         return False
     labels = [header_text(cell.text) for cell in own if cell.text.strip()]
-    if len(labels) >= 2 and set(labels) <= _CODE_PARTS:
+    if len(labels) >= 2 and set(labels) <= CODE_PART_LABELS:
         return True  # 类 | 款 | 项 under 科目 (and 类 | 款 under each economic classification), the rest blank
     rest = [cell for cell in own if cell.col > 0]
     if not rest:

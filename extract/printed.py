@@ -18,7 +18,16 @@ from pathlib import Path
 import pdfplumber
 
 from extract.grid import Grid, page_to_grids, split_rows
-from extract.header import body_cells, count_caption_rows, count_header_rows, header_paths, header_texts, opens_with_header, spanned_text
+from extract.header import (
+    CODE_PART_LABELS,
+    body_cells,
+    count_caption_rows,
+    count_header_rows,
+    header_paths,
+    header_texts,
+    opens_with_header,
+    spanned_text,
+)
 from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
 from extract.pages import dedupe_view, load_objects
 from extract.settings import ExtractSettings
@@ -237,8 +246,6 @@ def _open(number: int, title: str | None, grid: Grid, caption_rows: int, caption
     return table
 
 
-_CODE_PART_LABELS = frozenset({"类", "款", "项"})
-
 
 def _lift_code_part_labels(table: PrintedTable) -> None:
     """普陀 决算 prints 类 | 款 | 项 in the first row of figures (类 款 项 合计 2,946.25 …):
@@ -246,7 +253,7 @@ def _lift_code_part_labels(table: PrintedTable) -> None:
     if not table.rows:
         return
     first = table.rows[0]
-    lifted = [c for c, text in enumerate(first.cells) if header_text(text) in _CODE_PART_LABELS]
+    lifted = [c for c, text in enumerate(first.cells) if header_text(text) in CODE_PART_LABELS]
     if len(lifted) < 2:
         return
     for c in lifted:

@@ -42,9 +42,9 @@ class _Row:
     values: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, int], list[_Row]]:
+def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, tuple[int, str]], list[_Row]]:
     """Lines regrouped into printed rows, per (table, printing, side, block), in printed order."""
-    rows: dict[tuple[str, int, str | None, int, int], _Row] = {}
+    rows: dict[tuple[str, int, str | None, tuple[int, str], int], _Row] = {}
     for line in lines:
         # a per-unit table's units are checked one by one, as blocks of their own
         key = (line.table_id, line.table_no, line.side, (line.block, line.group), line.row_no)
@@ -55,7 +55,7 @@ def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, int], list[_Row
                 line.is_total, label, line.of_which,
             )
         rows[key].values[line.column] = line.amount
-    grouped: dict[tuple[str, int, str | None, int], list[_Row]] = defaultdict(list)
+    grouped: dict[tuple[str, int, str | None, tuple[int, str]], list[_Row]] = defaultdict(list)
     for key in sorted(rows, key=lambda k: (k[0], k[1], k[2] or "", k[3], k[4])):
         grouped[key[:4]].append(rows[key])
     return grouped
