@@ -38,6 +38,7 @@ class Grid:
     # x of each column boundary, left to right (n_cols + 1 values); y of each row boundary
     xs: tuple[float, ...] = ()
     ys: tuple[float, ...] = ()
+    ruled: bool = True  # False: read from where the words stand (extract/text_grid.py)
 
     def column_map(self, xs: tuple[float, ...], tolerance: float = 3.0) -> list[int] | None:
         """Where this grid's columns fall among another grid's columns, or None when
@@ -209,9 +210,9 @@ def _resized(grid: Grid, rows: list[int], xs: tuple[float, ...], cells: tuple[Gr
     """The grid cut down to ``rows`` (indices into the old rows) and the columns between ``xs``;
     its box shrinks with it, so the text above it is what lies above its kept rows."""
     if not rows or not xs:
-        return Grid(grid.page, grid.bbox, len(rows), max(len(xs) - 1, 0), cells, xs, ())
+        return Grid(grid.page, grid.bbox, len(rows), max(len(xs) - 1, 0), cells, xs, (), grid.ruled)
     ys = tuple(grid.ys[r] for r in rows) + (grid.ys[rows[-1] + 1],)
-    return Grid(grid.page, (xs[0], ys[0], xs[-1], ys[-1]), len(rows), len(xs) - 1, cells, xs, ys)
+    return Grid(grid.page, (xs[0], ys[0], xs[-1], ys[-1]), len(rows), len(xs) - 1, cells, xs, ys, grid.ruled)
 
 
 def split_rows(grid: Grid, starts: list[int]) -> list[Grid]:

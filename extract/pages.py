@@ -563,3 +563,35 @@ def dedupe_view(page: Page, tolerance: float) -> FilteredPage:
     view = FilteredPage(page, lambda obj: True)
     view._objects = {**page.objects, "char": dedupe_chars(page.chars, tolerance)}
     return view
+
+
+# Where a glyph box may put its baseline, as a share of its height above the box's bottom:
+# CJK and Latin fonts declare descents of 0 to about 0.3 em; a box whose baseline lies
+# higher than this hangs below its glyph.
+_SEATED_BASELINE = 0.55
+_TYPICAL_DESCENT = 0.12
+
+
+def seat_glyphs(chars: list[dict]) -> list[dict]:
+    """Move every glyph box that hangs below its glyph back onto its baseline.
+
+    pdfminer draws a character's box from the font's declared Descent.
+    Some exports declare one deeper than the em (重庆's WPS, 北京's and
+    上海's report servers), so every box lies a line below the glyph the
+    page shows, and a figure lands in the row under its own.  The baseline
+    (the text matrix) is where the glyph stands; the box is put back on it
+    with a common descent, its size unchanged.  Upright, unrotated text only.
+    """
+    for char in chars:
+        a, b, c, d, _, baseline = char["matrix"]
+        height = char["y1"] - char["y0"]
+        if b or c or d <= 0 or height <= 0 or not char["upright"]:
+            continue
+        if (baseline - char["y0"]) / height <= _SEATED_BASELINE:
+            continue
+        shift = baseline - _TYPICAL_DESCENT * height - char["y0"]
+        char["y0"] += shift
+        char["y1"] += shift
+        for key in ("top", "bottom", "doctop"):
+            char[key] -= shift
+    return chars

@@ -18,6 +18,7 @@ from pathlib import Path
 import pdfplumber
 
 from extract.grid import Grid, page_to_grids, split_rows
+from extract.text_grid import Line, chars_to_words, lines_to_grid, words_to_lines
 from extract.header import (
     CODE_PART_LABELS,
     body_cells,
@@ -29,7 +30,7 @@ from extract.header import (
     spanned_text,
 )
 from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
-from extract.pages import dedupe_view, load_objects
+from extract.pages import dedupe_view, load_objects, seat_glyphs
 from extract.settings import ExtractSettings
 from normalize import looks_like_amount, parse_amount
 from schemas import header_text, match_title
@@ -60,6 +61,7 @@ class PrintedTable:
     xs: tuple[float, ...]
     rows: list[PrintedRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
+    unruled: bool = False  # read from where its words stand, not from rules
 
     @property
     def has_figures(self) -> bool:
@@ -240,6 +242,7 @@ def _open(number: int, title: str | None, grid: Grid, caption_rows: int, caption
         paths,
         header_texts(grid, caption_rows, n_header),
         grid.xs,
+        unruled=not grid.ruled,
     )
     _add_rows(table, grid, caption_rows + n_header)
     _lift_code_part_labels(table)
@@ -290,22 +293,29 @@ def _column_map(table: PrintedTable, grid: Grid) -> list[int] | None:
 
 def _repeats_header(table: PrintedTable, grid: Grid) -> bool:
     """The grid prints the table's header again, column for column, though its rules
-    have moved a few points (广州 draws each page's columns a little wider or narrower)."""
+    have moved a few points (广州 draws each page's columns a little wider or narrower).
+    Read without rules, the same labels over as many columns will do: where a label sits
+    between two header lines depends on the rows under it."""
     start = count_caption_rows(grid, _is_caption)
-    return grid.n_cols == len(table.paths) and header_texts(grid, start, len(table.header)) == table.header
+    if grid.n_cols != len(table.paths):
+        return False
+    repeated = header_texts(grid, start, len(table.header))
+    if table.unruled and not grid.ruled:
+        return sorted(text for row in repeated for text in row if text) == sorted(text for row in table.header for text in row if text)
+    return repeated == table.header
 
 
 def _other_header(table: PrintedTable, grid: Grid) -> bool:
     """江苏: another table (机关运行经费) starts on the next page under the same
     columns, its title left at the foot of the page before."""
     start = count_caption_rows(grid, _is_caption)
-    return opens_with_header(grid, start) and header_texts(grid, start, len(table.header)) != table.header
+    return opens_with_header(grid, start) and header_texts(grid, start, len(table.header)) != table.header and not _repeats_header(table, grid)
 
 
 def _continue(table: PrintedTable, grid: Grid, start: int) -> None:
     """Append a continuation grid, skipping its header when it repeats the table's."""
     n = len(table.header)
-    repeated = header_texts(grid, start, n) == table.header
+    repeated = header_texts(grid, start, n) == table.header or _repeats_header(table, grid)
     column_map = _column_map(table, grid) or list(range(grid.n_cols))  # a repeated header places the columns one for one
     _add_rows(table, grid, start + n if repeated else start, column_map)
 
@@ -317,6 +327,98 @@ def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[Tex
         if all(len(after.text) <= settings.continuation_text_chars or find_unit([after]) for after in lines[i + 1 :]):
             return lines[i - 1 :] if whole != line.text else lines[i:]
     return []
+
+
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－\s]*$")
+_NOTE = re.compile(r"^(注|备注|说明)\s*[:：1-9（(]")
+
+
+def text_grids(page, number: int, ruled: list[Grid], lines: list[TextLine], continuing: bool, settings: ExtractSettings) -> list[Grid]:
+    """Tables printed without rules: under a title no ruled grid follows, or at the top of a
+    page that carries on such a table.  Their grids come from where the words stand
+    (extract/text_grid.py)."""
+    regions = []
+    titles = [line for line, _ in _titles(lines)]
+    firsts = sorted([line.top for line in titles] + [g.bbox[1] for g in ruled])
+    if continuing and not ruled:
+        regions.append((0.0, titles[0].top if titles else page.height))
+    for title in titles:
+        following = [top for top in firsts if top > title.bottom]
+        end = following[0] if following else page.height
+        if any(abs(g.bbox[1] - end) < 1 for g in ruled):
+            continue  # a ruled grid stands under this title
+        regions.append((title.bottom, end))
+    grids = []
+    if not regions:
+        return grids
+    inside_ruled = lambda c: any(g.bbox[0] <= (c["x0"] + c["x1"]) / 2 <= g.bbox[2] and g.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= g.bbox[3] for g in ruled)  # noqa: E731
+    chars = [c for c in dedupe_view(page, settings.duplicate_char_tolerance).chars if c["text"].strip() and not inside_ruled(c)]
+    page_lines = words_to_lines(chars_to_words(chars, settings))
+    for top, bottom in regions:
+        grid = _region_to_grid(number, [line for line in page_lines if top <= line.top and line.bottom <= bottom + 1], settings)
+        if grid is not None:
+            grids.append(grid)
+    return grids
+
+
+def _line_text(line: Line) -> str:
+    return " ".join(word.text for word in line.words)
+
+
+def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings) -> Grid | None:
+    """The lines under a title → its header and body lines → a grid; None when they hold no table.
+
+    The header is what stands between the last caption (单位：万元, 编制部门, a running
+    header) and the first row of figures or codes; the body runs to a note, prose, or
+    the next table's number or title."""
+    lines = [line for line in region if not _PAGE_NUMBER.match(_line_text(line))]
+    start = next((i for i, line in enumerate(lines) if line.opens_body), None)
+    if start is None:
+        return _empty_table(number, lines, settings)
+    first = start
+    while first > 0 and not _ends_table(lines[first - 1]):
+        first -= 1
+    end = start
+    while end < len(lines) and not _ends_table(lines[end]):
+        end += 1
+    header, body = lines[first:start], lines[start:end]
+    if not any(line.has_figures for line in body):
+        return None
+    return lines_to_grid(number, header, body, settings)
+
+
+_TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计)$")
+
+
+def _empty_table(number: int, lines: list[Line], settings: ExtractSettings) -> Grid | None:
+    """A table printed empty: its header and a 合计 row with no figures, then its note."""
+    opening = next((i for i, line in enumerate(lines) if not _ends_table(line)), len(lines))
+    end = next((i for i in range(opening, len(lines)) if _ends_table(lines[i])), len(lines))
+    while end > opening and not any(_TOTAL_LABEL.match(word.text) for word in lines[end - 1].words):
+        end -= 1
+    first = end - 1
+    while first > opening:
+        first -= 1
+    if end - first < 2:
+        return None
+    return lines_to_grid(number, lines[first : end - 1], lines[end - 1 : end], settings)
+
+
+def _ends_table(line: Line) -> bool:
+    """A note under the table, prose, or the next table's number or captions: what a
+    table's rows never are."""
+    text = _line_text(line)
+    if line.has_figures:
+        return False
+    caption = [TextLine(text, 0, 0, 0, 0)]
+    return bool(
+        _NOTE.match(text)
+        or _TABLE_NUMBER.match(header_text(text))
+        or (_SENTENCE.search(text) and len(text) > 30)
+        or find_unit(caption)
+        or find_department(caption)
+        or looks_like_title(text)
+    )
 
 
 def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSettings()) -> PrintedDocument:
@@ -335,11 +437,15 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
         n_pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             load_objects(page, settings.page_source)
+            seat_glyphs(page.chars)
             text_chars += len(page.chars)
             images += len(page.images)
             # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
             grids = [band for grid in page_to_grids(page, number, settings) for band in split_rows(grid, _title_rows(grid))]
             all_lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance))
+            carries_on = bool(pending) or (current is not None and current.unruled and current.pages[-1] == number - 1)
+            unruled = text_grids(page, number, grids, lines_outside(all_lines, grids), carries_on, settings)
+            grids = sorted(grids + unruled, key=lambda g: g.bbox[1])
             lines = lines_outside(all_lines, grids)
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]

@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase._cidfontdata import CIDFontInfo
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -63,6 +65,11 @@ class Layout:
     # How 单位：万元 is printed: "plain"; "split", the colon on a baseline of its own as 重庆's
     # WPS exports draw it (the text layer gives 单位 万元 and a line holding ：); "none", not at all
     unit_style: str = "plain"
+    # False: no rules at all, the table drawn as text in aligned columns (Word, many budget systems)
+    ruled: bool = True
+    # The font's Descent as its descriptor declares it (1/1000 em); None keeps the font's own.
+    # 重庆's and 北京's exports declare one so deep that every glyph box hangs a line below its glyph.
+    glyph_descent: int | None = None
 
 
 class BoldParagraph(Paragraph):
@@ -192,7 +199,7 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
     flowable.setStyle(
         TableStyle(
             [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                *([("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if layout.ruled else []),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -205,8 +212,28 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
     return flowable
 
 
+@contextmanager
+def _declared_descent(descent: int | None):
+    """The font descriptor written with ``descent`` instead of the font's own."""
+    if descent is None:
+        yield
+        return
+    descriptor = CIDFontInfo[FONT]["DescendantFonts"][0]["FontDescriptor"]
+    own = descriptor["Descent"]
+    descriptor["Descent"] = descent
+    try:
+        yield
+    finally:
+        descriptor["Descent"] = own
+
+
 def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> Path:
     """Draw the document as an office would publish it; write atomically."""
+    with _declared_descent(layout.glyph_descent):
+        return _render(document, path, layout)
+
+
+def _render(document: SampleDocument, path: Path, layout: Layout) -> Path:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     tmp = path.with_suffix(".pdf.tmp")
     margin = 40
@@ -339,17 +366,33 @@ def write_goldens(document: SampleDocument, folder: Path) -> None:
     (folder / "document.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-SAMPLES = ((REFERENCE, Layout()), (BEYOND, Layout(unit_style="split")))
+@dataclass(frozen=True)
+class Sample:
+    """One committed sample: a document, how it is drawn, and the name of its files."""
+
+    document: SampleDocument
+    layout: Layout
+    name: str
+
+
+SAMPLES = (
+    Sample(REFERENCE, Layout(), REFERENCE.name),
+    Sample(BEYOND, Layout(unit_style="split"), BEYOND.name),
+    # the reference with every rule removed: its columns are where its words stand
+    Sample(REFERENCE, Layout(ruled=False), f"{REFERENCE.name}_unruled"),
+    # the reference with every glyph box a line below its glyph (Descent -1400)
+    Sample(REFERENCE, Layout(glyph_descent=-1400), f"{REFERENCE.name}_tall_glyphs"),
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SAMPLES_DIR, help="folder for <name>.pdf and <name>.expected/")
     args = parser.parse_args()
-    for document, layout in SAMPLES:
-        pdf = render(document, args.out / f"{document.name}.pdf", layout)
-        write_goldens(document, args.out / f"{document.name}.expected")
-        print(f"wrote {pdf} and {document.name}.expected/")
+    for sample in SAMPLES:
+        pdf = render(sample.document, args.out / f"{sample.name}.pdf", sample.layout)
+        write_goldens(sample.document, args.out / f"{sample.name}.expected")
+        print(f"wrote {pdf} and {sample.name}.expected/")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,10 @@ REFERENCE_PDF = SAMPLES / "reference_2026.pdf"
 REFERENCE_GOLDEN = SAMPLES / "reference_2026.expected"
 BEYOND_PDF = SAMPLES / "beyond_2026.pdf"
 BEYOND_GOLDEN = SAMPLES / "beyond_2026.expected"
+UNRULED_PDF = SAMPLES / "reference_2026_unruled.pdf"
+TALL_GLYPHS_PDF = SAMPLES / "reference_2026_tall_glyphs.pdf"
+# what `make extract` reads: every PDF in samples/, each with its goldens beside it
+SAMPLE_GOLDENS = tuple(sorted(SAMPLES.glob("*.expected")))
 
 
 def _none(text: str) -> str | None:

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetpdf.cli import main
-from conftest import BEYOND_GOLDEN, BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells, write_bad_inputs
+from conftest import BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, SAMPLE_GOLDENS, golden_cells, write_bad_inputs
 
 README_SQL = (
     "select table_id, count(*), sum(amount) from "
@@ -34,7 +34,6 @@ def dataset(tmp_path_factory) -> Path:
     return out
 
 
-SAMPLE_GOLDENS = (REFERENCE_GOLDEN, BEYOND_GOLDEN)  # what `make extract` reads: every PDF in samples/
 
 
 def _expected_lines() -> list[tuple]:
@@ -45,14 +44,14 @@ def test_extract_writes_the_four_datasets(dataset):
     documents = pd.read_parquet(dataset / "documents").sort_values("source_path")
     assert documents[["status", "department", "year", "unit", "doc_kind"]].values.tolist() == [
         ["ok", "乌鲁木齐市口岸管理办公室", 2026, "万元", "budget"]
-    ] * 2
+    ] * len(SAMPLE_GOLDENS)
     lines = pd.read_parquet(dataset / "lines", partitioning=None)
     assert len(lines) == len(_expected_lines())
     assert sorted(p.name for p in (dataset / "tables").iterdir()) == [f"t{n:02d}" for n in range(1, 14) if n not in (8, 9)]
     checks = pd.read_parquet(dataset / "checks")
-    assert (~checks["passed"]).sum() == 4  # 301 工资福利支出 as published, in each sample
+    assert (~checks["passed"]).sum() == 2 * len(SAMPLE_GOLDENS)  # 301 工资福利支出 as published, in each sample
     partition = dataset / "lines" / "year=2026" / "department=乌鲁木齐市口岸管理办公室"
-    assert len(list(partition.glob("*.parquet"))) == 2
+    assert len(list(partition.glob("*.parquet"))) == len(SAMPLE_GOLDENS)
 
 
 def test_wide_tables_are_the_lines_pivoted(dataset):
@@ -70,7 +69,7 @@ def test_the_readme_queries_work(dataset):
         count, total = expected.get(cell[0], (0, Decimal(0)))
         expected[cell[0]] = (count + 1, total + cell[10])
     assert {r[0]: (r[1], r[2]) for r in rows} == expected
-    assert expected["t01"] == (22, Decimal("122287.56"))
+    assert expected["t01"] == (11 * len(SAMPLE_GOLDENS), Decimal("61143.78") * len(SAMPLE_GOLDENS))  # t01 of each sample
     cli = Path(sys.executable).with_name("duckdb")
     if cli.exists():
         printed = subprocess.run([str(cli), "-csv", "-c", README_SQL.format(root=dataset)], capture_output=True, text=True, check=True)

@@ -1,0 +1,418 @@
+"""A table drawn without rules → the same :class:`Grid` a ruled one gives.
+
+Word, many budget systems and spreadsheet exports without borders print a
+table as text in aligned columns.  Its grid is read from where the words
+stand, in a chain of small steps:
+
+chars → words → lines → (header lines, body bands) → columns → Grid
+
+- **Columns** come from the body: the x-ranges its words cover, split
+  where no word of any row reaches (right-aligned figures leave a gap
+  before the next column; so does a label column).  A header label over a
+  gap no body word fills is a column with no figures.  A label-area run
+  of words with no header label of its own (``201`` before
+  ``一般公共服务支出``) belongs to the column beside it.
+- **Body rows** are bands of lines: a line that overlaps the band above,
+  or stands closer to it than half the usual gap between rows and holds no
+  second row of figures, is a wrapped name (or the name above figures
+  centred in a tall cell).
+- **Header cells** keep their spans: a label spans the columns under it
+  that print a label further down and none at its own height, as far as
+  the span stays centred on the label (``财政拨款（补助）`` over its five
+  sources); a label's wrapped lines are one cell.
+
+The Grid then goes through the same caption, header and body steps as a
+ruled one (extract/printed.py).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from extract.grid import Grid, GridCell, chars_to_slots, chars_to_text
+from extract.settings import ExtractSettings
+
+_FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
+_CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")  # 201, 2010301, 201一般公共服务支出, [301]
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    chars: tuple[dict, ...]
+
+    @property
+    def is_figure(self) -> bool:
+        return bool(_FIGURE.match(self.text))
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class Line:
+    words: tuple[Word, ...]
+    top: float
+    bottom: float
+
+    @property
+    def has_figures(self) -> bool:
+        return any(word.is_figure for word in self.words)
+
+    @property
+    def opens_body(self) -> bool:
+        """A line of figures or classification codes: the header is above it."""
+        return any(word.is_figure or _CODE.match(word.text) for word in self.words)
+
+
+def chars_to_words(chars: list[dict], settings: ExtractSettings) -> list[Word]:
+    """Runs of characters on one baseline, split where the gap is wider than a space."""
+    words: list[Word] = []
+    ordered = [{**char, "_order": n} for n, char in enumerate(chars)]  # the order they are drawn in
+    for line in _rows_of(sorted(ordered, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))):
+        line.sort(key=lambda c: c["x0"])
+        run = [line[0]]
+        for before, char in zip(line, line[1:]):
+            if char["x0"] - before["x1"] > settings.space_gap * max(char["size"], before["size"]):
+                words.append(_word(run))
+                run = []
+            run.append(char)
+        words.append(_word(run))
+    return words
+
+
+def _rows_of(chars: list[dict]) -> list[list[dict]]:
+    rows: list[list[dict]] = []
+    for char in chars:
+        middle = (char["top"] + char["bottom"]) / 2
+        if rows and abs(middle - rows[-1][-1]["_middle"]) <= 0.3 * char["size"]:
+            rows[-1].append({**char, "_middle": rows[-1][-1]["_middle"]})
+        else:
+            rows.append([{**char, "_middle": middle}])
+    return rows
+
+
+def _word(chars: list[dict]) -> Word:
+    return Word(
+        "".join(c["text"] for c in chars),
+        min(c["x0"] for c in chars),
+        max(c["x1"] for c in chars),
+        min(c["top"] for c in chars),
+        max(c["bottom"] for c in chars),
+        max(c["size"] for c in chars),
+        tuple(chars),
+    )
+
+
+def words_to_lines(words: list[Word]) -> list[Line]:
+    """Words whose vertical middles agree, as text lines, top to bottom."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
+        middle = (word.top + word.bottom) / 2
+        if lines and abs(middle - (lines[-1][0].top + lines[-1][0].bottom) / 2) <= 0.3 * word.size:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [Line(tuple(sorted(group, key=lambda w: w.x0)), min(w.top for w in group), max(w.bottom for w in group)) for group in lines]
+
+
+def lines_to_bands(lines: list[Line]) -> list[list[Line]]:
+    """Body lines → rows: a wrapped name joins the row it belongs to."""
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    tight = statistics.median(gaps) / 2 if gaps else 0.0
+    bands: list[list[Line]] = []
+    for line in lines:
+        if bands:
+            band = bands[-1]
+            bottom = max(l.bottom for l in band)
+            overlaps = line.top < bottom - 0.5
+            close = line.top - bottom < tight
+            one_row_of_figures = not (line.has_figures and any(l.has_figures for l in band))
+            if (overlaps or close) and one_row_of_figures:
+                band.append(line)
+                continue
+        bands.append([line])
+    return bands
+
+
+def _intervals(spans: list[tuple[float, float]]) -> list[list[float]]:
+    merged: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if merged and x0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    return merged
+
+
+def _leaves(header: list[Word]) -> list[Word]:
+    """Header words with no header word below them in their x-range."""
+    return [w for w in header if not any(o.top > w.bottom - 0.5 and o.x0 < w.x1 and o.x1 > w.x0 for o in header if o is not w)]
+
+
+def _covered(body_lines: list[Line]) -> list[list[float]]:
+    """The x-ranges the body's words cover, leaving out what a single line covers alone
+    where the table has many: a long name printed past its cell bridges no columns."""
+    alone = 1 if len(body_lines) >= 10 else 0
+    edges = sorted({x for line in body_lines for w in line.words for x in (w.x0, w.x1)})
+    runs: list[list[float]] = []
+    for left, right in zip(edges, edges[1:]):
+        middle = (left + right) / 2
+        count = sum(1 for line in body_lines if any(w.x0 <= middle <= w.x1 for w in line.words))
+        if count > alone:
+            if runs and abs(runs[-1][1] - left) < 1e-6:
+                runs[-1][1] = right
+            else:
+                runs.append([left, right])
+    return runs
+
+
+def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[float, float]]:
+    """Column extents: the x-ranges the body's words cover, plus a header label over a gap."""
+    body = [w for line in body_lines for w in line.words]
+    columns = _covered(body_lines)
+    leaves = _leaves(header)
+    bottom = max((w.bottom for w in header), default=0.0)
+    figure_columns = [(x0, x1) for x0, x1 in columns if any(w.is_figure and x0 <= w.centre <= x1 for w in body)]
+    over_figures = [leaf for leaf in leaves if any(x0 <= leaf.centre <= x1 for x0, x1 in columns)]
+    for leaf in leaves:
+        # a label over a gap heads a column left blank, if it stands level with the labels of
+        # columns that print figures, or at the foot of the header (not a group label: 支出)
+        level = not figure_columns or leaf.bottom >= bottom - 0.5 * leaf.size or any(o.top < leaf.bottom and o.bottom > leaf.top for o in over_figures)
+        if level and not any(x0 - 2 <= leaf.x1 and leaf.x0 <= x1 + 2 for x0, x1 in columns):
+            columns = _intervals([*map(tuple, columns), (leaf.x0, leaf.x1)])
+    columns = [tuple(c) for c in columns]
+    # a run of label words no header label stands over is part of the column beside it
+    labelled = [any(x0 - 1 <= w.centre <= x1 + 1 or (w.x0 < x1 and w.x1 > x0) for w in header) for x0, x1 in columns]
+    figures = [any(w.is_figure and x0 <= w.centre <= x1 for w in body) for x0, x1 in columns]
+    kept: list[tuple[float, float]] = []
+    pending: tuple[float, float] | None = None
+    for (x0, x1), has_label, has_figures in zip(columns, labelled, figures):
+        if pending is not None:
+            x0, pending = pending[0], None
+        if not has_label and not has_figures and header:
+            if kept and not figures[len(kept) - 1] if kept else False:
+                kept[-1] = (kept[-1][0], x1)
+            else:
+                pending = (x0, x1)
+            continue
+        kept.append((x0, x1))
+    if pending is not None and kept:
+        kept[-1] = (kept[-1][0], pending[1])
+    return kept
+
+
+def _boundaries(columns: list[tuple[float, float]], figures: list[bool], left: float, right: float) -> list[float]:
+    """Where one column ends and the next begins: just right of a column of figures (set
+    flush right, their cell ends there), just left of a column of labels (set flush left),
+    else halfway across the gap."""
+    inner = []
+    for a, b, a_figures, b_figures in zip(columns, columns[1:], figures, figures[1:]):
+        pad = min(_CELL_PADDING, (b[0] - a[1]) / 2)
+        inner.append(a[1] + pad if a_figures else b[0] - pad if not b_figures else (a[1] + b[0]) / 2)
+    return [min(left, columns[0][0]) - 1, *inner, max(right, columns[-1][1]) + 1]
+
+
+_CELL_PADDING = 3.0  # points between a flush-right figure and its cell's edge
+
+
+def _column_of(x: float, xs: list[float]) -> int:
+    for c in range(len(xs) - 1):
+        if x < xs[c + 1]:
+            return c
+    return len(xs) - 2
+
+
+@dataclass
+class _Block:
+    """A header cell being built: its words, columns and lines."""
+
+    words: list[Word]
+    first: int
+    last: int
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+def join_wrapped_labels(header: list[Word], xs: list[float]) -> list[Word]:
+    """A label's wrapped lines → one word: each line just under the one before (closer than
+    half a line), centred on it or flush left with it, within one column."""
+    labels: list[Word] = []
+    for word in sorted(header, key=lambda w: (w.top, w.x0)):
+        column = _column_of(word.centre, xs)
+        above = next(
+            (
+                label
+                for label in reversed(labels)
+                if 0 <= word.top - label.bottom <= 0.5 * word.size
+                and _column_of(label.centre, xs) == column
+                and label.x1 - label.x0 <= xs[column + 1] - xs[column] + 2
+                and (abs(label.centre - word.centre) <= max(2.0, 0.5 * word.size) or abs(label.x0 - word.x0) <= 1.5)
+            ),
+            None,
+        )
+        if above is None:
+            labels.append(word)
+            continue
+        labels[labels.index(above)] = Word(
+            f"{above.text}\n{word.text}", min(above.x0, word.x0), max(above.x1, word.x1), above.top, word.bottom,
+            max(above.size, word.size), above.chars + word.chars,
+        )
+    return labels
+
+
+def header_to_blocks(header: list[Word], xs: list[float]) -> list[_Block]:
+    """Header words → cells with their column spans; a label's wrapped lines joined.
+
+    Bottom up, so a group label sees the spans of the labels under it:
+    ``财政拨款`` over ``基本支出`` (itself over 人员经费 | 公用经费) and 项目支出."""
+    n = len(xs) - 1
+    blocks: list[_Block] = []
+    for word in sorted(header, key=lambda w: -w.top):
+        home = _column_of(word.centre, xs)
+        level = [o for o in header if o is not word and o.top < word.bottom - 0.5 and o.bottom > word.top + 0.5]
+        occupied = {_column_of(o.centre, xs) for o in level}
+
+        def stack(c: int) -> list[_Block]:
+            return [b for b in blocks if b.first <= c <= b.last and b.top >= word.bottom - 0.5]
+
+        stacks = [stack(c) for c in range(n)]
+        first = last = home
+        if stacks[home]:
+            labels = [[w for b in column for w in b.words] for column in stacks]
+            eligible = [bool(stacks[c]) and c not in occupied for c in range(n)]
+            first, last = _centred_span(word, home, xs, eligible, lambda a, b: _aligned(labels[a], labels[b]))
+        blocks.append(_Block([word], first, last))
+    return blocks
+
+
+def _label_anchors(lines: list[Line]) -> list[float]:
+    """The x where the body's labels start: shared by two or more of its label words."""
+    starts: dict[float, int] = {}
+    for word in (w for line in lines for w in line.words if not w.is_figure):
+        key = round(word.x0)
+        starts[key] = starts.get(key, 0) + 1
+    return [x for x, n in starts.items() if n >= 2]
+
+
+def _aligned(labels: list[Word], reference: list[Word]) -> bool:
+    """Labels under one group start level with each other, or are centred level with each
+    other; a label centred on the whole header's height is no child of the group."""
+    top, ref_top = min(w.top for w in labels), min(w.top for w in reference)
+    middle = (top + max(w.bottom for w in labels)) / 2
+    ref_middle = (ref_top + max(w.bottom for w in reference)) / 2
+    return abs(top - ref_top) <= 2.0 or abs(middle - ref_middle) <= 3.0
+
+
+def _centred_span(word: Word, home: int, xs: list[float], eligible: list[bool], siblings) -> tuple[int, int]:
+    """The widest run of eligible columns around ``home``, centred on the word, whose
+    labels below it are siblings of each other."""
+    a = home
+    while a > 0 and eligible[a - 1] and siblings(a - 1, home):
+        a -= 1
+    b = home
+    while b < len(eligible) - 1 and eligible[b + 1] and siblings(b + 1, home):
+        b += 1
+    best = (home, home)
+    for first in range(a, home + 1):
+        for last in range(home, b + 1):
+            if last - first <= best[1] - best[0]:
+                continue
+            tolerance = max(2.0, 0.25 * (xs[last + 1] - xs[first]) / (last - first + 1))
+            if abs((xs[first] + xs[last + 1]) / 2 - word.centre) > tolerance:
+                continue
+            if all(siblings(i, j) for i in range(first, last + 1) for j in range(i + 1, last + 1)):
+                best = (first, last)
+    return best
+
+
+def _cluster(values: list[float], tolerance: float) -> list[float]:
+    positions: list[float] = []
+    for value in sorted(values):
+        if not positions or value - positions[-1] > tolerance:
+            positions.append(value)
+    return positions
+
+
+def _text(words: list[Word], settings: ExtractSettings) -> str:
+    return chars_to_text([c for w in words for c in w.chars], settings)
+
+
+def lines_to_grid(page: int, header_lines: list[Line], body_lines: list[Line], settings: ExtractSettings) -> Grid | None:
+    """Header and body lines of one table → a Grid with spans, as a ruled table would give."""
+    # a name above figures centred in a tall cell stands level with the header's last line
+    header_lines = list(header_lines)
+    while header_lines and body_lines and header_lines[-1].bottom > body_lines[0].top + 0.5:
+        body_lines = [header_lines.pop(), *body_lines]
+    # rows with no figures at the top of the body: their labels start where the body's labels do
+    anchors = _label_anchors(body_lines)
+    while header_lines and body_lines and all(any(abs(w.x0 - a) <= 1.5 for a in anchors) for w in header_lines[-1].words):
+        body_lines = [header_lines.pop(), *body_lines]
+    header = [w for line in header_lines for w in line.words]
+    body = [w for line in body_lines for w in line.words]
+    if not body and not header:
+        return None
+    columns = body_to_columns(body_lines, header) if body else _intervals([(w.x0, w.x1) for w in _leaves(header)])
+    columns = [tuple(c) for c in columns]
+    if len(columns) < 2:
+        return None
+    everything = header + body
+    figures = [sum(w.is_figure for w in body if x0 <= w.centre <= x1) * 2 > sum(1 for w in body if x0 <= w.centre <= x1) for x0, x1 in columns]
+    xs = _boundaries(columns, figures, min(w.x0 for w in everything), max(w.x1 for w in everything))
+    n_cols = len(xs) - 1
+
+    blocks = header_to_blocks(join_wrapped_labels(header, xs), xs)
+    size = statistics.median(w.size for w in everything)
+    row_tops = _cluster([b.top for b in blocks], 0.3 * size)
+    header_row = {id(b): max(i for i, top in enumerate(row_tops) if top <= b.top + 0.3 * size) for b in blocks}
+    n_header = len(row_tops)
+    cells: list[GridCell] = []
+    taken: set[tuple[int, int]] = set()
+    # each header cell fills its columns from under the label above it to over the label
+    # below it, as a merged cell does: a label centred in a tall cell covers the whole height
+    for block in sorted(blocks, key=lambda b: (header_row[id(b)], b.first)):
+        row = header_row[id(block)]
+        shares = [o for o in blocks if o is not block and o.first <= block.last and o.last >= block.first]
+        above = [header_row[id(o)] for o in shares if header_row[id(o)] < row]
+        below = [header_row[id(o)] for o in shares if header_row[id(o)] > row]
+        start, end = (max(above) + 1 if above else 0), (min(below) if below else n_header)
+        span = [(r, c) for r in range(start, end) for c in range(block.first, block.last + 1)]
+        if any(slot in taken for slot in span):
+            start, end = row, row + 1
+            span = [(row, c) for c in range(block.first, block.last + 1) if (row, c) not in taken]
+        taken.update(span)
+        cells.append(GridCell(start, block.first, end - start, block.last - block.first + 1, _text(block.words, settings)))
+
+    bands = lines_to_bands(body_lines)
+    for b, band in enumerate(bands):
+        row = n_header + b
+        per_column: dict[int, list[dict]] = {}
+        band_chars = sorted((c for line in band for w in line.words for c in w.chars), key=lambda c: c["_order"])
+        for char, (_, c) in chars_to_slots(band_chars, xs, [min(l.top for l in band) - 1, max(l.bottom for l in band) + 1]):
+            per_column.setdefault(min(max(c, 0), n_cols - 1), []).append(char)
+        for c in range(n_cols):
+            chars = per_column.get(c, [])
+            indent = round(min(ch["x0"] for ch in chars) - xs[c], 1) if chars else None
+            cells.append(GridCell(row, c, 1, 1, chars_to_text(chars, settings), indent))
+            taken.add((row, c))
+    n_rows = n_header + len(bands)
+    cells += [GridCell(r, c, 1, 1, "") for r in range(n_rows) for c in range(n_cols) if (r, c) not in taken]
+    tops = [min(b.top for b in blocks if header_row[id(b)] == r) for r in range(n_header)]
+    tops += [min(l.top for l in band) for band in bands]
+    ys = (*tops, max(w.bottom for w in everything))
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    return Grid(page, bbox, n_rows, n_cols, tuple(sorted(cells, key=lambda c: (c.row, c.col))), tuple(xs), ys, ruled=False)

@@ -1,0 +1,125 @@
+"""Any layout, read the same: the reference sample drawn without rules, and with glyph boxes
+that hang a line below their glyphs, must give exactly the lines of the ruled drawing.
+
+Both are committed in samples/ (``make samples``), from the same ground truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from budgetpdf.pipeline import process_document
+from conftest import REFERENCE_GOLDEN, TALL_GLYPHS_PDF, UNRULED_PDF, assert_matches_golden
+from extract.grid import Grid
+from extract.pages import seat_glyphs
+from extract.printed import pdf_to_printed_tables
+from extract.settings import ExtractSettings
+from extract.text_grid import Line, Word, header_to_blocks, join_wrapped_labels, lines_to_bands, lines_to_grid
+from samples.generate import SAMPLES, Layout, render
+from samples.reference_2026 import REFERENCE
+from schemas import Status
+
+SETTINGS = ExtractSettings()
+
+
+@pytest.mark.parametrize("pdf", [UNRULED_PDF, TALL_GLYPHS_PDF], ids=lambda p: p.stem)
+def test_the_drawing_reads_exactly_the_lines_of_the_ruled_one(pdf):
+    result = process_document(pdf)
+    assert_matches_golden(result, REFERENCE_GOLDEN)
+    assert_matches_golden(result, pdf.with_suffix(".expected"))
+    assert result.record.status is Status.OK
+
+
+def test_the_unruled_sample_has_no_rules_and_its_tables_are_read_from_words():
+    printed = pdf_to_printed_tables(UNRULED_PDF)
+    unruled = [table.title for table in printed.tables if table.unruled]
+    assert len(unruled) == 12  # the twelve tables, the empty t08 and t09 among them
+    assert [table.title for table in printed.tables if not table.unruled] == ["部门整体绩效目标表"]  # drawn with rules
+
+
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if s.name.endswith(("_unruled", "_tall_glyphs"))], ids=lambda s: s.name)
+def test_the_committed_pdf_is_what_the_generator_renders(sample, tmp_path):
+    fresh = process_document(render(sample.document, tmp_path / "fresh.pdf", sample.layout))
+    assert_matches_golden(fresh, REFERENCE_GOLDEN)
+
+
+def test_without_the_fix_the_tall_glyphs_would_shift_rows():
+    """The sample is a real test: its glyph boxes lie a line below their glyphs."""
+    import pdfplumber
+
+    with pdfplumber.open(TALL_GLYPHS_PDF) as pdf:
+        chars = [c for c in pdf.pages[3].chars if c["text"].strip()]
+        a, b, c, d, e, baseline = chars[0]["matrix"]
+        height = chars[0]["y1"] - chars[0]["y0"]
+        assert baseline - chars[0]["y0"] > height  # the whole box is under the baseline
+
+
+def _char(text: str, x0: float, baseline: float, size: float = 10.0, box_bottom: float | None = None) -> dict:
+    y0 = baseline - 0.12 * size if box_bottom is None else box_bottom
+    page_height = 800.0
+    return {
+        "text": text, "x0": x0, "x1": x0 + size, "y0": y0, "y1": y0 + size, "size": size, "upright": True,
+        "matrix": (1, 0, 0, 1, x0, baseline), "top": page_height - y0 - size, "bottom": page_height - y0,
+        "doctop": page_height - y0 - size,
+    }
+
+
+def test_a_glyph_box_hanging_below_its_baseline_is_seated_on_it():
+    sound, hanging = _char("1", 0, 500), _char("2", 20, 500, box_bottom=486.0)  # box 486–496, baseline 500
+    seat_glyphs([sound, hanging])
+    assert sound["y0"] == pytest.approx(498.8)  # untouched
+    assert hanging["y0"] == pytest.approx(498.8) and hanging["top"] == pytest.approx(sound["top"])
+
+
+def _word(text: str, x0: float, top: float, size: float = 9.0) -> Word:
+    width = size if any(ord(ch) > 0x2000 for ch in text) else size / 2
+    chars = tuple(
+        {"text": ch, "x0": x0 + n * width, "x1": x0 + (n + 1) * width, "top": top, "bottom": top + size, "size": size, "_order": n}
+        for n, ch in enumerate(text)
+    )
+    return Word(text, x0, x0 + width * len(text), top, top + size, size, chars)
+
+
+def _line(*words: Word) -> Line:
+    return Line(tuple(words), min(w.top for w in words), max(w.bottom for w in words))
+
+
+def test_a_wrapped_name_joins_its_row_and_a_row_without_figures_stays_a_row():
+    rows = [
+        _line(_word("行政运行", 10, 100), _word("261.28", 200, 100)),
+        _line(_word("机关事业单位基本养老保险缴", 10, 116)),  # a name centred above its figures
+        _line(_word("28.53", 200, 121)),
+        _line(_word("费支出", 10, 127)),
+        _line(_word("公务接待费", 10, 143)),  # no figures (a blank row), a row's gap away
+        _line(_word("总计", 10, 159), _word("289.81", 200, 159)),
+    ]
+    bands = lines_to_bands(rows)
+    assert [len(band) for band in bands] == [1, 3, 1, 1]
+
+
+def test_a_group_label_spans_the_columns_whose_labels_stand_level_under_it():
+    xs = [0.0, 60.0, 120.0, 180.0, 240.0]
+    header = [
+        _word("项目", 12, 20),  # centred on the whole header's height
+        _word("财政拨款", 132, 0),  # the group, centred over columns 1–3, a padded row above its labels
+        _word("合计", 81, 20), _word("一般", 141, 15), _word("公共", 141, 26), _word("基金", 201, 20),
+    ]
+    labels = join_wrapped_labels(header, xs)
+    assert sorted(w.text for w in labels) == sorted(["项目", "财政拨款", "合计", "一般\n公共", "基金"])
+    spans = {block.words[0].text: (block.first, block.last) for block in header_to_blocks(labels, xs)}
+    assert spans["财政拨款"] == (1, 3) and spans["项目"] == (0, 0) and spans["一般\n公共"] == (2, 2)
+
+
+def test_a_table_with_no_rules_becomes_a_grid_with_its_header_spans():
+    header = [_line(_word("项目", 10, 10), _word("预算数", 110, 10), _word("上年数", 190, 10))]
+    body = [
+        _line(_word("一、本年收入", 10, 30), _word("1,234.56", 120, 30), _word("1,000.00", 200, 30)),
+        _line(_word("合计", 10, 46), _word("1,234.56", 120, 46)),
+    ]
+    grid = lines_to_grid(1, header, body, SETTINGS)
+    assert isinstance(grid, Grid) and not grid.ruled
+    assert (grid.n_rows, grid.n_cols) == (3, 3)
+    texts = [[cell.text for cell in grid.cells if cell.row == r] for r in range(grid.n_rows)]
+    assert texts == [["项目", "预算数", "上年数"], ["一、本年收入", "1,234.56", "1,000.00"], ["合计", "1,234.56", ""]]
