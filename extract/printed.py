@@ -333,10 +333,12 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：1-9（(]")
 
 
-def text_grids(page, number: int, ruled: list[Grid], lines: list[TextLine], continuing: bool, settings: ExtractSettings) -> list[Grid]:
+def text_grids(
+    page, number: int, ruled: list[Grid], lines: list[TextLine], continuing: bool, furniture: set[str], settings: ExtractSettings
+) -> list[Grid]:
     """Tables printed without rules: under a title no ruled grid follows, or at the top of a
     page that carries on such a table.  Their grids come from where the words stand
-    (extract/text_grid.py)."""
+    (extract/text_grid.py); ``furniture``, the lines every page repeats, is no part of them."""
     regions = []
     titles = [line for line, _ in _titles(lines)]
     firsts = sorted([line.top for line in titles] + [g.bbox[1] for g in ruled])
@@ -355,10 +357,22 @@ def text_grids(page, number: int, ruled: list[Grid], lines: list[TextLine], cont
     chars = [c for c in dedupe_view(page, settings.duplicate_char_tolerance).chars if c["text"].strip() and not inside_ruled(c)]
     page_lines = words_to_lines(chars_to_words(chars, settings))
     for top, bottom in regions:
-        grid = _region_to_grid(number, [line for line in page_lines if top <= line.top and line.bottom <= bottom + 1], settings)
+        region = [
+            line for line in page_lines
+            if top <= line.top and line.bottom <= bottom + 1 and not _is_page_number(line, page.height) and header_text(_line_text(line)) not in furniture
+        ]
+        grid = _region_to_grid(number, region, settings)
         if grid is not None:
             grids.append(grid)
     return grids
+
+
+def _is_page_number(line: Line, page_height: float) -> bool:
+    """``- 5 -``, ``第5页``, or a bare number in the top or bottom margin (a code in a row is no page number)."""
+    text = _line_text(line)
+    if not _PAGE_NUMBER.match(text):
+        return False
+    return not text.strip().isdigit() or line.top > 0.9 * page_height or line.bottom < 0.06 * page_height
 
 
 def _line_text(line: Line) -> str:
@@ -371,7 +385,7 @@ def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings) 
     The header is what stands between the last caption (单位：万元, 编制部门, a running
     header) and the first row of figures or codes; the body runs to a note, prose, or
     the next table's number or title."""
-    lines = [line for line in region if not _PAGE_NUMBER.match(_line_text(line))]
+    lines = region
     start = next((i for i, line in enumerate(lines) if line.opens_body), None)
     if start is None:
         return _empty_table(number, lines, settings)
@@ -444,7 +458,8 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             grids = [band for grid in page_to_grids(page, number, settings) for band in split_rows(grid, _title_rows(grid))]
             all_lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance))
             carries_on = bool(pending) or (current is not None and current.unruled and current.pages[-1] == number - 1)
-            unruled = text_grids(page, number, grids, lines_outside(all_lines, grids), carries_on, settings)
+            furniture = {header_text(text) for text in previous_texts}
+            unruled = text_grids(page, number, grids, lines_outside(all_lines, grids), carries_on, furniture, settings)
             grids = sorted(grids + unruled, key=lambda g: g.bbox[1])
             lines = lines_outside(all_lines, grids)
             if number <= COVER_PAGES:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from extract.grid import Grid, GridCell, chars_to_slots, chars_to_text
 from extract.settings import ExtractSettings
+from schemas import HEADER_VOCABULARY, header_text
 
 _FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
 _CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")  # 201, 2010301, 201一般公共服务支出, [301]
@@ -136,7 +137,9 @@ def lines_to_bands(lines: list[Line]) -> list[list[Line]]:
             overlaps = line.top < bottom - 0.5
             close = line.top - bottom < tight
             one_row_of_figures = not (line.has_figures and any(l.has_figures for l in band))
-            if (overlaps or close) and one_row_of_figures:
+            # lines that overlap are one row (a figure wrapped in a narrow cell, a name beside
+            # figures centred on it); a line close under a row is its wrapped name
+            if overlaps or (close and one_row_of_figures):
                 band.append(line)
                 continue
         bands.append([line])
@@ -182,7 +185,7 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
     leaves = _leaves(header)
     bottom = max((w.bottom for w in header), default=0.0)
     figure_columns = [(x0, x1) for x0, x1 in columns if any(w.is_figure and x0 <= w.centre <= x1 for w in body)]
-    over_figures = [leaf for leaf in leaves if any(x0 <= leaf.centre <= x1 for x0, x1 in columns)]
+    over_figures = [leaf for leaf in leaves if any(x0 - 2 <= leaf.x1 and leaf.x0 <= x1 + 2 for x0, x1 in figure_columns)]
     for leaf in leaves:
         # a label over a gap heads a column left blank, if it stands level with the labels of
         # columns that print figures, or at the foot of the header (not a group label: 支出)
@@ -360,7 +363,9 @@ def lines_to_grid(page: int, header_lines: list[Line], body_lines: list[Line], s
         body_lines = [header_lines.pop(), *body_lines]
     # rows with no figures at the top of the body: their labels start where the body's labels do
     anchors = _label_anchors(body_lines)
-    while header_lines and body_lines and all(any(abs(w.x0 - a) <= 1.5 for a in anchors) for w in header_lines[-1].words):
+    while header_lines and body_lines and all(
+        any(abs(w.x0 - a) <= 1.5 for a in anchors) and header_text(w.text) not in HEADER_VOCABULARY for w in header_lines[-1].words
+    ):
         body_lines = [header_lines.pop(), *body_lines]
     header = [w for line in header_lines for w in line.words]
     body = [w for line in body_lines for w in line.words]
@@ -384,18 +389,23 @@ def lines_to_grid(page: int, header_lines: list[Line], body_lines: list[Line], s
     taken: set[tuple[int, int]] = set()
     # each header cell fills its columns from under the label above it to over the label
     # below it, as a merged cell does: a label centred in a tall cell covers the whole height
+    ends: dict[int, int] = {}
     for block in sorted(blocks, key=lambda b: (header_row[id(b)], b.first)):
         row = header_row[id(block)]
         shares = [o for o in blocks if o is not block and o.first <= block.last and o.last >= block.first]
-        above = [header_row[id(o)] for o in shares if header_row[id(o)] < row]
+        above = [ends[id(o)] for o in shares if header_row[id(o)] < row and id(o) in ends]
         below = [header_row[id(o)] for o in shares if header_row[id(o)] > row]
-        start, end = (max(above) + 1 if above else 0), (min(below) if below else n_header)
-        span = [(r, c) for r in range(start, end) for c in range(block.first, block.last + 1)]
-        if any(slot in taken for slot in span):
-            start, end = row, row + 1
+        start, end = min(max(above, default=0), row), (min(below) if below else n_header)
+        for first_row, last_row in ((start, end), (row, end), (row, row + 1)):
+            span = [(r, c) for r in range(first_row, last_row) for c in range(block.first, block.last + 1)]
+            if not any(slot in taken for slot in span):
+                break
+        else:
+            first_row, last_row = row, row + 1
             span = [(row, c) for c in range(block.first, block.last + 1) if (row, c) not in taken]
         taken.update(span)
-        cells.append(GridCell(start, block.first, end - start, block.last - block.first + 1, _text(block.words, settings)))
+        ends[id(block)] = last_row
+        cells.append(GridCell(first_row, block.first, last_row - first_row, block.last - block.first + 1, _text(block.words, settings)))
 
     bands = lines_to_bands(body_lines)
     for b, band in enumerate(bands):

@@ -65,8 +65,10 @@ class Layout:
     # How 单位：万元 is printed: "plain"; "split", the colon on a baseline of its own as 重庆's
     # WPS exports draw it (the text layer gives 单位 万元 and a line holding ：); "none", not at all
     unit_style: str = "plain"
-    # False: no rules at all, the table drawn as text in aligned columns (Word, many budget systems)
-    ruled: bool = True
+    # "grid": every cell ruled; "none": no rules at all, the table drawn as text in aligned
+    # columns (Word, many budget systems); "three_line": a rule above and below the header
+    # and one under the last row (三线表), nothing between the columns
+    rules: str = "grid"
     # The font's Descent as its descriptor declares it (1/1000 em); None keeps the font's own.
     # 重庆's and 北京's exports declare one so deep that every glyph box hangs a line below its glyph.
     glyph_descent: int | None = None
@@ -199,7 +201,7 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
     flowable.setStyle(
         TableStyle(
             [
-                *([("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if layout.ruled else []),
+                *_rules(layout.rules, len(table.header)),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 1.5),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -225,6 +227,18 @@ def _declared_descent(descent: int | None):
         yield
     finally:
         descriptor["Descent"] = own
+
+
+def _rules(style: str, header_rows: int) -> list[tuple]:
+    return {
+        "grid": [("GRID", (0, 0), (-1, -1), 0.5, colors.black)],
+        "none": [],
+        "three_line": [
+            ("LINEABOVE", (0, 0), (-1, 0), 1.0, colors.black),
+            ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.5, colors.black),
+            ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.black),
+        ],
+    }[style]
 
 
 def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> Path:
@@ -379,7 +393,7 @@ SAMPLES = (
     Sample(REFERENCE, Layout(), REFERENCE.name),
     Sample(BEYOND, Layout(unit_style="split"), BEYOND.name),
     # the reference with every rule removed: its columns are where its words stand
-    Sample(REFERENCE, Layout(ruled=False), f"{REFERENCE.name}_unruled"),
+    Sample(REFERENCE, Layout(rules="none"), f"{REFERENCE.name}_unruled"),
     # the reference with every glyph box a line below its glyph (Descent -1400)
     Sample(REFERENCE, Layout(glyph_descent=-1400), f"{REFERENCE.name}_tall_glyphs"),
 )

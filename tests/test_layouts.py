@@ -18,6 +18,7 @@ from extract.printed import pdf_to_printed_tables
 from extract.settings import ExtractSettings
 from extract.text_grid import Line, Word, header_to_blocks, join_wrapped_labels, lines_to_bands, lines_to_grid
 from samples.generate import SAMPLES, Layout, render
+from test_reference_sample import SECOND_DRAWINGS
 from samples.reference_2026 import REFERENCE
 from schemas import Status
 
@@ -43,6 +44,23 @@ def test_the_unruled_sample_has_no_rules_and_its_tables_are_read_from_words():
 def test_the_committed_pdf_is_what_the_generator_renders(sample, tmp_path):
     fresh = process_document(render(sample.document, tmp_path / "fresh.pdf", sample.layout))
     assert_matches_golden(fresh, REFERENCE_GOLDEN)
+
+
+UNRULED_DRAWINGS = {
+    # the drawings the ruled reference is read from (tests/test_reference_sample.py), with their rules taken away
+    f"{name}_{rules}": replace(layout, rules=rules)
+    for name, layout in {**SECOND_DRAWINGS, "reference": Layout()}.items()
+    for rules in ("none", "three_line")
+    if (name, rules) != ("reference", "none")  # committed: samples/reference_2026_unruled.pdf
+}
+
+
+@pytest.mark.parametrize("name", UNRULED_DRAWINGS)
+def test_every_drawing_reads_the_same_without_its_rules(tmp_path, name):
+    """Wrapped names and headers, tables two to a page, continued over pages with and without
+    their header, under a running header, a title left at the foot of a page."""
+    result = process_document(render(REFERENCE, tmp_path / f"{name}.pdf", UNRULED_DRAWINGS[name]))
+    assert_matches_golden(result, REFERENCE_GOLDEN)
 
 
 def test_without_the_fix_the_tall_glyphs_would_shift_rows():
