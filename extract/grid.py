@@ -188,6 +188,12 @@ def drop_empty_lines(grid: Grid) -> Grid:
         )
 
     blank_cols = [blank([matrix[r][c] for r in range(grid.n_rows)], True) for c in range(grid.n_cols)]
+    for cell in grid.cells:
+        # a merged label over columns otherwise blank keeps them (普陀: 人员经费合计 under an empty block)
+        spanned = range(cell.col, cell.col + cell.colspan)
+        if cell.colspan > 1 and cell.text.strip() and all(blank_cols[c] for c in spanned):
+            for c in spanned:
+                blank_cols[c] = False
     first = next((c for c, b in enumerate(blank_cols) if not b), grid.n_cols)
     last = max((c for c, b in enumerate(blank_cols) if not b), default=-1)
     keep_cols = list(range(first, last + 1))

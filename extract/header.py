@@ -260,14 +260,19 @@ def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tup
     return roles
 
 
-def body_cells(grid: Grid, start: int, column_map: list[int] | None = None, width: int | None = None) -> list[list[GridCell | None]]:
+def body_cells(
+    grid: Grid, start: int, column_map: list[int] | None = None, width: int | None = None, last_columns: list[int] | None = None
+) -> list[list[GridCell | None]]:
     """Cells below the header, one list per row; a label merged down over rows repeats on each.
 
     ``column_map`` places a continuation page's columns among the table's
-    ``width`` columns (a column with no figures on that page may be missing).
+    ``width`` columns (a column with no figures on that page may be missing);
+    ``last_columns``, where a column of the page spans a run of the table's
+    (江苏: 支出合计 across the 功能分类 and 支出用途 labels), the last of the run.
     """
     matrix = grid.covering()
     column_map = column_map or list(range(grid.n_cols))
+    last_columns = last_columns or column_map
     width = width or grid.n_cols
     rows = []
     for r in range(start, grid.n_rows):
@@ -276,6 +281,9 @@ def body_cells(grid: Grid, start: int, column_map: list[int] | None = None, widt
             cell = matrix[r][c]
             if cell is not None and cell.row >= start and (cell.row == r or not looks_like_amount(cell.text)):
                 placed[column_map[c]] = cell if cell.col == c else _Spanned(cell)
+                if cell.col == c and not looks_like_amount(cell.text):
+                    for j in range(column_map[c] + 1, last_columns[c] + 1):
+                        placed[j] = _Spanned(cell)
         rows.append(placed)
     return rows
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from extract.header import paths_to_roles
 from extract.printed import PrintedTable
 from extract.sideways import is_sideways, sideways_to_table
+from extract.vertical import is_vertical, vertical_to_table
 from normalize import looks_like_amount
 from schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table, match_title, spec_for
 
@@ -60,6 +61,8 @@ def _raw(table: PrintedTable, table_id: str, body: list[tuple[str, ...]]) -> Raw
     raw = RawTable(table_id, table.title, table.unit, tuple(table.pages), tuple(columns), _rows(table, labels), number=table.number)
     if spec.row_key is RowKey.ITEM and table_id != GENERIC_ID and is_sideways(columns):
         return sideways_to_table(raw)
+    if table_id != GENERIC_ID and is_vertical(raw, spec):
+        return vertical_to_table(raw, spec)
     return raw
 
 

@@ -32,7 +32,7 @@ from extract.header import (
 from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
 from extract.pages import dedupe_view, load_objects, seat_glyphs
 from extract.settings import ExtractSettings
-from normalize import looks_like_amount, parse_amount
+from normalize import looks_like_amount, parse_amount, split_outline
 from schemas import header_text, match_title
 
 COVER_PAGES = 2
@@ -218,7 +218,7 @@ def _unit_in_header(paths: list[tuple[str, ...]]) -> str | None:
 
 
 def _add_rows(table: PrintedTable, grid: Grid, start: int, column_map: list[int] | None = None) -> None:
-    for cells in body_cells(grid, start, column_map, len(table.paths)):
+    for cells in body_cells(grid, start, column_map, len(table.paths), _last_columns(table, grid, column_map)):
         table.rows.append(
             PrintedRow(
                 grid.page,
@@ -229,6 +229,21 @@ def _add_rows(table: PrintedTable, grid: Grid, start: int, column_map: list[int]
         )
     if grid.page not in table.pages:
         table.pages.append(grid.page)
+
+
+def _last_columns(table: PrintedTable, grid: Grid, column_map: list[int] | None) -> list[int] | None:
+    """Per column of a continuation grid, the last of the table's columns it spans: its right
+    rule stands on that column's (the page shifted as a whole, as ``_column_map`` allows)."""
+    if column_map is None or not grid.xs or not table.xs:
+        return None
+    shift = grid.xs[0] - table.xs[0] if abs(grid.xs[0] - table.xs[0]) <= _PAGE_SHIFT else 0.0
+    last = []
+    for c, j in enumerate(column_map):
+        right = grid.xs[c + 1] - shift
+        ends = [k for k in range(j, len(table.xs) - 1) if abs(table.xs[k + 1] - right) <= 3.0]
+        nxt = column_map[c + 1] if c + 1 < len(column_map) else len(table.xs) - 1
+        last.append(ends[0] if ends and ends[0] < nxt else j)
+    return last
 
 
 def _open(number: int, title: str | None, grid: Grid, caption_rows: int, captions: list[TextLine]) -> PrintedTable:
@@ -317,7 +332,34 @@ def _continue(table: PrintedTable, grid: Grid, start: int) -> None:
     n = len(table.header)
     repeated = header_texts(grid, start, n) == table.header or _repeats_header(table, grid)
     column_map = _column_map(table, grid) or list(range(grid.n_cols))  # a repeated header places the columns one for one
+    before = len(table.rows)
     _add_rows(table, grid, start + n if repeated else start, column_map)
+    _join_cells_cut_by_the_page_break(table, before)
+
+
+def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
+    """A row the page break cut in two: its label goes on at the top of the next page with
+    nothing else (江苏: 八、社会保障和就 | 1,608.51, then 业支出 over blank cells).  The
+    words go back to the row they belong to; a row of its own would start with an ordinal,
+    print a code or a figure, or put a label where the row above has none."""
+    if first == 0 or first >= len(table.rows):
+        return
+    above, top = table.rows[first - 1], table.rows[first]
+    filled = [c for c, text in enumerate(top.cells) if text.strip()]
+    if len(filled) != 1 or len(header_text(top.cells[filled[0]])) > _CUT_WORDS:
+        return  # a label of its own (普陀: 使用非财政拨款结余 | 结余分配 at the top of a page, no figures)
+    if any(looks_like_amount(top.cells[c]) or _CODE_LIKE.match(top.cells[c].strip()) for c in filled):
+        return
+    if any(not above.cells[c].strip() or split_outline(top.cells[c])[0] for c in filled):
+        return
+    if not any(looks_like_amount(text) for text in above.cells):
+        return
+
+    def joined(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(f"{a}\n{b}" if c in filled else a for c, (a, b) in enumerate(zip(mine, theirs)))
+
+    table.rows[first - 1] = replace(above, cells=joined(above.cells, top.cells), spanned=joined(above.spanned, top.spanned))
+    del table.rows[first]
 
 
 def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[TextLine]:
@@ -329,6 +371,8 @@ def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[Tex
     return []
 
 
+_CUT_WORDS = 4  # characters of a label the page break carries over: the end of a word (业支出, 小计)
+_CODE_LIKE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－\s]*$")
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：1-9（(]")
 

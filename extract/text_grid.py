@@ -162,20 +162,38 @@ def _leaves(header: list[Word]) -> list[Word]:
 
 
 def _covered(body_lines: list[Line]) -> list[list[float]]:
-    """The x-ranges the body's words cover, leaving out what a single line covers alone
-    where the table has many: a long name printed past its cell bridges no columns."""
-    alone = 1 if len(body_lines) >= 10 else 0
+    """The x-ranges the body's words cover.  Where the table has many rows, what a single
+    line covers between two columns others cover bridges nothing: a long name printed
+    past its cell.  A column only one row fills is still a column."""
+    many = len(body_lines) >= 10
     edges = sorted({x for line in body_lines for w in line.words for x in (w.x0, w.x1)})
-    runs: list[list[float]] = []
+    segments = []
     for left, right in zip(edges, edges[1:]):
         middle = (left + right) / 2
         count = sum(1 for line in body_lines if any(w.x0 <= middle <= w.x1 for w in line.words))
-        if count > alone:
-            if runs and abs(runs[-1][1] - left) < 1e-6:
-                runs[-1][1] = right
-            else:
-                runs.append([left, right])
+        segments.append((left, right, count))
+    runs: list[list[float]] = []
+    for n, (left, right, count) in enumerate(segments):
+        if not count:
+            continue
+        if many and count == 1 and _between_strong(segments, n):
+            continue
+        if runs and abs(runs[-1][1] - left) < 1e-6:
+            runs[-1][1] = right
+        else:
+            runs.append([left, right])
     return runs
+
+
+def _between_strong(segments: list[tuple[float, float, int]], n: int) -> bool:
+    """Whether the segment lies between two stretches more than one line covers, with no gap."""
+    def strong(step: int) -> bool:
+        i = n + step
+        while 0 <= i < len(segments) and segments[i][2] == 1:
+            i += step
+        return 0 <= i < len(segments) and segments[i][2] > 1
+
+    return strong(-1) and strong(1)
 
 
 def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[float, float]]:

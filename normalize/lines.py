@@ -136,9 +136,10 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
             elif project and project != label:
                 category = project  # the category's other sub-items sit under it
             project = ""
-        if spec.row_key is RowKey.PROJECT and not label:
+        if (spec.row_key is RowKey.PROJECT or is_total_label(project)) and not label:
             # A project table whose only label column is 项目名称: its labels are
             # unit rows, project rows and totals alike; _row_lines tells them apart.
+            # A 合计 there is the table's total in any project list (烟台 t07).
             label, project = project, ""
         amounts = tuple((role, cells[j]) for j, role in enumerate(roles) if role.kind != "label" and cells[j].strip())
         name_columns = [j for j, role in enumerate(roles) if role.kind == "label" and role.key == "name" and cells[j].strip()]

@@ -38,9 +38,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from samples.model import CodeRow, ItemRow, PairRow, ProjectRow, Row, SampleDocument, SampleTable, TotalRow, UnitRow
+from samples.model import CodeRow, DownRow, ItemRow, PairRow, ProjectRow, Row, SampleDocument, SampleTable, TotalRow, UnitRow
 from samples.beyond_2026 import BEYOND
 from samples.reference_2026 import REFERENCE
+from samples.stacked_2026 import STACKED
 
 FONT = "STSong-Light"
 SAMPLES_DIR = Path(__file__).resolve().parent
@@ -169,7 +170,34 @@ def _place_header(table: SampleTable, width: int) -> tuple[list[list[str]], list
     return [[text or "" for text in row] for row in grid], spans
 
 
+def _down_flowable(table: SampleTable, layout: Layout, page_width: float) -> Table:
+    """Category | item | 金额, a category merged down over its items, a lone label across both."""
+    normal, right, centre = _style(layout.font_size), _style(layout.font_size, TA_RIGHT), _style(layout.font_size, TA_CENTER)
+    data = [[BoldParagraph(cell.text, centre) for cell in table.header[0]] + [""] * (3 - len(table.header[0]))]
+    spans = [("SPAN", (0, 0), (1, 0))]
+    r = 1
+    rows = list(table.rows)
+    while rows:
+        row = rows.pop(0)
+        if len(row.labels) == 1:
+            data.append([Paragraph(row.labels[0], centre), "", Paragraph(_fmt(row.value), right)])
+            spans.append(("SPAN", (0, r), (1, r)))
+            r += 1
+            continue
+        group = [row] + [rows.pop(0) for _ in range(len(rows)) if rows and rows[0].labels[0] == row.labels[0]]
+        for n, member in enumerate(group):
+            data.append([Paragraph(row.labels[0], normal) if n == 0 else "", Paragraph(member.labels[1], centre), Paragraph(_fmt(member.value), right)])
+        spans.append(("SPAN", (0, r), (0, r + len(group) - 1)))
+        r += len(group)
+    widths = [layout.name_width * 0.8, layout.name_width, layout.amount_width * 1.6]
+    flowable = Table(data, colWidths=widths)
+    flowable.setStyle(TableStyle([*_rules(layout.rules, 1), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
+    return flowable
+
+
 def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Table:
+    if table.layout == "down":
+        return _down_flowable(table, layout, page_width)
     normal, right, centre = _style(layout.font_size), _style(layout.font_size, TA_RIGHT), _style(layout.font_size, TA_CENTER)
     if table.layout == "two_sided":
         half_label = _label_widths(table, layout)
@@ -337,6 +365,11 @@ def _golden_row(table: SampleTable, row: Row, row_no: int, side: str | None, col
 def golden_lines(table: SampleTable, table_no: int = 1) -> list[dict]:
     """The lines the contract expects from one table, straight from the data; ``table_no``
     tells apart two printed tables of one id."""
+    if table.layout == "down":
+        # the one row a horizontal table prints, under its total's label
+        total = next(row.labels[0] for row in table.rows if row.column == "total")
+        key = dict(table_id=table.table_id, table_no=table_no, row_no=1, side="", code="", code_level="", parent_code="", item=total, project="", is_total="true")
+        return [dict(key, column=row.column, amount=str(row.value)) for row in table.rows if row.value is not None]
     lines = []
     for row_no, row in enumerate(table.rows, start=1):
         if isinstance(row, PairRow):
@@ -396,6 +429,8 @@ SAMPLES = (
     Sample(REFERENCE, Layout(rules="none"), f"{REFERENCE.name}_unruled"),
     # the reference with every glyph box a line below its glyph (Descent -1400)
     Sample(REFERENCE, Layout(glyph_descent=-1400), f"{REFERENCE.name}_tall_glyphs"),
+    # 江苏's old template: t02 down the page, small tables stacked on portrait pages
+    Sample(STACKED, Layout(one_table_per_page=False), STACKED.name),
 )
 
 

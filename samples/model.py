@@ -68,7 +68,17 @@ class TotalRow:
     values: tuple[Decimal | None, ...]
 
 
-Row = Union[CodeRow, ItemRow, UnitRow, ProjectRow, TotalRow]
+@dataclass(frozen=True)
+class DownRow:
+    """A row of a table printed down the page (江苏 收入预算总表): its labels, a category and
+    its item or one label alone, name the column a horizontal table prints the figure in."""
+
+    labels: tuple[str, ...]
+    column: str
+    value: Decimal | None
+
+
+Row = Union[CodeRow, ItemRow, UnitRow, ProjectRow, TotalRow, DownRow]
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ class SampleTable:
     #   "economic"      类 | 款 + name
     #   "label"         one label column
     #   "two_sided"     label | amounts… | "code name" | amounts…
+    #   "down"          category | item | 金额: DownRows, the table's columns printed as rows
     layout: str
     columns: tuple[str, ...]
     rows: tuple[Row | PairRow, ...]

@@ -149,6 +149,8 @@ AMOUNT_COLUMNS: dict[str, AmountColumn] = {
         _column("current_expenditure", "本年支出/小计", "本年支出/小计", "本年支出/合计", "本年支出合计"),
         _column("general_budget_special", "一般公共预算拨款/其中：专项资金列入部门预算项目", "专项资金列入部门预算项目", "专项资金列入部门预算的项目"),
         _column("special_account_other", "财政专户拨款收入/其他专户收入拨款", "其他专户收入拨款"),
+        # 江苏 收入预算总表, down the page: 一般公共预算资金 | 公共财政拨款（补助）资金 beside 专项收入
+        _column("general_budget_grant", "一般公共预算资金/公共财政拨款（补助）资金", "公共财政拨款（补助）资金", "公共财政拨款资金"),
         _column("project_excl_capital", "项目支出/扣除基建项目后预算数", "扣除基建项目后预算数"),
         _column("capital_construction_funds", "项目支出/其中：基本建设资金支出", "基本建设资金支出"),
         _column("procurement", "政府采购项目/小计", "政府采购项目/小计", "^政府采购项目"),

@@ -58,10 +58,14 @@ class TotalRef:
 
 @dataclass(frozen=True)
 class Tie:
-    """Two printed totals that must be the same figure."""
+    """Two printed totals that must be the same figure; not where the left table also
+    prints one of ``unless`` (then a tie on that column says it better).  ``also``: other
+    totals the left one may equal instead, where tables differ in what they cover."""
 
     left: TotalRef
     right: TotalRef
+    unless: tuple[str, ...] = ()
+    also: tuple[TotalRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,7 @@ _CARRYOVER_PARTS = (
 )
 _EXPENDITURE_EXTRAS = ("operating_expenditure", "affiliate_subsidy", "remittance_to_superior", "carryforward", "reserve")
 # "of which" columns: printed beside the parts, never parts themselves
-_OF_WHICH = ("general_budget_special", "procurement", "procurement_sme", "procurement_small_micro", "project_excl_capital",
+_OF_WHICH = ("general_budget_special", "general_budget_grant", "procurement", "procurement_sme", "procurement_small_micro", "project_excl_capital",
              "capital_construction_funds")
 
 # Tables split by source of funds (procurement, basic spending by unit, project lists)
@@ -166,7 +170,7 @@ TABLES: tuple[TableSpec, ...] = (
         RowKey.FUNCTION_CODE,
         ("total", "fiscal_subtotal", *_FISCAL_PARTS, "special_account", "unit_funds", "fiscal_carryover", "nonfiscal_carryover",
          *_UNIT_INCOME, "current_subtotal", "carryover", *_CARRYOVER_PARTS, "nonfiscal_balance", "account_balance",
-         "special_account_other", "general_budget_special"),
+         "special_account_other", "general_budget_special", "general_budget_grant", "other_funds"),
         (
             RowIdentity(
                 "total",
@@ -443,7 +447,10 @@ TIES: tuple[Tie, ...] = (
     Tie(TotalRef("t02", "total"), TotalRef("t03", "total")),
     Tie(TotalRef("t05", "total"), TotalRef("t04", "general_budget", "expenditure")),
     Tie(TotalRef("t06", "total"), TotalRef("t05", "basic")),
-    Tie(TotalRef("t07", "total"), TotalRef("t05", "project")),
+    # a project list of every source of funds (烟台 项目支出预算情况表) ties by its 一般公共预算 column
+    # …and a project list of every source printed without one (西安) totals t03's projects
+    Tie(TotalRef("t07", "total"), TotalRef("t05", "project"), unless=("general_budget",), also=(TotalRef("t03", "project"),)),
+    Tie(TotalRef("t07", "general_budget"), TotalRef("t05", "project")),
     Tie(TotalRef("t18", "total"), TotalRef("t05", "total")),
     Tie(TotalRef("t19", "total"), TotalRef("t05", "basic")),
     Tie(TotalRef("t20", "total"), TotalRef("t04", "total", "expenditure")),

@@ -244,13 +244,16 @@ def _ties(grouped: dict, primary: dict[str, int]) -> list[CheckResult]:
         left, right = _total_rows(grouped, tie.left, primary), _total_rows(grouped, tie.right, primary)
         if not left or not right:
             continue
+        if any(column in left[-1].values for column in tie.unless):
+            continue
         row, actual = left[-1], left[-1].values[tie.left.column]
         candidates = [r.values[tie.right.column] for r in right]
+        candidates += [r.values[ref.column] for ref in tie.also for r in _total_rows(grouped, ref, primary)]
         expected = min(reversed(candidates), key=lambda value: abs(value - actual))
         allowed = _allowance(ZERO, actual, expected)
         result = CheckResult(
             "total_tie", tie.left.table_id, row.row_no, tie.left.column, row.page, expected, actual, allowed, abs(expected - actual) <= allowed,
-            f"{_describe(tie.left)} total = {_describe(tie.right)} total", row.table_no,
+            f"{_describe(tie.left)} total = {_describe(tie.right)} total" + "".join(f" or {_describe(ref)} total" for ref in tie.also), row.table_no,
         )
         results.append(((tie.left.table_id, tie.right.table_id), result))
     tied = {frozenset(pair) for pair, result in results if result.passed}

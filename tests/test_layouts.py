@@ -11,16 +11,17 @@ from dataclasses import replace
 import pytest
 
 from budgetpdf.pipeline import process_document
-from conftest import REFERENCE_GOLDEN, TALL_GLYPHS_PDF, UNRULED_PDF, assert_matches_golden
+from conftest import REFERENCE_GOLDEN, STACKED_GOLDEN, STACKED_PDF, TALL_GLYPHS_PDF, UNRULED_PDF, assert_matches_golden
 from extract.grid import Grid
 from extract.pages import seat_glyphs
 from extract.printed import pdf_to_printed_tables
 from extract.settings import ExtractSettings
+from extract.vertical import is_vertical, vertical_to_table
 from extract.text_grid import Line, Word, header_to_blocks, join_wrapped_labels, lines_to_bands, lines_to_grid
 from samples.generate import SAMPLES, Layout, render
 from test_reference_sample import SECOND_DRAWINGS
 from samples.reference_2026 import REFERENCE
-from schemas import Status
+from schemas import ColumnRole, RawRow, RawTable, Status, spec_for
 
 SETTINGS = ExtractSettings()
 
@@ -40,10 +41,21 @@ def test_the_unruled_sample_has_no_rules_and_its_tables_are_read_from_words():
     assert [table.title for table in printed.tables if not table.unruled] == ["部门整体绩效目标表"]  # drawn with rules
 
 
-@pytest.mark.parametrize("sample", [s for s in SAMPLES if s.name.endswith(("_unruled", "_tall_glyphs"))], ids=lambda s: s.name)
+@pytest.mark.parametrize("sample", [s for s in SAMPLES if s.name.endswith(("_unruled", "_tall_glyphs", "stacked_2026"))], ids=lambda s: s.name)
 def test_the_committed_pdf_is_what_the_generator_renders(sample, tmp_path):
     fresh = process_document(render(sample.document, tmp_path / "fresh.pdf", sample.layout))
-    assert_matches_golden(fresh, REFERENCE_GOLDEN)
+    assert_matches_golden(fresh, STACKED_GOLDEN if sample.name == "stacked_2026" else REFERENCE_GOLDEN)
+
+
+def test_stacked_tables_and_a_table_down_the_page():
+    """江苏's old template: small tables several to a page, 收入预算总表 printed down the page."""
+    result = process_document(STACKED_PDF)
+    assert_matches_golden(result, STACKED_GOLDEN)
+    pages = [table.pages for table in pdf_to_printed_tables(STACKED_PDF).tables]
+    assert any(a == b for a, b in zip(pages, pages[1:])), "no two tables share a page"
+    t02 = {line.column: line.amount for line in result.lines if line.table_id == "t02"}
+    assert t02["total"] == t02["fiscal_subtotal"] + t02["fiscal_carryover"]  # the keys a horizontal t02 gives
+    assert all(c.passed for c in result.checks if c.table_id in ("t02", "t03"))
 
 
 UNRULED_DRAWINGS = {
@@ -141,3 +153,61 @@ def test_a_table_with_no_rules_becomes_a_grid_with_its_header_spans():
     assert (grid.n_rows, grid.n_cols) == (3, 3)
     texts = [[cell.text for cell in grid.cells if cell.row == r] for r in range(grid.n_rows)]
     assert texts == [["项目", "预算数", "上年数"], ["一、本年收入", "1,234.56", "1,000.00"], ["合计", "1,234.56", ""]]
+
+
+def test_a_table_down_the_page_becomes_the_row_a_horizontal_one_prints():
+    columns = (ColumnRole("label", "project", None, ("项目名称",)), ColumnRole("label", "name", None, ()), ColumnRole("amount", "total", None, ("金额",)))
+    rows = [
+        ("收入总计", "", "13,649.07"),
+        ("一般公共预算资金", "小计", "13,649.07"),
+        ("一般公共预算资金", "公共财政拨款(补助)资金", "13,649.07"),
+        ("一般公共预算资金", "专项收入", ""),
+        ("其他资金", "事业收入", "20.00"),
+        ("其他资金", "上缴收入", "3.00"),
+    ]
+    raw = RawTable("t02", "收入预算总表", "万元", (9,), columns, tuple(RawRow(9, row) for row in rows))
+    assert is_vertical(raw, spec_for("t02"))
+    table = vertical_to_table(raw, spec_for("t02"))
+    assert table.rows[0].cells == ("收入总计", "13,649.07", "13,649.07", "13,649.07", "20.00", "3.00")
+    assert [role.key for role in table.columns] == [
+        "name", "total", "general_budget", "general_budget_grant", "business_income", "other:其他资金/上缴收入"
+    ]
+
+
+def test_a_horizontal_table_is_not_taken_for_one_down_the_page():
+    columns = (ColumnRole("label", "code", None, ("科目编码",)), ColumnRole("label", "name", None, ("科目名称",)), ColumnRole("amount", "total", None, ("合计",)))
+    rows = [("201", "一般公共服务支出", "100.00"), ("20101", "人大事务", "100.00")]
+    raw = RawTable("t02", "收入总表", "万元", (3,), columns, tuple(RawRow(3, row) for row in rows))
+    assert not is_vertical(raw, spec_for("t02"))
+
+
+def _empty_table_pdf(path, rules: str):
+    """A title, a header, the 栏次 row that numbers its columns, an empty 合计 row and a note."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import SimpleDocTemplate, Paragraph, Table, TableStyle
+    from reportlab.lib.styles import ParagraphStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("s", fontName="STSong-Light", fontSize=10, leading=13)
+    rows = [["项目", "合计", "基本支出", "项目支出"], ["栏次", "1", "2", "3"], ["合计", "", "", ""]]
+    table = Table([[Paragraph(text, style) for text in row] for row in rows], colWidths=[150, 80, 80, 80])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)] if rules == "grid" else []))
+    story = [
+        Paragraph("2026年政府性基金预算支出情况表", ParagraphStyle("t", parent=style, fontSize=16, leading=20)),
+        Paragraph("单位：万元", style),
+        table,
+        Paragraph("注：本部门2026年没有使用政府性基金预算拨款安排的支出，本表为空表。", style),
+    ]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+    return path
+
+
+@pytest.mark.parametrize("rules", ["grid", "none"])
+def test_an_empty_table_is_found_and_its_column_numbers_are_no_figures(tmp_path, rules):
+    result = process_document(_empty_table_pdf(tmp_path / f"empty_{rules}.pdf", rules))
+    assert "t08" in result.record.tables_found
+    assert result.lines == [] or all(line.table_id != "t08" for line in result.lines)
+    assert not [c for c in result.checks if c.check == "amount_unreadable"]
