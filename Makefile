@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 IN     ?= samples
 OUT    ?= dataset
 
-.PHONY: extract test samples corpus bench docs clean
+.PHONY: extract test samples corpus bench compare docs clean
 
 $(BIN)/budgetpdf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,3 +35,6 @@ corpus: $(BIN)/budgetpdf  ## read the published PDFs in CORPUS into build/corpus
 
 bench: $(BIN)/budgetpdf  ## pages/s and peak RSS against pdfplumber extract_tables, over CORPUS (else samples/)
 	$(BIN)/python -m budgetpdf.bench --corpus $(CORPUS)
+
+compare: $(BIN)/budgetpdf  ## tables without rules: budgetpdf beside camelot stream and network, cell F1 against the ruled drawing
+	$(BIN)/python -m budgetpdf.compare_camelot

@@ -308,3 +308,78 @@ def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Gri
         if grid.n_rows and grid.n_cols:
             grids.append(grid)
     return sorted(grids, key=lambda g: g.bbox[1])
+
+
+_NEIGHBOUR_GAP = 8.0  # points between two grids that are one table drawn in pieces
+_NEIGHBOUR_OVERLAP = 0.8  # share of the shorter side the two grids must have in common
+
+
+def join_neighbouring_grids(grids: list[Grid], texts: list[tuple[float, float, float, float]], settings: ExtractSettings) -> list[Grid]:
+    """Grids that are one table drawn in pieces, joined: the header above the body, the
+    labels beside the figures (长春's WPS 文字 exports rule each piece apart, a few points
+    from the next).  Two grids join when they face each other across a gap narrower than
+    ``_NEIGHBOUR_GAP`` along most of their length, with no text (``texts``: line boxes)
+    in the gap: a title or a note between them makes two tables.  ``texts`` are the boxes
+    of the characters outside every grid."""
+    grids = sorted(grids, key=lambda g: (g.bbox[1], g.bbox[0]))
+    for side in ("right", "below"):  # the body's pieces first, then the header onto the body
+        joined = True
+        while joined:
+            joined = False
+            for i, a in enumerate(grids):
+                for j, b in enumerate(grids):
+                    facing = _facing(a, b, texts) if i != j and a.page == b.page else None
+                    if facing is not None and facing[0] == side:
+                        grids[i] = _joined(a, b, facing, settings)
+                        del grids[j]
+                        joined = True
+                        break
+                if joined:
+                    break
+    return sorted(grids, key=lambda g: g.bbox[1])
+
+
+def _facing(a: Grid, b: Grid, texts: list[tuple[float, float, float, float]]) -> tuple[str, float] | None:
+    """("below", gap) when b stands just under a, ("right", gap) just right of it; else None."""
+    (ax0, atop, ax1, abottom), (bx0, btop, bx1, bbottom) = a.bbox, b.bbox
+    across = min(ax1, bx1) - max(ax0, bx0)
+    down = min(abottom, bbottom) - max(atop, btop)
+    if 0 <= btop - abottom <= _NEIGHBOUR_GAP and across >= _NEIGHBOUR_OVERLAP * min(ax1 - ax0, bx1 - bx0):
+        box = (max(ax0, bx0), abottom, min(ax1, bx1), btop)
+        side = "below"
+    elif 0 <= bx0 - ax1 <= _NEIGHBOUR_GAP and down >= _NEIGHBOUR_OVERLAP * min(abottom - atop, bbottom - btop):
+        box = (ax1, max(atop, btop), bx0, min(abottom, bbottom))
+        side = "right"
+    else:
+        return None
+    x0, top, x1, bottom = box
+    if any(tx0 < x1 and tx1 > x0 and ttop < bottom and tbottom > top for tx0, ttop, tx1, tbottom in texts):
+        return None
+    return side, (btop - abottom if side == "below" else bx0 - ax1)
+
+
+def _joined(a: Grid, b: Grid, facing: tuple[str, float], settings: ExtractSettings) -> Grid:
+    """One grid from two: b's cells moved across the gap onto a's edge, rules within
+    ``snap_tolerance`` taken as one."""
+    side, gap = facing
+    dx, dy = (-gap, 0.0) if side == "right" else (0.0, -gap)
+    boxes = [(cell, a.xs[cell.col], a.xs[cell.col + cell.colspan], a.ys[cell.row], a.ys[cell.row + cell.rowspan]) for cell in a.cells]
+    boxes += [
+        (cell, b.xs[cell.col] + dx, b.xs[cell.col + cell.colspan] + dx, b.ys[cell.row] + dy, b.ys[cell.row + cell.rowspan] + dy)
+        for cell in b.cells
+    ]
+    tolerance = settings.grid.snap_tolerance
+    xs = _cluster([x for _, x0, x1, _, _ in boxes for x in (x0, x1)], tolerance)
+    ys = _cluster([y for _, _, _, top, bottom in boxes for y in (top, bottom)], tolerance)
+    cells, taken = [], set()
+    for cell, x0, x1, top, bottom in boxes:
+        col, col_end = _index(xs, x0, tolerance), _index(xs, x1, tolerance)
+        row, row_end = _index(ys, top, tolerance), _index(ys, bottom, tolerance)
+        slots = {(r, c) for r in range(row, max(row_end, row + 1)) for c in range(col, max(col_end, col + 1))}
+        if slots & taken:
+            continue
+        taken |= slots
+        cells.append(GridCell(row, col, max(1, row_end - row), max(1, col_end - col), cell.text, cell.indent))
+    cells += [GridCell(r, c, 1, 1, "") for r in range(len(ys) - 1) for c in range(len(xs) - 1) if (r, c) not in taken]
+    bbox = (xs[0], ys[0], xs[-1], ys[-1])
+    return Grid(a.page, bbox, len(ys) - 1, len(xs) - 1, tuple(sorted(cells, key=lambda c: (c.row, c.col))), tuple(xs), tuple(ys), a.ruled)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from extract.grid import Grid, page_to_grids, split_rows
+from extract.grid import Grid, join_neighbouring_grids, page_to_grids, split_rows
 from extract.text_grid import Line, chars_to_words, lines_to_grid, words_to_lines
 from extract.header import (
     CODE_PART_LABELS,
@@ -419,6 +419,20 @@ def _is_page_number(line: Line, page_height: float) -> bool:
     return not text.strip().isdigit() or line.top > 0.9 * page_height or line.bottom < 0.06 * page_height
 
 
+_PROSE_LENGTH = 8  # characters of a sentence line outside every grid: prose, not a caption
+
+
+def _is_prose(text: str) -> bool:
+    """A line of the running text: a sentence (or a note) long enough not to be a caption."""
+    compact = header_text(text)
+    return len(compact) >= _PROSE_LENGTH and bool(_SENTENCE.search(compact) or _NOTE.match(compact))
+
+
+def _inside_any(char: dict, grids: list[Grid]) -> bool:
+    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return any(g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3] for g in grids)
+
+
 def _line_text(line: Line) -> str:
     return " ".join(word.text for word in line.words)
 
@@ -499,8 +513,10 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             text_chars += len(page.chars)
             images += len(page.images)
             # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
-            grids = [band for grid in page_to_grids(page, number, settings) for band in split_rows(grid, _title_rows(grid))]
             all_lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance))
+            pieces = page_to_grids(page, number, settings)
+            outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
+            grids = [band for grid in join_neighbouring_grids(pieces, outside, settings) for band in split_rows(grid, _title_rows(grid))]
             carries_on = bool(pending) or (current is not None and current.unruled and current.pages[-1] == number - 1)
             furniture = {header_text(text) for text in previous_texts}
             unruled = text_grids(page, number, grids, lines_outside(all_lines, grids), carries_on, furniture, settings)
@@ -509,7 +525,8 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]
             if grids or any(looks_like_title(line.text) for line in lines):
-                figures[number] = figures_in_lines([line.text for line in all_lines])
+                # the prose that shares a page with a table states figures of its own (issue: facts/)
+                figures[number] = figures_in_lines([line.text for line in all_lines if not (line in lines and _is_prose(line.text))])
             boundary = 0.0
             carried, pending = pending, []
             for index, grid in enumerate(grids):
@@ -535,6 +552,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
                 current = _open(len(tables) + 1, title, grid, caption_rows, above + inside)
                 tables.append(current)
                 reason = "under its title" if title else "no title above it, and it continues no table"
+                reason += "" if grid.ruled else "; no rules: read from where its words stand"
                 fates.append(GridFate(number, grid.bbox, "opened", current.number, reason))
             pending = _title_at_foot([line for line in lines if line.top >= boundary], settings)
             if not grids:

@@ -70,6 +70,9 @@ class Layout:
     # columns (Word, many budget systems); "three_line": a rule above and below the header
     # and one under the last row (三线表), nothing between the columns
     rules: str = "grid"
+    # True: each table drawn as separate ruled grids that touch, as 长春's WPS 文字 exports do:
+    # the header apart from the body, and the body's labels apart from its figures
+    split_grids: bool = False
     # The font's Descent as its descriptor declares it (1/1000 em); None keeps the font's own.
     # 重庆's and 北京's exports declare one so deep that every glyph box hangs a line below its glyph.
     glyph_descent: int | None = None
@@ -225,21 +228,50 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
             printed = [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in row.values]
         data.append([(BoldParagraph if bold else Paragraph)(t, style) if t else "" for t, bold, style in printed])
 
+    if layout.split_grids:
+        return _split_flowable(table, layout, data, widths, spans)
     flowable = Table(data, colWidths=widths, repeatRows=len(table.header) if layout.repeat_header else 0)
-    flowable.setStyle(
-        TableStyle(
-            [
-                *_rules(layout.rules, len(table.header)),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                *spans,
-            ]
-        )
-    )
+    flowable.setStyle(TableStyle([*_rules(layout.rules, len(table.header)), *_CELL_STYLE, *spans]))
     return flowable
+
+
+_CELL_STYLE = [
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+]
+_NO_PADDING = [(name, (0, 0), (-1, -1), 0) for name in ("TOPPADDING", "BOTTOMPADDING", "LEFTPADDING", "RIGHTPADDING")]
+
+
+def _split_flowable(table: SampleTable, layout: Layout, data: list[list], widths: list[float], spans: list[tuple]) -> Table:
+    """The header one ruled grid; under it the labels one grid and the figures another,
+    touching, their rows of one height (a two-sided table's body stays one grid)."""
+    n_header = len(table.header)
+    header = Table(data[:n_header], colWidths=widths)
+    header.setStyle(TableStyle([*_rules(layout.rules, n_header), *_CELL_STYLE, *spans]))
+    body = data[n_header:]
+    heights = [
+        max([layout.font_size * 1.3 + 4] + [cell.wrap(w - 6, 1000)[1] + 4 for cell, w in zip(row, widths) if not isinstance(cell, str)])
+        for row in body
+    ]
+    n_labels = len(_label_widths(table, layout))
+    parts = [(0, len(widths))] if table.layout == "two_sided" else [(0, n_labels), (n_labels, len(widths))]
+    grids = []
+    for first, last in parts:
+        grid = Table([row[first:last] for row in body], colWidths=widths[first:last], rowHeights=heights)
+        grid.setStyle(TableStyle([*_rules(layout.rules, 0 if layout.rules == "grid" else 1), *_CELL_STYLE]))
+        grids.append(grid)
+    # a few points apart, so their rules never join into one grid
+    side_by_side = Table([grids], colWidths=[sum(widths[first:last]) + (_SPLIT_GAP if n else 0) for n, (first, last) in enumerate(parts)])
+    side_by_side.setStyle(TableStyle([*_NO_PADDING, ("LEFTPADDING", (1, 0), (1, 0), _SPLIT_GAP)]))
+    stacked = Table([[header], [side_by_side]], colWidths=[sum(widths) + _SPLIT_GAP])
+    stacked.setStyle(TableStyle([*_NO_PADDING, ("TOPPADDING", (0, 1), (0, 1), _SPLIT_GAP)]))
+    return stacked
+
+
+_SPLIT_GAP = 5.0
 
 
 @contextmanager

@@ -67,6 +67,14 @@ UNRULED_DRAWINGS = {
 }
 
 
+def test_a_table_drawn_in_pieces_reads_as_one(tmp_path):
+    """长春's WPS 文字 exports: the header one ruled grid, the body's labels another and its
+    figures a third, a few points apart; read as one table, exactly."""
+    result = process_document(render(REFERENCE, tmp_path / "pieces.pdf", Layout(split_grids=True)))
+    assert_matches_golden(result, REFERENCE_GOLDEN)
+    assert result.record.status is Status.OK
+
+
 @pytest.mark.parametrize("name", UNRULED_DRAWINGS)
 def test_every_drawing_reads_the_same_without_its_rules(tmp_path, name):
     """Wrapped names and headers, tables two to a page, continued over pages with and without
