@@ -480,8 +480,8 @@ def _ends_table(line: Line) -> bool:
     """A note under the table, prose, or the next table's number or captions: what a
     table's rows never are."""
     text = _line_text(line)
-    if line.has_figures:
-        return False
+    if line.opens_body or any(re.fullmatch(r"[\d,.]*\d[\d,.]*", word.text) for word in line.words):
+        return False  # figures (whole or cut by a narrow cell: 9,188.) and codes are a row's
     caption = [TextLine(text, 0, 0, 0, 0)]
     return bool(
         _NOTE.match(text)

@@ -36,6 +36,7 @@ from extract.settings import ExtractSettings
 from schemas import HEADER_VOCABULARY, header_text
 
 _FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
+_CODE_PARTS = frozenset({"类", "款", "项"})
 _CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")  # 201, 2010301, 201一般公共服务支出, [301]
 
 
@@ -125,25 +126,85 @@ def words_to_lines(words: list[Word]) -> list[Line]:
     return [Line(tuple(sorted(group, key=lambda w: w.x0)), min(w.top for w in group), max(w.bottom for w in group)) for group in lines]
 
 
-def lines_to_bands(lines: list[Line]) -> list[list[Line]]:
-    """Body lines → rows: a wrapped name joins the row it belongs to."""
+def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[list[Line]]:
+    """Body lines → rows.
+
+    Lines that overlap are one row (a name beside figures centred on it, a
+    figure wrapped in a narrow cell).  A line close under a row (nearer than
+    half the usual gap between lines) is its wrapped name, or the rest of
+    its wrapped figures (``932.3`` over ``1``).  Where rows are printed as
+    close as a name's lines (Word's tables, no padding), a line of words
+    alone (no figure, code or ordinal) goes on the name above it when that
+    name fills its column: it wrapped there.
+    """
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
-    tight = statistics.median(gaps) / 2 if gaps else 0.0
+    usual = statistics.median(gaps) if gaps else 0.0
+    size = statistics.median(w.size for line in lines for w in line.words) if lines else 0.0
+    # rows printed as close as a name's wrapped lines: only the words can tell them apart
+    unpadded = usual < _UNPADDED * size
+    full = _full_width(lines, xs) if xs and unpadded else {}
     bands: list[list[Line]] = []
-    for line in lines:
+    for n, line in enumerate(lines):
+        # a name's first line over figures centred on it: the start of the next row
+        leads = n + 1 < len(lines) and lines[n + 1].top < line.bottom - 0.5
         if bands:
             band = bands[-1]
             bottom = max(l.bottom for l in band)
-            overlaps = line.top < bottom - 0.5
-            close = line.top - bottom < tight
+            gap = line.top - bottom
             one_row_of_figures = not (line.has_figures and any(l.has_figures for l in band))
-            # lines that overlap are one row (a figure wrapped in a narrow cell, a name beside
-            # figures centred on it); a line close under a row is its wrapped name
-            if overlaps or (close and one_row_of_figures):
+            if (
+                gap < -0.5
+                or (gap < usual / 2 and one_row_of_figures)
+                or (gap < size and _completes_figures(band, line, xs))
+                or (unpadded and not leads and gap <= usual + 0.5 and _continues_a_full_name(band, line, xs, full))
+            ):
                 band.append(line)
                 continue
         bands.append([line])
     return bands
+
+
+_UNPADDED = 0.5  # the usual gap between lines, in type sizes, below which rows are printed unpadded
+_WHOLE_FIGURE = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$")  # 1,234.56: no figure wrapped half-way
+_OUTLINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|其中)")
+
+
+def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> bool:
+    """Every figure word of the line ends a figure the row above began in its column
+    (10,14 | 2.25), and none was whole already (261.28 | 692.97 are two rows)."""
+    if not xs:
+        return False
+    heads: dict[int, str] = {}
+    for word in (w for above in band for w in above.words):
+        c = _column_of(word.centre, xs)
+        heads[c] = heads.get(c, "") + word.text
+    tails = [w for w in line.words if re.fullmatch(r"[\d,.]+", w.text)]
+    for word in tails:
+        head = heads.get(_column_of(word.centre, xs))
+        if head is None or _WHOLE_FIGURE.match(head) or not _FIGURE.match(head + word.text):
+            return False
+    return bool(tails)
+
+
+def _full_width(lines: list[Line], xs: list[float]) -> dict[int, float]:
+    """Per label column, where its longest line of words ends: a name that reaches it wrapped."""
+    ends: dict[int, float] = {}
+    for word in (w for line in lines for w in line.words if not w.is_figure):
+        c = _column_of(word.centre, xs)
+        ends[c] = max(ends.get(c, 0.0), word.x1)
+    return ends
+
+
+def _continues_a_full_name(band: list[Line], line: Line, xs: list[float] | None, full: dict[int, float]) -> bool:
+    if not xs or line.has_figures or any(_CODE.match(w.text) or _OUTLINE.match(w.text) for w in line.words):
+        return False
+    above = {_column_of(w.centre, xs): w for w in band[-1].words}
+    for word in line.words:
+        c = _column_of(word.centre, xs)
+        name = above.get(c)
+        if name is None or name.is_figure or name.x1 < full.get(c, 0.0) - name.size or abs(name.x0 - word.x0) > 1.5:
+            return False
+    return True
 
 
 def _intervals(spans: list[tuple[float, float]]) -> list[list[float]]:
@@ -208,8 +269,14 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
         # a label over a gap heads a column left blank, if it stands level with the labels of
         # columns that print figures, or at the foot of the header (not a group label: 支出)
         level = not figure_columns or leaf.bottom >= bottom - 0.5 * leaf.size or any(o.top < leaf.bottom and o.bottom > leaf.top for o in over_figures)
-        if level and not any(x0 - 2 <= leaf.x1 and leaf.x0 <= x1 + 2 for x0, x1 in columns):
-            columns = _intervals([*map(tuple, columns), (leaf.x0, leaf.x1)])
+        if not level or any(x0 - 2 <= leaf.x1 and leaf.x0 <= x1 + 2 for x0, x1 in columns):
+            continue
+        # in a wide cell the figures stand flush right, away from the label centred over them
+        right = min((c for c in columns if c[0] > leaf.x1), default=None, key=lambda c: c[0])
+        if right is not None and tuple(right) in figure_columns and _unlabelled(right, leaf, leaves):
+            right[0] = leaf.x0
+            continue
+        columns = _intervals([*map(tuple, columns), (leaf.x0, leaf.x1)])
     columns = [tuple(c) for c in columns]
     # a run of label words no header label stands over is part of the column beside it
     labelled = [any(x0 - 1 <= w.centre <= x1 + 1 or (w.x0 < x1 and w.x1 > x0) for w in header) for x0, x1 in columns]
@@ -229,6 +296,11 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
     if pending is not None and kept:
         kept[-1] = (kept[-1][0], pending[1])
     return kept
+
+
+def _unlabelled(column: list[float], leaf: Word, leaves: list[Word]) -> bool:
+    """No other label stands over the column, or between it and ``leaf``."""
+    return not any(o is not leaf and o.x1 > leaf.x1 and o.x0 < column[1] + 2 for o in leaves)
 
 
 def _boundaries(columns: list[tuple[float, float]], figures: list[bool], left: float, right: float) -> list[float]:
@@ -282,11 +354,15 @@ def join_wrapped_labels(header: list[Word], xs: list[float]) -> list[Word]:
                 if 0 <= word.top - label.bottom <= 0.5 * word.size
                 and _column_of(label.centre, xs) == column
                 and label.x1 - label.x0 <= xs[column + 1] - xs[column] + 2
+                # two labels the registry knows each whole are two cells (支出预算 over 基本支出)
+                and not _two_whole_labels(label.text, word.text)
                 and (abs(label.centre - word.centre) <= max(2.0, 0.5 * word.size) or abs(label.x0 - word.x0) <= 1.5)
             ),
             None,
         )
-        if above is None:
+        if above is None or header_text(word.text) in _CODE_PARTS or _heads_a_group(word, header, xs):
+            # 类, 款, 项 are labels of their own, however close under 科目代码; so is a label
+            # over labels in two columns (基本支出 over 人员经费 | 公用经费, just under 财政拨款)
             labels.append(word)
             continue
         labels[labels.index(above)] = Word(
@@ -294,6 +370,18 @@ def join_wrapped_labels(header: list[Word], xs: list[float]) -> list[Word]:
             max(above.size, word.size), above.chars + word.chars,
         )
     return labels
+
+
+def _two_whole_labels(upper: str, lower: str) -> bool:
+    """Two labels the registry knows, each whole (支出预算 over 基本支出): two cells, not one
+    wrapped.  Short pieces (政府 | 性基 | 金预 | 算, in a narrow column) prove nothing."""
+    upper, lower = header_text(upper), header_text(lower)
+    return min(len(upper), len(lower)) >= 3 and upper in HEADER_VOCABULARY and lower in HEADER_VOCABULARY
+
+
+def _heads_a_group(word: Word, header: list[Word], xs: list[float]) -> bool:
+    under = {_column_of(o.centre, xs) for o in header if o.top >= word.bottom - 0.5 and o.x0 < word.x1 and o.x1 > word.x0}
+    return len(under) >= 2
 
 
 def header_to_blocks(header: list[Word], xs: list[float]) -> list[_Block]:
@@ -425,7 +513,7 @@ def lines_to_grid(page: int, header_lines: list[Line], body_lines: list[Line], s
         ends[id(block)] = last_row
         cells.append(GridCell(first_row, block.first, last_row - first_row, block.last - block.first + 1, _text(block.words, settings)))
 
-    bands = lines_to_bands(body_lines)
+    bands = lines_to_bands(body_lines, xs)
     for b, band in enumerate(bands):
         row = n_header + b
         per_column: dict[int, list[dict]] = {}

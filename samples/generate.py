@@ -70,6 +70,10 @@ class Layout:
     # columns (Word, many budget systems); "three_line": a rule above and below the header
     # and one under the last row (三线表), nothing between the columns
     rules: str = "grid"
+    # where a cell's text sits in a tall cell (a wrapped name beside one line of figures)
+    valign: str = "MIDDLE"
+    # points above and below each cell's text; Word's default tables print rows with next to none
+    padding: float = 2.0
     # True: each table drawn as separate ruled grids that touch, as 长春's WPS 文字 exports do:
     # the header apart from the body, and the body's labels apart from its figures
     split_grids: bool = False
@@ -231,17 +235,20 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
     if layout.split_grids:
         return _split_flowable(table, layout, data, widths, spans)
     flowable = Table(data, colWidths=widths, repeatRows=len(table.header) if layout.repeat_header else 0)
-    flowable.setStyle(TableStyle([*_rules(layout.rules, len(table.header)), *_CELL_STYLE, *spans]))
+    flowable.setStyle(TableStyle([*_rules(layout.rules, len(table.header)), *_cell_style(layout), *spans]))
     return flowable
 
 
-_CELL_STYLE = [
-    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-]
+def _cell_style(layout: Layout) -> list[tuple]:
+    return [
+        ("VALIGN", (0, 0), (-1, -1), layout.valign),
+        ("TOPPADDING", (0, 0), (-1, -1), layout.padding * 0.75),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), layout.padding * 1.25),
+    ]
+
+
 _NO_PADDING = [(name, (0, 0), (-1, -1), 0) for name in ("TOPPADDING", "BOTTOMPADDING", "LEFTPADDING", "RIGHTPADDING")]
 
 
@@ -250,7 +257,7 @@ def _split_flowable(table: SampleTable, layout: Layout, data: list[list], widths
     touching, their rows of one height (a two-sided table's body stays one grid)."""
     n_header = len(table.header)
     header = Table(data[:n_header], colWidths=widths)
-    header.setStyle(TableStyle([*_rules(layout.rules, n_header), *_CELL_STYLE, *spans]))
+    header.setStyle(TableStyle([*_rules(layout.rules, n_header), *_cell_style(layout), *spans]))
     body = data[n_header:]
     heights = [
         max([layout.font_size * 1.3 + 4] + [cell.wrap(w - 6, 1000)[1] + 4 for cell, w in zip(row, widths) if not isinstance(cell, str)])
@@ -261,7 +268,7 @@ def _split_flowable(table: SampleTable, layout: Layout, data: list[list], widths
     grids = []
     for first, last in parts:
         grid = Table([row[first:last] for row in body], colWidths=widths[first:last], rowHeights=heights)
-        grid.setStyle(TableStyle([*_rules(layout.rules, 0 if layout.rules == "grid" else 1), *_CELL_STYLE]))
+        grid.setStyle(TableStyle([*_rules(layout.rules, 0 if layout.rules == "grid" else 1), *_cell_style(layout)]))
         grids.append(grid)
     # a few points apart, so their rules never join into one grid
     side_by_side = Table([grids], colWidths=[sum(widths[first:last]) + (_SPLIT_GAP if n else 0) for n, (first, last) in enumerate(parts)])
