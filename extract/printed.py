@@ -378,11 +378,20 @@ _NOTE = re.compile(r"^(注|备注|说明)\s*[:：1-9（(]")
 
 
 def text_grids(
-    page, number: int, ruled: list[Grid], lines: list[TextLine], continuing: bool, furniture: set[str], settings: ExtractSettings
+    page,
+    number: int,
+    ruled: list[Grid],
+    lines: list[TextLine],
+    continuing: bool,
+    furniture: set[str],
+    settings: ExtractSettings,
+    table_xs: tuple[float, ...] | None = None,
 ) -> list[Grid]:
     """Tables printed without rules: under a title no ruled grid follows, or at the top of a
     page that carries on such a table.  Their grids come from where the words stand
-    (extract/text_grid.py); ``furniture``, the lines every page repeats, is no part of them."""
+    (extract/text_grid.py); ``furniture``, the lines every page repeats, is no part of them.
+    A table carried on from the page before keeps that page's columns (``table_xs``): a few
+    rows alone cannot show where they are."""
     regions = []
     titles = [line for line, _ in _titles(lines)]
     firsts = sorted([line.top for line in titles] + [g.bbox[1] for g in ruled])
@@ -405,7 +414,7 @@ def text_grids(
             line for line in page_lines
             if top <= line.top and line.bottom <= bottom + 1 and not _is_page_number(line, page.height) and header_text(_line_text(line)) not in furniture
         ]
-        grid = _region_to_grid(number, region, settings)
+        grid = _region_to_grid(number, region, settings, table_xs if continuing and top == 0.0 else None)
         if grid is not None:
             grids.append(grid)
     return grids
@@ -437,7 +446,7 @@ def _line_text(line: Line) -> str:
     return " ".join(word.text for word in line.words)
 
 
-def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings) -> Grid | None:
+def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings, xs: tuple[float, ...] | None = None) -> Grid | None:
     """The lines under a title → its header and body lines → a grid; None when they hold no table.
 
     The header is what stands between the last caption (单位：万元, 编制部门, a running
@@ -456,7 +465,7 @@ def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings) 
     header, body = lines[first:start], lines[start:end]
     if not any(line.has_figures for line in body):
         return None
-    return lines_to_grid(number, header, body, settings)
+    return lines_to_grid(number, header, body, settings, xs)
 
 
 _TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计)$")
@@ -517,9 +526,12 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             pieces = page_to_grids(page, number, settings)
             outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
             grids = [band for grid in join_neighbouring_grids(pieces, outside, settings) for band in split_rows(grid, _title_rows(grid))]
-            carries_on = bool(pending) or (current is not None and current.unruled and current.pages[-1] == number - 1)
+            carried_on = current is not None and current.unruled and current.pages[-1] == number - 1
             furniture = {header_text(text) for text in previous_texts}
-            unruled = text_grids(page, number, grids, lines_outside(all_lines, grids), carries_on, furniture, settings)
+            unruled = text_grids(
+                page, number, grids, lines_outside(all_lines, grids), bool(pending) or carried_on, furniture, settings,
+                current.xs if carried_on and not pending else None,
+            )
             grids = sorted(grids + unruled, key=lambda g: g.bbox[1])
             lines = lines_outside(all_lines, grids)
             if number <= COVER_PAGES:

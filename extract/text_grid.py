@@ -36,6 +36,7 @@ from extract.settings import ExtractSettings
 from schemas import HEADER_VOCABULARY, header_text
 
 _FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
+_TOTAL_WORDS = frozenset({"合计", "小计", "总计"})
 _CODE_PARTS = frozenset({"类", "款", "项"})
 _CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")  # 201, 2010301, 201一般公共服务支出, [301]
 
@@ -164,6 +165,7 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
     return bands
 
 
+_FIGURE_CHARS = frozenset("0123456789,.-")
 _UNPADDED = 0.5  # the usual gap between lines, in type sizes, below which rows are printed unpadded
 _WHOLE_FIGURE = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$")  # 1,234.56: no figure wrapped half-way
 _OUTLINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|其中)")
@@ -175,9 +177,10 @@ def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> 
     if not xs:
         return False
     heads: dict[int, str] = {}
-    for word in (w for above in band for w in above.words):
-        c = _column_of(word.centre, xs)
-        heads[c] = heads.get(c, "") + word.text
+    for char in (c for above in band for w in above.words for c in w.chars):  # a figure run on from a name counts in its own cell
+        col = _column_of((char["x0"] + char["x1"]) / 2, xs)
+        if char["text"] in _FIGURE_CHARS:  # a name's last character may stand over the line
+            heads[col] = heads.get(col, "") + char["text"]
     tails = [w for w in line.words if re.fullmatch(r"[\d,.]+", w.text)]
     for word in tails:
         head = heads.get(_column_of(word.centre, xs))
@@ -186,23 +189,33 @@ def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> 
     return bool(tails)
 
 
+def _extents(words, xs: list[float]) -> dict[int, tuple[float, float]]:
+    """Per column, where the characters that stand in it begin and end (a word run on
+    across two cells counts in each)."""
+    extents: dict[int, tuple[float, float]] = {}
+    for char in (c for w in words for c in w.chars):
+        col = _column_of((char["x0"] + char["x1"]) / 2, xs)
+        x0, x1 = extents.get(col, (char["x0"], char["x1"]))
+        extents[col] = (min(x0, char["x0"]), max(x1, char["x1"]))
+    return extents
+
+
 def _full_width(lines: list[Line], xs: list[float]) -> dict[int, float]:
     """Per label column, where its longest line of words ends: a name that reaches it wrapped."""
     ends: dict[int, float] = {}
-    for word in (w for line in lines for w in line.words if not w.is_figure):
-        c = _column_of(word.centre, xs)
-        ends[c] = max(ends.get(c, 0.0), word.x1)
+    for line in lines:
+        for c, (_, x1) in _extents([w for w in line.words if not w.is_figure], xs).items():
+            if x1 <= xs[c + 1] + 1:  # a name printed past its cell says nothing of where the cell ends
+                ends[c] = max(ends.get(c, 0.0), x1)
     return ends
 
 
 def _continues_a_full_name(band: list[Line], line: Line, xs: list[float] | None, full: dict[int, float]) -> bool:
     if not xs or line.has_figures or any(_CODE.match(w.text) or _OUTLINE.match(w.text) for w in line.words):
         return False
-    above = {_column_of(w.centre, xs): w for w in band[-1].words}
-    for word in line.words:
-        c = _column_of(word.centre, xs)
-        name = above.get(c)
-        if name is None or name.is_figure or name.x1 < full.get(c, 0.0) - name.size or abs(name.x0 - word.x0) > 1.5:
+    above = _extents([w for w in band[-1].words if not w.is_figure], xs)
+    for c, (x0, _) in _extents(line.words, xs).items():
+        if c not in above or above[c][1] < min(full.get(c, 0.0), xs[c + 1]) - line.words[0].size or abs(above[c][0] - x0) > 1.5:
             return False
     return True
 
@@ -376,7 +389,8 @@ def _two_whole_labels(upper: str, lower: str) -> bool:
     """Two labels the registry knows, each whole (支出预算 over 基本支出): two cells, not one
     wrapped.  Short pieces (政府 | 性基 | 金预 | 算, in a narrow column) prove nothing."""
     upper, lower = header_text(upper), header_text(lower)
-    return min(len(upper), len(lower)) >= 3 and upper in HEADER_VOCABULARY and lower in HEADER_VOCABULARY
+    whole = lambda text: text in HEADER_VOCABULARY and (len(text) >= 3 or text in _TOTAL_WORDS)  # noqa: E731
+    return whole(upper) and whole(lower)
 
 
 def _heads_a_group(word: Word, header: list[Word], xs: list[float]) -> bool:
@@ -461,8 +475,11 @@ def _text(words: list[Word], settings: ExtractSettings) -> str:
     return chars_to_text([c for w in words for c in w.chars], settings)
 
 
-def lines_to_grid(page: int, header_lines: list[Line], body_lines: list[Line], settings: ExtractSettings) -> Grid | None:
-    """Header and body lines of one table → a Grid with spans, as a ruled table would give."""
+def lines_to_grid(
+    page: int, header_lines: list[Line], body_lines: list[Line], settings: ExtractSettings, known_xs: tuple[float, ...] | None = None
+) -> Grid | None:
+    """Header and body lines of one table → a Grid with spans, as a ruled table would give;
+    ``known_xs``, the columns of the page before, where the words stand within them."""
     # a name above figures centred in a tall cell stands level with the header's last line
     header_lines = list(header_lines)
     while header_lines and body_lines and header_lines[-1].bottom > body_lines[0].top + 0.5:
@@ -477,13 +494,16 @@ def lines_to_grid(page: int, header_lines: list[Line], body_lines: list[Line], s
     body = [w for line in body_lines for w in line.words]
     if not body and not header:
         return None
-    columns = body_to_columns(body_lines, header) if body else _intervals([(w.x0, w.x1) for w in _leaves(header)])
-    columns = [tuple(c) for c in columns]
-    if len(columns) < 2:
-        return None
     everything = header + body
-    figures = [sum(w.is_figure for w in body if x0 <= w.centre <= x1) * 2 > sum(1 for w in body if x0 <= w.centre <= x1) for x0, x1 in columns]
-    xs = _boundaries(columns, figures, min(w.x0 for w in everything), max(w.x1 for w in everything))
+    if known_xs and known_xs[0] - 2 <= min(w.x0 for w in everything) and max(w.x1 for w in everything) <= known_xs[-1] + 2:
+        xs = list(known_xs)
+    else:
+        columns = body_to_columns(body_lines, header) if body else _intervals([(w.x0, w.x1) for w in _leaves(header)])
+        columns = [tuple(c) for c in columns]
+        if len(columns) < 2:
+            return None
+        figures = [sum(w.is_figure for w in body if x0 <= w.centre <= x1) * 2 > sum(1 for w in body if x0 <= w.centre <= x1) for x0, x1 in columns]
+        xs = _boundaries(columns, figures, min(w.x0 for w in everything), max(w.x1 for w in everything))
     n_cols = len(xs) - 1
 
     blocks = header_to_blocks(join_wrapped_labels(header, xs), xs)

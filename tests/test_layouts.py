@@ -60,10 +60,22 @@ def test_stacked_tables_and_a_table_down_the_page():
 
 UNRULED_DRAWINGS = {
     # the drawings the ruled reference is read from (tests/test_reference_sample.py), with their rules taken away
-    f"{name}_{rules}": replace(layout, rules=rules)
-    for name, layout in {**SECOND_DRAWINGS, "reference": Layout()}.items()
-    for rules in ("none", "three_line")
-    if (name, rules) != ("reference", "none")  # committed: samples/reference_2026_unruled.pdf
+    **{
+        f"{name}_{rules}": replace(layout, rules=rules)
+        for name, layout in {**SECOND_DRAWINGS, "reference": Layout()}.items()
+        for rules in ("none", "three_line")
+        if (name, rules) != ("reference", "none")  # committed: samples/reference_2026_unruled.pdf
+    },
+    # Word's tables: text at the top of tall cells, rows printed with no padding (a wrapped name's
+    # next line as far below it as the next row), small and large type
+    "top": Layout(rules="none", valign="TOP"),
+    "unpadded": Layout(rules="none", padding=0.0),
+    "unpadded_top": Layout(rules="none", padding=0.0, valign="TOP"),
+    "small_type": Layout(rules="none", font_size=7.5, amount_width=50),
+    "wide_cells": Layout(rules="none", font_size=10, name_width=200, amount_width=80, all_landscape=True),
+    "flowing_top_unpadded": replace(SECOND_DRAWINGS["landscape_flowing"], rules="none", valign="TOP", padding=0.5),
+    # figures wrapped in narrow cells (10,14 | 2.25), at the top of their cells
+    "portrait_top": replace(SECOND_DRAWINGS["portrait_no_repeated_header"], rules="none", valign="TOP"),
 }
 
 
