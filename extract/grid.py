@@ -68,7 +68,8 @@ class Grid:
         return matrix
 
 
-def _cluster(values: list[float], tolerance: float) -> list[float]:
+def cluster_positions(values: list[float], tolerance: float) -> list[float]:
+    """Sorted values, each within ``tolerance`` of the one kept before it taken as that one."""
     positions: list[float] = []
     for value in sorted(values):
         if not positions or value - positions[-1] > tolerance:
@@ -144,8 +145,8 @@ def chars_to_slots(chars: list[dict], xs: list[float], ys: list[float], touching
 def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], settings: ExtractSettings) -> Grid:
     """Number the rows and columns of pdfplumber's cells and give each its text."""
     tolerance = settings.grid.position_tolerance
-    xs = _cluster([b[0] for b in bboxes] + [b[2] for b in bboxes], tolerance)
-    ys = _cluster([b[1] for b in bboxes] + [b[3] for b in bboxes], tolerance)
+    xs = cluster_positions([b[0] for b in bboxes] + [b[2] for b in bboxes], tolerance)
+    ys = cluster_positions([b[1] for b in bboxes] + [b[3] for b in bboxes], tolerance)
     placed = []
     for x0, top, x1, bottom in bboxes:
         col, col_end = _index(xs, x0, tolerance), _index(xs, x1, tolerance)
@@ -287,7 +288,7 @@ def open_ends(edges: list[dict], settings: ExtractSettings, min_rules: int = 3) 
         for v in vertical:
             by_y.setdefault(cell(v[end]), []).append(v)
         for group in by_y.values():
-            xs = _cluster([v["x0"] for v in group if not ruled(v["x0"], v[end]) and not continued(v["x0"], v[end], other_end)], tolerance)
+            xs = cluster_positions([v["x0"] for v in group if not ruled(v["x0"], v[end]) and not continued(v["x0"], v[end], other_end)], tolerance)
             if len(xs) >= min_rules:
                 y = group[0][end]
                 closing.append({"object_type": "line", "x0": xs[0], "x1": xs[-1], "top": y, "bottom": y, "width": xs[-1] - xs[0], "height": 0})
@@ -369,8 +370,8 @@ def _joined(a: Grid, b: Grid, facing: tuple[str, float], settings: ExtractSettin
         for cell in b.cells
     ]
     tolerance = settings.grid.snap_tolerance
-    xs = _cluster([x for _, x0, x1, _, _ in boxes for x in (x0, x1)], tolerance)
-    ys = _cluster([y for _, _, _, top, bottom in boxes for y in (top, bottom)], tolerance)
+    xs = cluster_positions([x for _, x0, x1, _, _ in boxes for x in (x0, x1)], tolerance)
+    ys = cluster_positions([y for _, _, _, top, bottom in boxes for y in (top, bottom)], tolerance)
     cells, taken = [], set()
     for cell, x0, x1, top, bottom in boxes:
         col, col_end = _index(xs, x0, tolerance), _index(xs, x1, tolerance)

@@ -524,8 +524,10 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
             all_lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance))
             pieces = page_to_grids(page, number, settings)
-            outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
-            grids = [band for grid in join_neighbouring_grids(pieces, outside, settings) for band in split_rows(grid, _title_rows(grid))]
+            if len(pieces) > 1:  # a table drawn in pieces (长春): the text between them says whether they are one
+                outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
+                pieces = join_neighbouring_grids(pieces, outside, settings)
+            grids = [band for grid in pieces for band in split_rows(grid, _title_rows(grid))]
             carried_on = current is not None and current.unruled and current.pages[-1] == number - 1
             furniture = {header_text(text) for text in previous_texts}
             unruled = text_grids(

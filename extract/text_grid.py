@@ -31,7 +31,7 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from extract.grid import Grid, GridCell, chars_to_slots, chars_to_text
+from extract.grid import Grid, GridCell, chars_to_slots, chars_to_text, cluster_positions
 from extract.settings import ExtractSettings
 from schemas import HEADER_VOCABULARY, header_text
 
@@ -463,14 +463,6 @@ def _centred_span(word: Word, home: int, xs: list[float], eligible: list[bool], 
     return best
 
 
-def _cluster(values: list[float], tolerance: float) -> list[float]:
-    positions: list[float] = []
-    for value in sorted(values):
-        if not positions or value - positions[-1] > tolerance:
-            positions.append(value)
-    return positions
-
-
 def _text(words: list[Word], settings: ExtractSettings) -> str:
     return chars_to_text([c for w in words for c in w.chars], settings)
 
@@ -508,7 +500,7 @@ def lines_to_grid(
 
     blocks = header_to_blocks(join_wrapped_labels(header, xs), xs)
     size = statistics.median(w.size for w in everything)
-    row_tops = _cluster([b.top for b in blocks], 0.3 * size)
+    row_tops = cluster_positions([b.top for b in blocks], 0.3 * size)
     header_row = {id(b): max(i for i, top in enumerate(row_tops) if top <= b.top + 0.3 * size) for b in blocks}
     n_header = len(row_tops)
     cells: list[GridCell] = []
