@@ -95,9 +95,11 @@ def _side_rows(raw: RawTable, spec: TableSpec, indices: list[int]) -> list[_Side
         cells = [row.cells[i] for i in indices]
         parts, names = [], []
         for j in part_columns:
-            digits, rest = split_leading_code(cells[j])
-            if digits is None and roles[j].key in ("code_2", "code_3") and re.fullmatch(r"\s*\d\s*", cells[j]):
-                digits, rest = cells[j].strip(), ""  # a 款 or 项 printed without its leading zero (普陀: 301 | 2)
+            # a code wrapped in a narrow cell (20 | 1) is one code
+            text = re.sub(r"\s+", "", cells[j]) if re.fullmatch(r"\s*\d+(\s+\d+)+\s*", cells[j]) and "\n" in cells[j] else cells[j]
+            digits, rest = split_leading_code(text)
+            if digits is None and roles[j].key in ("code_2", "code_3") and re.fullmatch(r"\s*\d\s*", text):
+                digits, rest = text.strip(), ""  # a 款 or 项 printed without its leading zero (普陀: 301 | 2)
             parts.append(digits or "")
             if rest:
                 names.append(rest)

@@ -481,6 +481,16 @@ def main() -> None:
         pdf = render(sample.document, args.out / f"{sample.name}.pdf", sample.layout)
         write_goldens(sample.document, args.out / f"{sample.name}.expected")
         print(f"wrote {pdf} and {sample.name}.expected/")
+    # the reference typed in Word without borders, exported by LibreOffice (samples/office.py)
+    from samples import office
+
+    name = f"{REFERENCE.name}_word"
+    pdf = office.render(REFERENCE, args.out / f"{name}.pdf")
+    if pdf is None:
+        print(f"kept {name}.pdf as committed: LibreOffice (soffice) is not installed")
+    else:
+        write_goldens(REFERENCE, args.out / f"{name}.expected")
+        print(f"wrote {pdf} and {name}.expected/")
 
 
 if __name__ == "__main__":

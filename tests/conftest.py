@@ -24,6 +24,7 @@ BEYOND_PDF = SAMPLES / "beyond_2026.pdf"
 BEYOND_GOLDEN = SAMPLES / "beyond_2026.expected"
 UNRULED_PDF = SAMPLES / "reference_2026_unruled.pdf"
 TALL_GLYPHS_PDF = SAMPLES / "reference_2026_tall_glyphs.pdf"
+WORD_PDF = SAMPLES / "reference_2026_word.pdf"
 STACKED_PDF = SAMPLES / "stacked_2026.pdf"
 STACKED_GOLDEN = SAMPLES / "stacked_2026.expected"
 # what `make extract` reads: every PDF in samples/, each with its goldens beside it

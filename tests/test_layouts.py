@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from budgetpdf.pipeline import process_document
-from conftest import REFERENCE_GOLDEN, STACKED_GOLDEN, STACKED_PDF, TALL_GLYPHS_PDF, UNRULED_PDF, assert_matches_golden
+from conftest import REFERENCE_GOLDEN, STACKED_GOLDEN, STACKED_PDF, TALL_GLYPHS_PDF, UNRULED_PDF, WORD_PDF, assert_matches_golden
 from extract.grid import Grid
 from extract.pages import seat_glyphs
 from extract.printed import pdf_to_printed_tables
@@ -26,7 +26,7 @@ from schemas import ColumnRole, RawRow, RawTable, Status, spec_for
 SETTINGS = ExtractSettings()
 
 
-@pytest.mark.parametrize("pdf", [UNRULED_PDF, TALL_GLYPHS_PDF], ids=lambda p: p.stem)
+@pytest.mark.parametrize("pdf", [UNRULED_PDF, TALL_GLYPHS_PDF, WORD_PDF], ids=lambda p: p.stem)
 def test_the_drawing_reads_exactly_the_lines_of_the_ruled_one(pdf):
     result = process_document(pdf)
     assert_matches_golden(result, REFERENCE_GOLDEN)
@@ -231,3 +231,13 @@ def test_an_empty_table_is_found_and_its_column_numbers_are_no_figures(tmp_path,
     assert "t08" in result.record.tables_found
     assert result.lines == [] or all(line.table_id != "t08" for line in result.lines)
     assert not [c for c in result.checks if c.check == "amount_unreadable"]
+
+
+def test_the_word_sample_is_another_engine_and_font():
+    """samples/reference_2026_word.pdf comes from LibreOffice (a TrueType CJK font, its own line
+    heights and cell margins), not from reportlab: a layout engine the reader was not built on."""
+    import pdfplumber
+
+    with pdfplumber.open(WORD_PDF) as pdf:
+        assert "LibreOffice" in (pdf.metadata.get("Producer") or "")
+        assert not pdf.pages[4].edges  # no borders at all
