@@ -337,6 +337,18 @@ def _continue(table: PrintedTable, grid: Grid, start: int) -> None:
     _join_cells_cut_by_the_page_break(table, before)
 
 
+def _completes_a_cut_code(above: PrintedRow, top: PrintedRow, filled: list[int]) -> bool:
+    """The row above prints a code cut short (20), and the page's first row its end (8): one
+    code wrapped in a narrow cell, its row cut by the page break.  No figure on the page's
+    first row then, only the rest of the words."""
+    cut = [
+        c for c in filled
+        if above.cells[c].strip().isdigit() and top.cells[c].strip().isdigit()
+        and len(above.cells[c].strip()) < 3 and len(above.cells[c].strip() + top.cells[c].strip()) in (3, 5, 7)
+    ]
+    return bool(cut) and not any(looks_like_amount(top.cells[c]) for c in filled if c not in cut)
+
+
 def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
     """A row the page break cut in two: its label goes on at the top of the next page with
     nothing else (江苏: 八、社会保障和就 | 1,608.51, then 业支出 over blank cells).  The
@@ -346,14 +358,17 @@ def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
         return
     above, top = table.rows[first - 1], table.rows[first]
     filled = [c for c, text in enumerate(top.cells) if text.strip()]
-    if len(filled) != 1 or len(header_text(top.cells[filled[0]])) > _CUT_WORDS:
-        return  # a label of its own (普陀: 使用非财政拨款结余 | 结余分配 at the top of a page, no figures)
-    if any(looks_like_amount(top.cells[c]) or _CODE_LIKE.match(top.cells[c].strip()) for c in filled):
+    if not filled or any(not above.cells[c].strip() for c in filled):
         return
-    if any(not above.cells[c].strip() or split_outline(top.cells[c])[0] for c in filled):
-        return
-    if not any(looks_like_amount(text) for text in above.cells):
-        return
+    if not _completes_a_cut_code(above, top, filled):
+        if len(filled) != 1 or len(header_text(top.cells[filled[0]])) > _CUT_WORDS:
+            return  # a label of its own (普陀: 使用非财政拨款结余 | 结余分配 at the top of a page, no figures)
+        if any(looks_like_amount(top.cells[c]) or _CODE_LIKE.match(top.cells[c].strip()) for c in filled):
+            return
+        if any(split_outline(top.cells[c])[0] for c in filled):
+            return
+        if not any(looks_like_amount(text) for text in above.cells):
+            return
 
     def joined(mine: tuple[str, ...], theirs: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(f"{a}\n{b}" if c in filled else a for c, (a, b) in enumerate(zip(mine, theirs)))

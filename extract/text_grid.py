@@ -37,6 +37,8 @@ from schemas import HEADER_VOCABULARY, header_text
 
 _FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
 _TOTAL_WORDS = frozenset({"合计", "小计", "总计"})
+_FIGURE_PART = re.compile(r"^-?\d{1,3}(,\d{3})*(,\d{0,2}|\.\d?)$")
+_NO_LINE_END = frozenset("（([【《“‘")  # a line may not end with these: the text wraps before them
 _CODE_PARTS = frozenset({"类", "款", "项"})
 _CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")  # 201, 2010301, 201一般公共服务支出, [301]
 
@@ -69,6 +71,11 @@ class Line:
     @property
     def has_figures(self) -> bool:
         return any(word.is_figure for word in self.words)
+
+    @property
+    def has_figure_parts(self) -> bool:
+        """A figure, or the first part of one a narrow cell cut (4,728. over 00)."""
+        return any(word.is_figure or _FIGURE_PART.match(word.text) for word in self.words)
 
     @property
     def opens_body(self) -> bool:
@@ -142,8 +149,9 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
     usual = statistics.median(gaps) if gaps else 0.0
     size = statistics.median(w.size for line in lines for w in line.words) if lines else 0.0
     # rows printed as close as a name's wrapped lines: only the words can tell them apart
-    unpadded = usual < _UNPADDED * size
-    full = _full_width(lines, xs) if xs and unpadded else {}
+    unpadded = usual < _UNPADDED * size or (xs is not None and _rows_as_close_as_lines(lines, xs, size))
+    leading = _leading([w for line in lines for w in line.words], xs) if xs else 0.0
+    full = _full_width(lines, xs) if xs else {}
     bands: list[list[Line]] = []
     for n, line in enumerate(lines):
         # a name's first line over figures centred on it: the start of the next row
@@ -157,7 +165,18 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
                 gap < -0.5
                 or (gap < usual / 2 and one_row_of_figures)
                 or (gap < size and _completes_figures(band, line, xs))
-                or (unpadded and not leads and gap <= usual + 0.5 and _continues_a_full_name(band, line, xs, full))
+                or (
+                    not leads
+                    # one line below the row, as a cell's lines stand (or as close as any row here)
+                    and (line.top - band[-1].top <= leading + _SAME_PITCH * size or (unpadded and gap <= usual + 0.5))
+                    and _continues_a_full_name(band, line, xs, full)
+                )
+                or (
+                    # a name's first lines over the line its figures stand on, centred in a tall cell
+                    not any(l.has_figure_parts for l in band)
+                    and line.top - band[-1].top <= leading + _SAME_PITCH * size
+                    and _continues_a_full_name(band, line, xs, full, figures_below=True)
+                )
             ):
                 band.append(line)
                 continue
@@ -166,9 +185,22 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
 
 
 _FIGURE_CHARS = frozenset("0123456789,.-")
+_SAME_PITCH = 0.15  # type sizes by which a row may stand further than a line and still be unpadded
 _UNPADDED = 0.5  # the usual gap between lines, in type sizes, below which rows are printed unpadded
 _WHOLE_FIGURE = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$")  # 1,234.56: no figure wrapped half-way
 _OUTLINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|其中)")
+
+
+def _rows_as_close_as_lines(lines: list[Line], xs: list[float], size: float) -> bool:
+    """Rows (lines that open with a code or a figure) stand as close as two lines of one cell:
+    Word's tables have no padding, and some fonts lead their lines far apart (WenQuanYi)."""
+    # two whole figures in one column are two rows: the closest such pair is the rows' pitch
+    pitches = []
+    for c in range(len(xs) - 1):
+        tops = [w.top for line in lines for w in line.words if _WHOLE_FIGURE.match(w.text) and _column_of(w.centre, xs) == c]
+        pitches += [b - a for a, b in zip(tops, tops[1:]) if b - a > 0.5 * size]
+    leading = _leading([w for line in lines for w in line.words], xs)
+    return bool(pitches) and leading > 0 and min(pitches) <= leading + _SAME_PITCH * size
 
 
 def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> bool:
@@ -184,7 +216,10 @@ def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> 
     tails = [w for w in line.words if re.fullmatch(r"[\d,.]+", w.text)]
     for word in tails:
         head = heads.get(_column_of(word.centre, xs))
-        if head is None or _WHOLE_FIGURE.match(head) or not _FIGURE.match(head + word.text):
+        if head is None:
+            return False
+        code = head.isdigit() and word.text.isdigit() and len(head) < 3 and len(head + word.text) in (3, 5, 7)  # 20 | 1
+        if not code and (_WHOLE_FIGURE.match(head) or not _FIGURE.match(head + word.text)):
             return False
     return bool(tails)
 
@@ -210,12 +245,30 @@ def _full_width(lines: list[Line], xs: list[float]) -> dict[int, float]:
     return ends
 
 
-def _continues_a_full_name(band: list[Line], line: Line, xs: list[float] | None, full: dict[int, float]) -> bool:
-    if not xs or line.has_figures or any(_CODE.match(w.text) or _OUTLINE.match(w.text) for w in line.words):
+def _continues_a_full_name(band: list[Line], line: Line, xs: list[float] | None, full: dict[int, float], figures_below: bool = False) -> bool:
+    """The line's words go on with the names of the line above, which fill their columns;
+    with ``figures_below``, the line may carry the row's figures and codes too."""
+    if not xs or any(_OUTLINE.match(w.text) for w in line.words if not w.is_figure):
+        return False
+    if not figures_below and (line.has_figures or any(_CODE.match(w.text) for w in line.words)):
         return False
     above = _extents([w for w in band[-1].words if not w.is_figure], xs)
-    for c, (x0, _) in _extents(line.words, xs).items():
-        if c not in above or above[c][1] < min(full.get(c, 0.0), xs[c + 1]) - line.words[0].size or abs(above[c][0] - x0) > 1.5:
+    words = [w for w in line.words if not (w.is_figure or re.fullmatch(r"[\d,.]+", w.text))] if figures_below else line.words
+    if not words or any(_CODE.match(w.text) or header_text(w.text) in _TOTAL_WORDS for w in words):
+        return False  # a name led by its own code (216商业服务业等支出), or a total, opens a row
+    coded = lambda l: any(_CODE.match(w.text) for w in l.words)  # noqa: E731
+    if figures_below and coded(line) and any(coded(l) for l in band):
+        return False  # two rows' codes
+    # every column's words go on flush under words that filled their cell, or that wrapped
+    # early because the next character may not end a line (an opening bracket: （一般）)
+    starts = {}
+    for word in sorted(words, key=lambda w: w.x0):
+        starts.setdefault(_column_of(word.centre, xs), word.text)
+    for c, (x0, _) in _extents(words, xs).items():
+        if c not in above or abs(above[c][0] - x0) > 1.5:
+            return False
+        full_cell = above[c][1] >= min(full.get(c, 0.0), xs[c + 1]) - line.words[0].size
+        if not full_cell and not starts.get(c, " ")[0] in _NO_LINE_END:
             return False
     return True
 
@@ -278,10 +331,17 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
     bottom = max((w.bottom for w in header), default=0.0)
     figure_columns = [(x0, x1) for x0, x1 in columns if any(w.is_figure and x0 <= w.centre <= x1 for w in body)]
     over_figures = [leaf for leaf in leaves if any(x0 - 2 <= leaf.x1 and leaf.x0 <= x1 + 2 for x0, x1 in figure_columns)]
+    stacks = {id(leaf): _stack(leaf, header) for leaf in leaves}
     for leaf in leaves:
         # a label over a gap heads a column left blank, if it stands level with the labels of
-        # columns that print figures, or at the foot of the header (not a group label: 支出)
-        level = not figure_columns or leaf.bottom >= bottom - 0.5 * leaf.size or any(o.top < leaf.bottom and o.bottom > leaf.top for o in over_figures)
+        # columns that print figures (a label of three lines centred beside one of five: the
+        # lines above it count), or at the foot of the header (not a group label: 支出)
+        top = stacks[id(leaf)]
+        level = (
+            not figure_columns
+            or leaf.bottom >= bottom - 0.5 * leaf.size
+            or any(stacks[id(o)] < leaf.bottom and o.bottom > top for o in over_figures)
+        )
         if not level or any(x0 - 2 <= leaf.x1 and leaf.x0 <= x1 + 2 for x0, x1 in columns):
             continue
         # in a wide cell the figures stand flush right and the labels flush left, away from
@@ -314,6 +374,16 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
     if pending is not None and kept:
         kept[-1] = (kept[-1][0], pending[1])
     return kept
+
+
+def _stack(leaf: Word, header: list[Word]) -> float:
+    """Where the label a leaf ends begins: the lines stacked right above it, centred on it."""
+    top, centre = leaf.top, leaf.centre
+    while True:
+        above = [w for w in header if abs(w.centre - centre) <= max(2.0, 0.5 * leaf.size) and 0 < top - w.top <= 2 * leaf.size]
+        if not above:
+            return top
+        top = min(w.top for w in above)
 
 
 def _unlabelled(column: list[float], leaf: Word, leaves: list[Word]) -> bool:
@@ -388,7 +458,7 @@ def join_wrapped_labels(header: list[Word], xs: list[float]) -> list[Word]:
                 for label in reversed(labels)
                 if 0 <= word.top - label.bottom <= max(0.5 * word.size, leading - (word.bottom - word.top) + 1.0)
                 and _column_of(label.centre, xs) == column
-                and label.x1 - label.x0 <= xs[column + 1] - xs[column] + 2
+                and _within_column(label, column, xs)
                 # two labels the registry knows each whole are two cells (支出预算 over 基本支出)
                 and not _two_whole_labels(label.text, word.text)
                 and (abs(label.centre - word.centre) <= max(2.0, 0.5 * word.size) or abs(label.x0 - word.x0) <= 1.5)
@@ -405,6 +475,16 @@ def join_wrapped_labels(header: list[Word], xs: list[float]) -> list[Word]:
             max(above.size, word.size), above.chars + word.chars,
         )
     return labels
+
+
+def _within_column(label: Word, c: int, xs: list[float]) -> bool:
+    """The label stands over one column: no wider than it, or at least clear of the middle of
+    the columns beside it (a column left blank is as narrow as its own label's last line)."""
+    if label.x1 - label.x0 <= xs[c + 1] - xs[c] + 2:
+        return True
+    left = (xs[c - 1] + xs[c]) / 2 if c > 0 else float("-inf")
+    right = (xs[c + 1] + xs[c + 2]) / 2 if c + 2 < len(xs) else float("inf")
+    return left < label.x0 and label.x1 < right
 
 
 def _two_whole_labels(upper: str, lower: str) -> bool:

@@ -68,7 +68,7 @@ def _rows(table: SampleTable) -> list[list[tuple[str, bool, str]]]:
     return rows
 
 
-def _table(doc, table: SampleTable, layout: Layout, page_width: float) -> None:
+def _table(doc, table: SampleTable, layout: Layout, page_width: float, borders: bool, valign: str) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -83,6 +83,8 @@ def _table(doc, table: SampleTable, layout: Layout, page_width: float) -> None:
     header_rows, spans = _place_header(table, len(widths))
     body = _rows(table)
     grid = doc.add_table(rows=len(header_rows) + len(body), cols=len(widths))
+    if borders:
+        grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     for c, column in enumerate(grid.columns):
@@ -90,7 +92,7 @@ def _table(doc, table: SampleTable, layout: Layout, page_width: float) -> None:
     for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row.cells):
             cell.width = Pt(widths[c])
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.vertical_alignment = getattr(WD_CELL_VERTICAL_ALIGNMENT, valign.upper())
     align = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
     for r, texts in enumerate(header_rows):
         for c, text in enumerate(texts):
@@ -103,8 +105,16 @@ def _table(doc, table: SampleTable, layout: Layout, page_width: float) -> None:
             _write(grid.cell(r, c), text, layout.font_size, align[where], bold)
 
 
-def render_docx(document: SampleDocument, path: Path, layout: Layout = Layout(font_size=9.0, code_width=34.0, amount_width=66.0)) -> Path:
-    """The disclosure as a Word document: headings, a caption line and a borderless table each."""
+def render_docx(
+    document: SampleDocument,
+    path: Path,
+    layout: Layout = Layout(font_size=9.0, code_width=34.0, amount_width=66.0),
+    borders: bool = False,
+    valign: str = "top",
+) -> Path:
+    """The disclosure as a Word document: headings, a caption line and a table each,
+    borderless unless ``borders``; ``valign`` is where a cell's text sits (top, Word's default;
+    center; bottom)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -132,7 +142,7 @@ def render_docx(document: SampleDocument, path: Path, layout: Layout = Layout(fo
         _font(title.add_run(table.title), 16, bold=True)
         caption = doc.add_paragraph()
         _font(caption.add_run(f"编制部门：{document.department}" + " " * 40 + f"单位：{document.unit}"), layout.font_size)
-        _table(doc, table, layout, page_width)
+        _table(doc, table, layout, page_width, borders, valign)
         if table.note:
             _font(doc.add_paragraph().add_run(table.note), layout.font_size + 2)
     doc.add_page_break()
@@ -142,13 +152,14 @@ def render_docx(document: SampleDocument, path: Path, layout: Layout = Layout(fo
     return path
 
 
-def render(document: SampleDocument, path: Path) -> Path | None:
-    """The PDF LibreOffice makes of the .docx, written atomically; None without LibreOffice."""
+def render(document: SampleDocument, path: Path, **options) -> Path | None:
+    """The PDF LibreOffice makes of the .docx (``options`` as ``render_docx`` takes them),
+    written atomically; None without LibreOffice."""
     office = soffice()
     if office is None:
         return None
     with tempfile.TemporaryDirectory() as work:
-        docx = render_docx(document, Path(work) / f"{path.stem}.docx")
+        docx = render_docx(document, Path(work) / f"{path.stem}.docx", **options)
         subprocess.run(
             [office, "--headless", "--norestore", f"-env:UserInstallation=file://{work}/profile", "--convert-to", "pdf", "--outdir", work, str(docx)],
             check=True, capture_output=True, timeout=300,

@@ -241,3 +241,23 @@ def test_the_word_sample_is_another_engine_and_font():
     with pdfplumber.open(WORD_PDF) as pdf:
         assert "LibreOffice" in (pdf.metadata.get("Producer") or "")
         assert not pdf.pages[4].edges  # no borders at all
+
+
+WORD_DRAWINGS = {
+    "centred": {"valign": "center"},
+    "large_type": {"valign": "center", "layout": Layout(font_size=11, code_width=40.0, amount_width=70.0)},
+    "small_type": {"layout": Layout(font_size=7.5, code_width=30.0, amount_width=56.0)},
+    "bordered": {"borders": True},
+}
+
+
+@pytest.mark.parametrize("name", WORD_DRAWINGS)
+def test_word_drawings_read_the_same(tmp_path, name):
+    """The Word sample again, its text centred in tall cells, in other type sizes, with borders
+    (LibreOffice is needed to render them: skipped where it is not installed)."""
+    from samples import office
+
+    if office.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    result = process_document(office.render(REFERENCE, tmp_path / f"{name}.pdf", **WORD_DRAWINGS[name]))
+    assert_matches_golden(result, REFERENCE_GOLDEN)
