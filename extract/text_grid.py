@@ -540,7 +540,8 @@ def _aligned(labels: list[Word], reference: list[Word]) -> bool:
     top, ref_top = min(w.top for w in labels), min(w.top for w in reference)
     middle = (top + max(w.bottom for w in labels)) / 2
     ref_middle = (ref_top + max(w.bottom for w in reference)) / 2
-    return abs(top - ref_top) <= 2.0 or abs(middle - ref_middle) <= 3.0
+    bottom, ref_bottom = max(w.bottom for w in labels), max(w.bottom for w in reference)
+    return abs(top - ref_top) <= 2.0 or abs(middle - ref_middle) <= 3.0 or abs(bottom - ref_bottom) <= 2.0
 
 
 def _centred_span(word: Word, home: int, xs: list[float], eligible: list[bool], siblings) -> tuple[int, int]:
