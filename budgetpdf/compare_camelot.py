@@ -1,8 +1,8 @@
 """`make compare`: budgetpdf's tables without rules beside camelot's stream and network flavours.
 
 The unruled sample (samples/reference_2026_unruled.pdf) is the ruled one
-(samples/reference_2026.pdf) with its rules taken away and nothing else
-moved, so the ruled drawing's grid is the truth for both: each figure
+(samples/reference_2026.pdf) with its tables' rules taken away and nothing
+else moved, so on those pages the ruled drawing's grid is the truth for both: each figure
 cell, the label of its row, and the centre of its column.  A reader gets a
 figure right when it puts it in a row with the same label and in a column
 that holds that column's centre and no other's.  Precision, recall and F1
@@ -114,6 +114,9 @@ def main() -> None:
     parser.add_argument("--unruled", type=Path, default=SAMPLES / "reference_2026_unruled.pdf")
     args = parser.parse_args()
     truth, centres = truth_cells(args.ruled)
+    with pdfplumber.open(args.unruled) as pdf:  # the pages whose rules were taken away
+        unruled = {n for n, page in enumerate(pdf.pages, start=1) if not page.edges}
+    truth = [cell for cell in truth if cell.page in unruled]
     pages = sorted({cell.page for cell in truth})
     print(f"{args.unruled.name}: {len(truth)} figure cells on pages {pages[0]}–{pages[-1]} (the ruled drawing's grid is the truth)")
     readers = {
