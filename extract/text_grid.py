@@ -351,7 +351,8 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
             right[0] = leaf.x0
             continue
         left = max((c for c in columns if c[1] < leaf.x0), default=None, key=lambda c: c[1])
-        if left is not None and tuple(left) not in figure_columns and _unlabelled_left(left, leaf, leaves):
+        labels_left = left is not None and any(not w.is_figure and left[0] <= w.centre <= left[1] for w in body)
+        if labels_left and tuple(left) not in figure_columns and _unlabelled_left(left, leaf, leaves):
             left[1] = leaf.x1
             continue
         columns = _intervals([*map(tuple, columns), (leaf.x0, leaf.x1)])
@@ -391,9 +392,11 @@ def _unlabelled(column: list[float], leaf: Word, leaves: list[Word]) -> bool:
     return not any(o is not leaf and o.x1 > leaf.x1 and o.x0 < column[1] + 2 for o in leaves)
 
 
+
 def _unlabelled_left(column: list[float], leaf: Word, leaves: list[Word]) -> bool:
-    """No other label stands over the column, or between it and ``leaf``."""
-    return not any(o is not leaf and o.x0 < leaf.x0 and o.x1 > column[0] - 2 for o in leaves)
+    """No other label stands over the column, or between it and ``leaf`` (a group label
+    higher up, 科目 over 科目代码 and 科目名称, is no label of the column)."""
+    return not any(o is not leaf and o.bottom > leaf.top and o.x0 < leaf.x0 and o.x1 > column[0] - 2 for o in leaves)
 
 
 def _boundaries(columns: list[tuple[float, float]], figures: list[bool], left: float, right: float) -> list[float]:

@@ -68,7 +68,7 @@ def _rows(table: SampleTable) -> list[list[tuple[str, bool, str]]]:
     return rows
 
 
-def _table(doc, table: SampleTable, layout: Layout, page_width: float, borders: bool, valign: str) -> None:
+def _table(doc, table: SampleTable, layout: Layout, page_width: float, borders: bool, valign: str, widths_set: bool = True) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -88,7 +88,8 @@ def _table(doc, table: SampleTable, layout: Layout, page_width: float, borders: 
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     for c, column in enumerate(grid.columns):
-        column.width = Pt(widths[c])  # the table grid: what LibreOffice lays the columns out by
+        if widths_set:
+            column.width = Pt(widths[c])  # the table grid: what LibreOffice lays the columns out by
     for r, row in enumerate(grid.rows):
         for c, cell in enumerate(row.cells):
             cell.width = Pt(widths[c])
@@ -111,10 +112,12 @@ def render_docx(
     layout: Layout = Layout(font_size=9.0, code_width=34.0, amount_width=66.0),
     borders: bool = False,
     valign: str = "top",
+    widths_set: bool = True,
 ) -> Path:
     """The disclosure as a Word document: headings, a caption line and a table each,
     borderless unless ``borders``; ``valign`` is where a cell's text sits (top, Word's default;
-    center; bottom)."""
+    center; bottom); without ``widths_set`` every column is as wide as the next, as Word
+    makes a table nobody has resized."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -142,7 +145,7 @@ def render_docx(
         _font(title.add_run(table.title), 16, bold=True)
         caption = doc.add_paragraph()
         _font(caption.add_run(f"编制部门：{document.department}" + " " * 40 + f"单位：{document.unit}"), layout.font_size)
-        _table(doc, table, layout, page_width, borders, valign)
+        _table(doc, table, layout, page_width, borders, valign, widths_set)
         if table.note:
             _font(doc.add_paragraph().add_run(table.note), layout.font_size + 2)
     doc.add_page_break()
