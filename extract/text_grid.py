@@ -358,7 +358,7 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
         columns = _intervals([*map(tuple, columns), (leaf.x0, leaf.x1)])
     columns = [tuple(c) for c in columns]
     # a run of label words no header label stands over is part of the column beside it
-    labelled = [any(x0 - 1 <= w.centre <= x1 + 1 or (w.x0 < x1 and w.x1 > x0) for w in header) for x0, x1 in columns]
+    labelled = [any(x0 - 1 <= w.centre <= x1 + 1 or (w.x0 < x1 + 2 and w.x1 > x0 - 2) for w in header) for x0, x1 in columns]
     figures = [any(w.is_figure and x0 <= w.centre <= x1 for w in body) for x0, x1 in columns]
     kept: list[tuple[float, float]] = []
     pending: tuple[float, float] | None = None
