@@ -349,6 +349,18 @@ def _completes_a_cut_code(above: PrintedRow, top: PrintedRow, filled: list[int])
     return bool(cut) and not any(looks_like_amount(top.cells[c]) for c in filled if c not in cut)
 
 
+def _names_carried_on(table: PrintedTable, first: int) -> bool:
+    """The page's first row (of a table without rules) writes only in the label columns the
+    last row of the page before wrote in, and the row after it opens with a code or a
+    total, or prints figures: the names of the row cut by the page break, carried on."""
+    above, top = table.rows[first - 1], table.rows[first]
+    filled = [c for c, text in enumerate(top.cells) if text.strip()]
+    if len(filled) < 2 or any(looks_like_amount(top.cells[c]) for c in filled):
+        return False
+    after = table.rows[first + 1] if first + 1 < len(table.rows) else None
+    return after is None or any(looks_like_amount(text) or _CODE_LIKE.match(text.strip()) for text in after.cells)
+
+
 def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
     """A row the page break cut in two: its label goes on at the top of the next page with
     nothing else (江苏: 八、社会保障和就 | 1,608.51, then 业支出 over blank cells).  The
@@ -361,7 +373,10 @@ def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
     if not filled or any(not above.cells[c].strip() for c in filled):
         return
     if not _completes_a_cut_code(above, top, filled):
-        if len(filled) != 1 or len(header_text(top.cells[filled[0]])) > _CUT_WORDS:
+        # a ruled cell cut by the page break shows a few characters more; a table without rules
+        # shows the rest of its names' lines, in every column the row above wrote in
+        short = len(filled) == 1 and len(header_text(top.cells[filled[0]])) <= _CUT_WORDS
+        if not (short or (table.unruled and _names_carried_on(table, first))):
             return  # a label of its own (普陀: 使用非财政拨款结余 | 结余分配 at the top of a page, no figures)
         if any(looks_like_amount(top.cells[c]) or _CODE_LIKE.match(top.cells[c].strip()) for c in filled):
             return

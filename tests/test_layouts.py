@@ -248,6 +248,9 @@ WORD_DRAWINGS = {
     "large_type": {"valign": "center", "layout": Layout(font_size=11, code_width=40.0, amount_width=70.0)},
     "small_type": {"layout": Layout(font_size=7.5, code_width=30.0, amount_width=56.0)},
     "bordered": {"borders": True},
+    # a table nobody resized: every column as wide as the next, names wrapped every few
+    # characters, a row's names cut by the page break in two columns
+    "equal_columns": {"widths_set": False},
 }
 
 
