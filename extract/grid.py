@@ -319,25 +319,25 @@ def join_neighbouring_grids(grids: list[Grid], texts: list[tuple[float, float, f
     """Grids that are one table drawn in pieces, joined: the header above the body, the
     labels beside the figures (长春's WPS 文字 exports rule each piece apart, a few points
     from the next).  Two grids join when they face each other across a gap narrower than
-    ``_NEIGHBOUR_GAP`` along most of their length, with no text (``texts``: line boxes)
-    in the gap: a title or a note between them makes two tables.  ``texts`` are the boxes
-    of the characters outside every grid."""
+    ``_NEIGHBOUR_GAP`` along most of their length, with none of ``texts`` (the boxes of
+    the characters outside every grid) in the gap: a title or a note between them makes
+    two tables.  The body's pieces are joined first, then the header onto the body."""
     grids = sorted(grids, key=lambda g: (g.bbox[1], g.bbox[0]))
-    for side in ("right", "below"):  # the body's pieces first, then the header onto the body
-        joined = True
-        while joined:
-            joined = False
-            for i, a in enumerate(grids):
-                for j, b in enumerate(grids):
-                    facing = _facing(a, b, texts) if i != j and a.page == b.page else None
-                    if facing is not None and facing[0] == side:
-                        grids[i] = _joined(a, b, facing, settings)
-                        del grids[j]
-                        joined = True
-                        break
-                if joined:
-                    break
+    for side in ("right", "below"):
+        while (pair := _facing_pair(grids, texts, side)) is not None:
+            i, j, gap = pair
+            grids[i] = _joined(grids[i], grids[j], side, gap, settings)
+            del grids[j]
     return sorted(grids, key=lambda g: g.bbox[1])
+
+
+def _facing_pair(grids: list[Grid], texts: list[tuple[float, float, float, float]], side: str) -> tuple[int, int, float] | None:
+    for i, a in enumerate(grids):
+        for j, b in enumerate(grids):
+            facing = _facing(a, b, texts) if i != j and a.page == b.page else None
+            if facing is not None and facing[0] == side:
+                return i, j, facing[1]
+    return None
 
 
 def _facing(a: Grid, b: Grid, texts: list[tuple[float, float, float, float]]) -> tuple[str, float] | None:
@@ -359,10 +359,9 @@ def _facing(a: Grid, b: Grid, texts: list[tuple[float, float, float, float]]) ->
     return side, (btop - abottom if side == "below" else bx0 - ax1)
 
 
-def _joined(a: Grid, b: Grid, facing: tuple[str, float], settings: ExtractSettings) -> Grid:
+def _joined(a: Grid, b: Grid, side: str, gap: float, settings: ExtractSettings) -> Grid:
     """One grid from two: b's cells moved across the gap onto a's edge, rules within
     ``snap_tolerance`` taken as one."""
-    side, gap = facing
     dx, dy = (-gap, 0.0) if side == "right" else (0.0, -gap)
     boxes = [(cell, a.xs[cell.col], a.xs[cell.col + cell.colspan], a.ys[cell.row], a.ys[cell.row + cell.rowspan]) for cell in a.cells]
     boxes += [

@@ -572,7 +572,7 @@ _SEATED_BASELINE = 0.55
 _TYPICAL_DESCENT = 0.12
 
 
-def seat_glyphs(chars: list[dict]) -> list[dict]:
+def seat_glyphs(chars: list[dict]) -> None:
     """Move every glyph box that hangs below its glyph back onto its baseline.
 
     pdfminer draws a character's box from the font's declared Descent.
@@ -594,4 +594,3 @@ def seat_glyphs(chars: list[dict]) -> list[dict]:
         char["y1"] += shift
         for key in ("top", "bottom", "doctop"):
             char[key] -= shift
-    return chars

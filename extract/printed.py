@@ -18,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 
 from extract.grid import Grid, join_neighbouring_grids, page_to_grids, split_rows
-from extract.text_grid import Line, chars_to_words, lines_to_grid, words_to_lines
+from extract.text_grid import CODE, FIGURE, Line, chars_to_words, lines_to_grid, words_to_lines
 from extract.header import (
     CODE_PART_LABELS,
     body_cells,
@@ -32,7 +32,7 @@ from extract.header import (
 from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
 from extract.pages import dedupe_view, load_objects, seat_glyphs
 from extract.settings import ExtractSettings
-from normalize import looks_like_amount, parse_amount, split_outline
+from normalize import is_total_label, looks_like_amount, parse_amount, split_outline
 from schemas import header_text, match_title
 
 COVER_PAGES = 2
@@ -120,9 +120,6 @@ def same_title(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and _CONTINUED.sub("", header_text(a)) == _CONTINUED.sub("", header_text(b))
 
 
-_FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
-
-
 def figures_in_lines(texts: list[str]) -> Counter:
     """The figures a page prints, as exact values: words written with a decimal
     point or thousands separators.  Bare integers are left out, for a page
@@ -130,7 +127,7 @@ def figures_in_lines(texts: list[str]) -> Counter:
     found: Counter = Counter()
     for text in texts:
         for word in text.split():
-            if _FIGURE.match(word):
+            if FIGURE.match(word):
                 value = parse_amount(word.replace("（", "(").replace("）", ")"))
                 if value is not None:
                     found[value] += 1
@@ -358,7 +355,7 @@ def _names_carried_on(table: PrintedTable, first: int) -> bool:
     if len(filled) < 2 or any(looks_like_amount(top.cells[c]) for c in filled):
         return False
     after = table.rows[first + 1] if first + 1 < len(table.rows) else None
-    return after is None or any(looks_like_amount(text) or _CODE_LIKE.match(text.strip()) for text in after.cells)
+    return after is None or any(looks_like_amount(text) or CODE.match(text.strip()) for text in after.cells)
 
 
 def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
@@ -378,7 +375,7 @@ def _join_cells_cut_by_the_page_break(table: PrintedTable, first: int) -> None:
         short = len(filled) == 1 and len(header_text(top.cells[filled[0]])) <= _CUT_WORDS
         if not (short or (table.unruled and _names_carried_on(table, first))):
             return  # a label of its own (普陀: 使用非财政拨款结余 | 结余分配 at the top of a page, no figures)
-        if any(looks_like_amount(top.cells[c]) or _CODE_LIKE.match(top.cells[c].strip()) for c in filled):
+        if any(looks_like_amount(top.cells[c]) or CODE.match(top.cells[c].strip()) for c in filled):
             return
         if any(split_outline(top.cells[c])[0] for c in filled):
             return
@@ -402,7 +399,6 @@ def _title_at_foot(lines: list[TextLine], settings: ExtractSettings) -> list[Tex
 
 
 _CUT_WORDS = 4  # characters of a label the page break carries over: the end of a word (业支出, 小计)
-_CODE_LIKE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?[-—–－\s]*$")
 _NOTE = re.compile(r"^(注|备注|说明)\s*[:：1-9（(]")
 
@@ -436,13 +432,12 @@ def text_grids(
     grids = []
     if not regions:
         return grids
-    inside_ruled = lambda c: any(g.bbox[0] <= (c["x0"] + c["x1"]) / 2 <= g.bbox[2] and g.bbox[1] <= (c["top"] + c["bottom"]) / 2 <= g.bbox[3] for g in ruled)  # noqa: E731
-    chars = [c for c in dedupe_view(page, settings.duplicate_char_tolerance).chars if c["text"].strip() and not inside_ruled(c)]
+    chars = [c for c in dedupe_view(page, settings.duplicate_char_tolerance).chars if c["text"].strip() and not _inside_any(c, ruled)]
     page_lines = words_to_lines(chars_to_words(chars, settings))
     for top, bottom in regions:
         region = [
             line for line in page_lines
-            if top <= line.top and line.bottom <= bottom + 1 and not _is_page_number(line, page.height) and header_text(_line_text(line)) not in furniture
+            if top <= line.top and line.bottom <= bottom + 1 and not _is_page_number(line, page.height) and header_text(line.text) not in furniture
         ]
         grid = _region_to_grid(number, region, settings, table_xs if continuing and top == 0.0 else None)
         if grid is not None:
@@ -452,7 +447,7 @@ def text_grids(
 
 def _is_page_number(line: Line, page_height: float) -> bool:
     """``- 5 -``, ``第5页``, or a bare number in the top or bottom margin (a code in a row is no page number)."""
-    text = _line_text(line)
+    text = line.text
     if not _PAGE_NUMBER.match(text):
         return False
     return not text.strip().isdigit() or line.top > 0.9 * page_height or line.bottom < 0.06 * page_height
@@ -470,10 +465,6 @@ def _is_prose(text: str) -> bool:
 def _inside_any(char: dict, grids: list[Grid]) -> bool:
     x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
     return any(g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3] for g in grids)
-
-
-def _line_text(line: Line) -> str:
-    return " ".join(word.text for word in line.words)
 
 
 def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings, xs: tuple[float, ...] | None = None) -> Grid | None:
@@ -498,28 +489,22 @@ def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings, 
     return lines_to_grid(number, header, body, settings, xs)
 
 
-_TOTAL_LABEL = re.compile(r"^(合\s*计|总\s*计)$")
-
-
 def _empty_table(number: int, lines: list[Line], settings: ExtractSettings) -> Grid | None:
     """A table printed empty: its header and a 合计 row with no figures, then its note."""
     opening = next((i for i, line in enumerate(lines) if not _ends_table(line)), len(lines))
     end = next((i for i in range(opening, len(lines)) if _ends_table(lines[i])), len(lines))
-    while end > opening and not any(_TOTAL_LABEL.match(word.text) for word in lines[end - 1].words):
+    while end > opening and not any(is_total_label(word.text) for word in lines[end - 1].words):
         end -= 1
-    first = end - 1
-    while first > opening:
-        first -= 1
-    if end - first < 2:
+    if end - opening < 2:
         return None
-    return lines_to_grid(number, lines[first : end - 1], lines[end - 1 : end], settings)
+    return lines_to_grid(number, lines[opening : end - 1], lines[end - 1 : end], settings)
 
 
 def _ends_table(line: Line) -> bool:
     """A note under the table, prose, or the next table's number or captions: what a
     table's rows never are."""
-    text = _line_text(line)
-    if line.opens_body or any(re.fullmatch(r"[\d,.]*\d[\d,.]*", word.text) for word in line.words):
+    text = line.text
+    if line.opens_body or any(word.is_numeric for word in line.words):
         return False  # figures (whole or cut by a narrow cell: 9,188.) and codes are a row's
     caption = [TextLine(text, 0, 0, 0, 0)]
     return bool(

@@ -12,10 +12,9 @@ chars → words → lines → (header lines, body bands) → columns → Grid
   gap no body word fills is a column with no figures.  A label-area run
   of words with no header label of its own (``201`` before
   ``一般公共服务支出``) belongs to the column beside it.
-- **Body rows** are bands of lines: a line that overlaps the band above,
-  or stands closer to it than half the usual gap between rows and holds no
-  second row of figures, is a wrapped name (or the name above figures
-  centred in a tall cell).
+- **Body rows** are bands of lines (``lines_to_bands``): lines that overlap,
+  a line close under a row, the rest of a figure a narrow cell cut, and a
+  name's next line where the name above fills its cell.
 - **Header cells** keep their spans: a label spans the columns under it
   that print a label further down and none at its own height, as far as
   the span stays centred on the label (``财政拨款（补助）`` over its five
@@ -32,15 +31,18 @@ import statistics
 from dataclasses import dataclass
 
 from extract.grid import Grid, GridCell, chars_to_slots, chars_to_text, cluster_positions
+from extract.header import CODE_PART_LABELS
 from extract.settings import ExtractSettings
+from normalize import is_total_label, split_outline
 from schemas import HEADER_VOCABULARY, header_text
 
-_FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
-_TOTAL_WORDS = frozenset({"合计", "小计", "总计"})
+# a figure as printed: decimal point or thousands separators (a bare integer may be a code or a year)
+FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")
+# a classification code, alone or leading a name: 201, 2010301, 201一般公共服务支出, [301]
+CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")
+_NUMERIC = re.compile(r"^[\d,.]*\d[\d,.]*$")  # digits with separators: a figure, a code, or a piece of either
 _FIGURE_PART = re.compile(r"^-?\d{1,3}(,\d{3})*(,\d{0,2}|\.\d?)$")
 _NO_LINE_END = frozenset("（([【《“‘")  # a line may not end with these: the text wraps before them
-_CODE_PARTS = frozenset({"类", "款", "项"})
-_CODE = re.compile(r"^[\[【]?\d{3,7}(?![\d年月日%.])[\]】]?")  # 201, 2010301, 201一般公共服务支出, [301]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,11 @@ class Word:
 
     @property
     def is_figure(self) -> bool:
-        return bool(_FIGURE.match(self.text))
+        return bool(FIGURE.match(self.text))
+
+    @property
+    def is_numeric(self) -> bool:
+        return bool(_NUMERIC.match(self.text))
 
     @property
     def centre(self) -> float:
@@ -69,6 +75,10 @@ class Line:
     bottom: float
 
     @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
     def has_figures(self) -> bool:
         return any(word.is_figure for word in self.words)
 
@@ -80,7 +90,7 @@ class Line:
     @property
     def opens_body(self) -> bool:
         """A line of figures or classification codes: the header is above it."""
-        return any(word.is_figure or _CODE.match(word.text) for word in self.words)
+        return any(word.is_figure or CODE.match(word.text) for word in self.words)
 
 
 def chars_to_words(chars: list[dict], settings: ExtractSettings) -> list[Word]:
@@ -148,8 +158,6 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
     usual = statistics.median(gaps) if gaps else 0.0
     size = statistics.median(w.size for line in lines for w in line.words) if lines else 0.0
-    # rows printed as close as a name's wrapped lines: only the words can tell them apart
-    unpadded = usual < _UNPADDED * size or (xs is not None and _rows_as_close_as_lines(lines, xs, size))
     leading = _leading([w for line in lines for w in line.words], xs) if xs else 0.0
     full = _full_width(lines, xs) if xs else {}
     bands: list[list[Line]] = []
@@ -167,8 +175,8 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
                 or (gap < size and _completes_figures(band, line, xs))
                 or (
                     not leads
-                    # one line below the row, as a cell's lines stand (or as close as any row here)
-                    and (line.top - band[-1].top <= leading + _SAME_PITCH * size or (unpadded and gap <= usual + 0.5))
+                    # one line below the row, as a cell's lines stand
+                    and line.top - band[-1].top <= leading + _SAME_PITCH * size
                     and _continues_a_full_name(band, line, xs, full)
                 )
                 or (
@@ -185,22 +193,8 @@ def lines_to_bands(lines: list[Line], xs: list[float] | None = None) -> list[lis
 
 
 _FIGURE_CHARS = frozenset("0123456789,.-")
-_SAME_PITCH = 0.15  # type sizes by which a row may stand further than a line and still be unpadded
-_UNPADDED = 0.5  # the usual gap between lines, in type sizes, below which rows are printed unpadded
+_SAME_PITCH = 0.15  # type sizes by which the next line of a cell may stand further than the closest two
 _WHOLE_FIGURE = re.compile(r"^-?\d{1,3}(,\d{3})*\.\d{2}$")  # 1,234.56: no figure wrapped half-way
-_OUTLINE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．]|其中)")
-
-
-def _rows_as_close_as_lines(lines: list[Line], xs: list[float], size: float) -> bool:
-    """Rows (lines that open with a code or a figure) stand as close as two lines of one cell:
-    Word's tables have no padding, and some fonts lead their lines far apart (WenQuanYi)."""
-    # two whole figures in one column are two rows: the closest such pair is the rows' pitch
-    pitches = []
-    for c in range(len(xs) - 1):
-        tops = [w.top for line in lines for w in line.words if _WHOLE_FIGURE.match(w.text) and _column_of(w.centre, xs) == c]
-        pitches += [b - a for a, b in zip(tops, tops[1:]) if b - a > 0.5 * size]
-    leading = _leading([w for line in lines for w in line.words], xs)
-    return bool(pitches) and leading > 0 and min(pitches) <= leading + _SAME_PITCH * size
 
 
 def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> bool:
@@ -213,13 +207,13 @@ def _completes_figures(band: list[Line], line: Line, xs: list[float] | None) -> 
         col = _column_of((char["x0"] + char["x1"]) / 2, xs)
         if char["text"] in _FIGURE_CHARS:  # a name's last character may stand over the line
             heads[col] = heads.get(col, "") + char["text"]
-    tails = [w for w in line.words if re.fullmatch(r"[\d,.]+", w.text)]
+    tails = [w for w in line.words if w.is_numeric]
     for word in tails:
         head = heads.get(_column_of(word.centre, xs))
         if head is None:
             return False
         code = head.isdigit() and word.text.isdigit() and len(head) < 3 and len(head + word.text) in (3, 5, 7)  # 20 | 1
-        if not code and (_WHOLE_FIGURE.match(head) or not _FIGURE.match(head + word.text)):
+        if not code and (_WHOLE_FIGURE.match(head) or not FIGURE.match(head + word.text)):
             return False
     return bool(tails)
 
@@ -248,15 +242,15 @@ def _full_width(lines: list[Line], xs: list[float]) -> dict[int, float]:
 def _continues_a_full_name(band: list[Line], line: Line, xs: list[float] | None, full: dict[int, float], figures_below: bool = False) -> bool:
     """The line's words go on with the names of the line above, which fill their columns;
     with ``figures_below``, the line may carry the row's figures and codes too."""
-    if not xs or any(_OUTLINE.match(w.text) for w in line.words if not w.is_figure):
+    if not xs or any(split_outline(w.text)[0] for w in line.words if not w.is_figure):
         return False
-    if not figures_below and (line.has_figures or any(_CODE.match(w.text) for w in line.words)):
+    if not figures_below and (line.has_figures or any(CODE.match(w.text) for w in line.words)):
         return False
     above = _extents([w for w in band[-1].words if not w.is_figure], xs)
-    words = [w for w in line.words if not (w.is_figure or re.fullmatch(r"[\d,.]+", w.text))] if figures_below else line.words
-    if not words or any(_CODE.match(w.text) or header_text(w.text) in _TOTAL_WORDS for w in words):
+    words = [w for w in line.words if not (w.is_figure or w.is_numeric)] if figures_below else line.words
+    if not words or any(CODE.match(w.text) or is_total_label(w.text) for w in words):
         return False  # a name led by its own code (216商业服务业等支出), or a total, opens a row
-    coded = lambda l: any(_CODE.match(w.text) for w in l.words)  # noqa: E731
+    coded = lambda l: any(CODE.match(w.text) for w in l.words)  # noqa: E731
     if figures_below and coded(line) and any(coded(l) for l in band):
         return False  # two rows' codes
     # every column's words go on flush under words that filled their cell, or that wrapped
@@ -347,12 +341,12 @@ def body_to_columns(body_lines: list[Line], header: list[Word]) -> list[tuple[fl
         # in a wide cell the figures stand flush right and the labels flush left, away from
         # the label centred over them
         right = min((c for c in columns if c[0] > leaf.x1), default=None, key=lambda c: c[0])
-        if right is not None and tuple(right) in figure_columns and _unlabelled(right, leaf, leaves):
+        if right is not None and tuple(right) in figure_columns and _unlabelled(right, leaf, leaves, right=True):
             right[0] = leaf.x0
             continue
         left = max((c for c in columns if c[1] < leaf.x0), default=None, key=lambda c: c[1])
         labels_left = left is not None and any(not w.is_figure and left[0] <= w.centre <= left[1] for w in body)
-        if labels_left and tuple(left) not in figure_columns and _unlabelled_left(left, leaf, leaves):
+        if labels_left and tuple(left) not in figure_columns and _unlabelled(left, leaf, leaves, right=False):
             left[1] = leaf.x1
             continue
         columns = _intervals([*map(tuple, columns), (leaf.x0, leaf.x1)])
@@ -387,15 +381,12 @@ def _stack(leaf: Word, header: list[Word]) -> float:
         top = min(w.top for w in above)
 
 
-def _unlabelled(column: list[float], leaf: Word, leaves: list[Word]) -> bool:
-    """No other label stands over the column, or between it and ``leaf``."""
-    return not any(o is not leaf and o.x1 > leaf.x1 and o.x0 < column[1] + 2 for o in leaves)
-
-
-
-def _unlabelled_left(column: list[float], leaf: Word, leaves: list[Word]) -> bool:
-    """No other label stands over the column, or between it and ``leaf`` (a group label
-    higher up, 科目 over 科目代码 and 科目名称, is no label of the column)."""
+def _unlabelled(column: list[float], leaf: Word, leaves: list[Word], right: bool) -> bool:
+    """No other label stands over the column (to the ``right`` of the leaf, or left of it),
+    or between the two; to the left, a group label higher up (科目 over 科目代码 and 科目名称)
+    is no label of the column."""
+    if right:
+        return not any(o is not leaf and o.x1 > leaf.x1 and o.x0 < column[1] + 2 for o in leaves)
     return not any(o is not leaf and o.bottom > leaf.top and o.x0 < leaf.x0 and o.x1 > column[0] - 2 for o in leaves)
 
 
@@ -422,19 +413,11 @@ def _column_of(x: float, xs: list[float]) -> int:
 
 @dataclass
 class _Block:
-    """A header cell being built: its words, columns and lines."""
+    """A header cell being built: its label and the columns it spans."""
 
-    words: list[Word]
+    word: Word
     first: int
     last: int
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
 
 
 def _leading(words: list[Word], xs: list[float]) -> float:
@@ -468,7 +451,7 @@ def join_wrapped_labels(header: list[Word], xs: list[float]) -> list[Word]:
             ),
             None,
         )
-        if above is None or header_text(word.text) in _CODE_PARTS or _heads_a_group(word, header, xs):
+        if above is None or header_text(word.text) in CODE_PART_LABELS or _heads_a_group(word, header, xs):
             # 类, 款, 项 are labels of their own, however close under 科目代码; so is a label
             # over labels in two columns (基本支出 over 人员经费 | 公用经费, just under 财政拨款)
             labels.append(word)
@@ -494,7 +477,7 @@ def _two_whole_labels(upper: str, lower: str) -> bool:
     """Two labels the registry knows, each whole (支出预算 over 基本支出): two cells, not one
     wrapped.  Short pieces (政府 | 性基 | 金预 | 算, in a narrow column) prove nothing."""
     upper, lower = header_text(upper), header_text(lower)
-    whole = lambda text: text in HEADER_VOCABULARY and (len(text) >= 3 or text in _TOTAL_WORDS)  # noqa: E731
+    whole = lambda text: text in HEADER_VOCABULARY and (len(text) >= 3 or is_total_label(text))  # noqa: E731
     return whole(upper) and whole(lower)
 
 
@@ -504,7 +487,7 @@ def _heads_a_group(word: Word, header: list[Word], xs: list[float]) -> bool:
 
 
 def header_to_blocks(header: list[Word], xs: list[float]) -> list[_Block]:
-    """Header words → cells with their column spans; a label's wrapped lines joined.
+    """Header labels (their wrapped lines joined already) → cells with their column spans.
 
     Bottom up, so a group label sees the spans of the labels under it:
     ``财政拨款`` over ``基本支出`` (itself over 人员经费 | 公用经费) and 项目支出."""
@@ -516,15 +499,15 @@ def header_to_blocks(header: list[Word], xs: list[float]) -> list[_Block]:
         occupied = {_column_of(o.centre, xs) for o in level}
 
         def stack(c: int) -> list[_Block]:
-            return [b for b in blocks if b.first <= c <= b.last and b.top >= word.bottom - 0.5]
+            return [b for b in blocks if b.first <= c <= b.last and b.word.top >= word.bottom - 0.5]
 
         stacks = [stack(c) for c in range(n)]
         first = last = home
         if stacks[home]:
-            labels = [[w for b in column for w in b.words] for column in stacks]
+            labels = [[b.word for b in column] for column in stacks]
             eligible = [bool(stacks[c]) and c not in occupied for c in range(n)]
             first, last = _centred_span(word, home, xs, eligible, lambda a, b: _aligned(labels[a], labels[b]))
-        blocks.append(_Block([word], first, last))
+        blocks.append(_Block(word, first, last))
     return blocks
 
 
@@ -606,8 +589,8 @@ def lines_to_grid(
 
     blocks = header_to_blocks(join_wrapped_labels(header, xs), xs)
     size = statistics.median(w.size for w in everything)
-    row_tops = cluster_positions([b.top for b in blocks], 0.3 * size)
-    header_row = {id(b): max(i for i, top in enumerate(row_tops) if top <= b.top + 0.3 * size) for b in blocks}
+    row_tops = cluster_positions([b.word.top for b in blocks], 0.3 * size)
+    header_row = {id(b): max(i for i, top in enumerate(row_tops) if top <= b.word.top + 0.3 * size) for b in blocks}
     n_header = len(row_tops)
     cells: list[GridCell] = []
     taken: set[tuple[int, int]] = set()
@@ -629,7 +612,7 @@ def lines_to_grid(
             span = [(row, c) for c in range(block.first, block.last + 1) if (row, c) not in taken]
         taken.update(span)
         ends[id(block)] = last_row
-        cells.append(GridCell(first_row, block.first, last_row - first_row, block.last - block.first + 1, _text(block.words, settings)))
+        cells.append(GridCell(first_row, block.first, last_row - first_row, block.last - block.first + 1, _text([block.word], settings)))
 
     bands = lines_to_bands(body_lines, xs)
     for b, band in enumerate(bands):
@@ -645,7 +628,7 @@ def lines_to_grid(
             taken.add((row, c))
     n_rows = n_header + len(bands)
     cells += [GridCell(r, c, 1, 1, "") for r in range(n_rows) for c in range(n_cols) if (r, c) not in taken]
-    tops = [min(b.top for b in blocks if header_row[id(b)] == r) for r in range(n_header)]
+    tops = [min(b.word.top for b in blocks if header_row[id(b)] == r) for r in range(n_header)]
     tops += [min(l.top for l in band) for band in bands]
     ys = (*tops, max(w.bottom for w in everything))
     bbox = (xs[0], ys[0], xs[-1], ys[-1])

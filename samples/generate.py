@@ -101,7 +101,7 @@ def _style(size: float, align=TA_LEFT) -> ParagraphStyle:
     return ParagraphStyle(f"s{size}{align}", fontName=FONT, fontSize=size, leading=size * 1.3, alignment=align, wordWrap="CJK")
 
 
-def _fmt(value: Decimal | None) -> str:
+def fmt_amount(value: Decimal | None) -> str:
     return "" if value is None else f"{value:,.2f}"
 
 
@@ -112,7 +112,7 @@ def _code_parts(code: str) -> tuple[str, str, str]:
 # ---- rendering -------------------------------------------------------------
 
 
-def _row_cells(table: SampleTable, row: Row) -> tuple[list[str], bool]:
+def row_cells(table: SampleTable, row: Row) -> tuple[list[str], bool]:
     """Printed label cells of one row (before the amounts), and whether it is bold."""
     bold = isinstance(row, (TotalRow, UnitRow)) or (isinstance(row, ItemRow) and row.prefix in ("一、", "二、"))
     if isinstance(row, CodeRow):
@@ -148,7 +148,7 @@ def _label(row: Row) -> str:
     raise TypeError(row)
 
 
-def _label_widths(table: SampleTable, layout: Layout) -> list[float]:
+def label_widths(table: SampleTable, layout: Layout) -> list[float]:
     return {
         "two_sided": [layout.name_width + 40],
         "label": [layout.name_width + 40],
@@ -158,7 +158,7 @@ def _label_widths(table: SampleTable, layout: Layout) -> list[float]:
     }[table.layout]
 
 
-def _place_header(table: SampleTable, width: int) -> tuple[list[list[str]], list[tuple]]:
+def place_header(table: SampleTable, width: int) -> tuple[list[list[str]], list[tuple]]:
     """Lay the header cells out like an HTML table: each cell takes the next free slot."""
     grid = [[None] * width for _ in table.header]
     spans = []
@@ -187,13 +187,15 @@ def _down_flowable(table: SampleTable, layout: Layout, page_width: float) -> Tab
     while rows:
         row = rows.pop(0)
         if len(row.labels) == 1:
-            data.append([Paragraph(row.labels[0], centre), "", Paragraph(_fmt(row.value), right)])
+            data.append([Paragraph(row.labels[0], centre), "", Paragraph(fmt_amount(row.value), right)])
             spans.append(("SPAN", (0, r), (1, r)))
             r += 1
             continue
-        group = [row] + [rows.pop(0) for _ in range(len(rows)) if rows and rows[0].labels[0] == row.labels[0]]
+        group = [row]
+        while rows and len(rows[0].labels) == 2 and rows[0].labels[0] == row.labels[0]:
+            group.append(rows.pop(0))
         for n, member in enumerate(group):
-            data.append([Paragraph(row.labels[0], normal) if n == 0 else "", Paragraph(member.labels[1], centre), Paragraph(_fmt(member.value), right)])
+            data.append([Paragraph(row.labels[0], normal) if n == 0 else "", Paragraph(member.labels[1], centre), Paragraph(fmt_amount(member.value), right)])
         spans.append(("SPAN", (0, r), (0, r + len(group) - 1)))
         r += len(group)
     widths = [layout.name_width * 0.8, layout.name_width, layout.amount_width * 1.6]
@@ -207,16 +209,16 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
         return _down_flowable(table, layout, page_width)
     normal, right, centre = _style(layout.font_size), _style(layout.font_size, TA_RIGHT), _style(layout.font_size, TA_CENTER)
     if table.layout == "two_sided":
-        half_label = _label_widths(table, layout)
+        half_label = label_widths(table, layout)
         widths = half_label + [layout.amount_width] * len(table.income_columns) + half_label + [layout.amount_width] * len(table.columns)
     else:
-        widths = _label_widths(table, layout) + [layout.amount_width] * len(table.columns)
+        widths = label_widths(table, layout) + [layout.amount_width] * len(table.columns)
     # Code columns keep their width (a code never wraps); the others shrink to fit.
     fixed = layout.code_width * {"code3": 3, "code3_project": 3}.get(table.layout, 0)
     scale = min(1.0, (page_width - fixed) / (sum(widths) - fixed))
     widths = [w if w == layout.code_width else w * scale for w in widths]
 
-    header_rows, spans = _place_header(table, len(widths))
+    header_rows, spans = place_header(table, len(widths))
     data = [[BoldParagraph(text, centre) if text else "" for text in row] for row in header_rows]
     for row in table.rows:
         if isinstance(row, PairRow):
@@ -225,11 +227,11 @@ def _table_flowable(table: SampleTable, layout: Layout, page_width: float) -> Ta
                 if half is None:
                     printed += [("", False, normal)] + [("", False, right)] * n
                     continue
-                labels, bold = _row_cells(table, half)
-                printed += [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in half.values]
+                labels, bold = row_cells(table, half)
+                printed += [(t, bold, normal) for t in labels] + [(fmt_amount(v), bold, right) for v in half.values]
         else:
-            labels, bold = _row_cells(table, row)
-            printed = [(t, bold, normal) for t in labels] + [(_fmt(v), bold, right) for v in row.values]
+            labels, bold = row_cells(table, row)
+            printed = [(t, bold, normal) for t in labels] + [(fmt_amount(v), bold, right) for v in row.values]
         data.append([(BoldParagraph if bold else Paragraph)(t, style) if t else "" for t, bold, style in printed])
 
     if layout.split_grids:
@@ -253,8 +255,8 @@ _NO_PADDING = [(name, (0, 0), (-1, -1), 0) for name in ("TOPPADDING", "BOTTOMPAD
 
 
 def _split_flowable(table: SampleTable, layout: Layout, data: list[list], widths: list[float], spans: list[tuple]) -> Table:
-    """The header one ruled grid; under it the labels one grid and the figures another,
-    touching, their rows of one height (a two-sided table's body stays one grid)."""
+    """The header one ruled grid; under it the labels one grid and the figures another, a
+    few points apart, their rows of one height (a two-sided table's body stays one grid)."""
     n_header = len(table.header)
     header = Table(data[:n_header], colWidths=widths)
     header.setStyle(TableStyle([*_rules(layout.rules, n_header), *_cell_style(layout), *spans]))
@@ -263,7 +265,7 @@ def _split_flowable(table: SampleTable, layout: Layout, data: list[list], widths
         max([layout.font_size * 1.3 + 4] + [cell.wrap(w - 6, 1000)[1] + 4 for cell, w in zip(row, widths) if not isinstance(cell, str)])
         for row in body
     ]
-    n_labels = len(_label_widths(table, layout))
+    n_labels = len(label_widths(table, layout))
     parts = [(0, len(widths))] if table.layout == "two_sided" else [(0, n_labels), (n_labels, len(widths))]
     grids = []
     for first, last in parts:

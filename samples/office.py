@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from samples.generate import _fmt, _label_widths, _place_header, _row_cells, Layout
+from samples.generate import Layout, fmt_amount, label_widths, place_header, row_cells
 from samples.model import PairRow, SampleDocument, SampleTable
 
 FONT = "WenQuanYi Zen Hei"  # Debian's fonts-wqy-zenhei
@@ -59,11 +59,11 @@ def _rows(table: SampleTable) -> list[list[tuple[str, bool, str]]]:
                 if half is None:
                     printed += [("", False, "left")] + [("", False, "right")] * n
                     continue
-                labels, bold = _row_cells(table, half)
-                printed += [(t, bold, "left") for t in labels] + [(_fmt(v), bold, "right") for v in half.values]
+                labels, bold = row_cells(table, half)
+                printed += [(t, bold, "left") for t in labels] + [(fmt_amount(v), bold, "right") for v in half.values]
         else:
-            labels, bold = _row_cells(table, row)
-            printed = [(t, bold, "left") for t in labels] + [(_fmt(v), bold, "right") for v in row.values]
+            labels, bold = row_cells(table, row)
+            printed = [(t, bold, "left") for t in labels] + [(fmt_amount(v), bold, "right") for v in row.values]
         rows.append(printed)
     return rows
 
@@ -74,13 +74,13 @@ def _table(doc, table: SampleTable, layout: Layout, page_width: float, borders: 
     from docx.shared import Pt
 
     if table.layout == "two_sided":
-        half = _label_widths(table, layout)
+        half = label_widths(table, layout)
         widths = half + [layout.amount_width] * len(table.income_columns) + half + [layout.amount_width] * len(table.columns)
     else:
-        widths = _label_widths(table, layout) + [layout.amount_width] * len(table.columns)
+        widths = label_widths(table, layout) + [layout.amount_width] * len(table.columns)
     scale = min(1.0, page_width / sum(widths))
     widths = [w * scale for w in widths]
-    header_rows, spans = _place_header(table, len(widths))
+    header_rows, spans = place_header(table, len(widths))
     body = _rows(table)
     grid = doc.add_table(rows=len(header_rows) + len(body), cols=len(widths))
     if borders:

@@ -158,7 +158,7 @@ def test_a_group_label_spans_the_columns_whose_labels_stand_level_under_it():
     ]
     labels = join_wrapped_labels(header, xs)
     assert sorted(w.text for w in labels) == sorted(["项目", "财政拨款", "合计", "一般\n公共", "基金"])
-    spans = {block.words[0].text: (block.first, block.last) for block in header_to_blocks(labels, xs)}
+    spans = {block.word.text: (block.first, block.last) for block in header_to_blocks(labels, xs)}
     assert spans["财政拨款"] == (1, 3) and spans["项目"] == (0, 0) and spans["一般\n公共"] == (2, 2)
 
 
