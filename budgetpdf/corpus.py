@@ -3,7 +3,9 @@
 Per document and in total: status, the standard tables found against those
 the hand-made inventory says the document contains, lines, checks passed
 and failed, and — where a hand-verified golden exists — amount cells
-matched.  The PDFs are read in place; nothing is copied.
+matched; then the prose: facts per document, the narrative ties that agree
+and every one that does not, and the keys each narrative-only document
+yielded.  The PDFs are read in place; nothing is copied.
 """
 
 from __future__ import annotations
@@ -104,6 +106,9 @@ class _Tally:
     cells_expected: int = 0
     figures_printed: int = 0
     figures_read: int = 0
+    facts: int = 0
+    ties_passed: int = 0
+    ties_failed: int = 0
 
     def line(self, name: str) -> str:
         share = f"{self.found / self.present:.1%}" if self.present else "-"
@@ -111,7 +116,8 @@ class _Tally:
         return (
             f"{name}: documents={self.documents} tables_found={self.found}/{self.present} ({share}) "
             f"figures={self.figures_read}/{self.figures_printed} ({coverage(self.figures_read, self.figures_printed):.3f}) "
-            f"checks_passed={self.passed} checks_failed={self.failed}{cells}"
+            f"checks_passed={self.passed} checks_failed={self.failed}{cells} "
+            f"facts={self.facts} narrative_ties={self.ties_passed}/{self.ties_passed + self.ties_failed}"
         )
 
 
@@ -133,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     total = _Tally()
     by_region: dict[str, _Tally] = {}
     below: list[tuple[float, str, int, int]] = []
+    disagreements: list[str] = []
+    narrative_only: list[str] = []
     with ProcessPoolExecutor(args.jobs) as pool:
         for pdf, result in zip(pdfs, pool.map(_process, pdfs)):
             write_document(args.out, result)
@@ -141,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
             present = set(inventory.get(pdf.name, {}).get("tables", {}))
             found = set(record.tables_found)
             failed = sum(not c.passed for c in result.checks)
+            ties = [c for c in result.checks if c.check == "narrative_tie"]
+            disagreements += [f"  {pdf.name[:56]} {c.message}" for c in ties if not c.passed]
+            if record.doc_form == "narrative_only":
+                keys = sorted({f.key for f in result.facts if not f.key.startswith("other:")})
+                narrative_only.append(f"  {pdf.name[:56]} facts={len(result.facts)} keys: {' '.join(keys)}")
             golden = args.expected / "goldens" / f"{pdf.stem}.csv"
             comparison = compare_with_golden(result, golden) if golden.exists() else None
             for tally in (total, by_region.setdefault(regions.get(pdf.name, "?"), _Tally())):
@@ -151,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                 tally.passed += len(result.checks) - failed
                 tally.figures_printed += record.figures_printed
                 tally.figures_read += record.figures_read
+                tally.facts += len(result.facts)
+                tally.ties_passed += sum(c.passed for c in ties)
+                tally.ties_failed += sum(not c.passed for c in ties)
                 if comparison:
                     tally.cells_matched += comparison.matched
                     tally.cells_expected += comparison.expected
@@ -164,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 + (f" missing={missed}" if missed else "")
                 + f" figures={record.figures_read}/{record.figures_printed}"
                 + f" lines={len(result.lines)} checks={len(result.checks) - failed}/{len(result.checks)}{cells}"
+                + f" form={record.doc_form} facts={len(result.facts)} ties={sum(c.passed for c in ties)}/{len(ties)}"
                 + (f"  {record.error}" if record.error else ""),
                 flush=True,
             )
@@ -174,6 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"documents with figure coverage below {COVERAGE_FLOOR}: {len(below)}")
     for share, name, read, printed in sorted(below):
         print(f"  {share:.3f} {read}/{printed} {name}")
+    print(f"\nnarrative-only documents and the keys their prose yielded: {len(narrative_only)}")
+    print("\n".join(narrative_only))
+    print(f"\nthe prose against the tables: {total.ties_passed} agree, {total.ties_failed} disagree")
+    print("\n".join(disagreements))
     print(total.line("corpus") + " " + " ".join(f"{status}={n}" for status, n in sorted(statuses.items())))
     return 0
 

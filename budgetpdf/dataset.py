@@ -1,7 +1,7 @@
-"""The four datasets on disk: documents/, lines/, tables/<id>/, checks/.
+"""The datasets on disk: documents/, lines/, tables/<id>/, facts/, checks/.
 
-One Parquet file per document in each, named by its doc_id; ``lines`` and
-``tables`` are hive-partitioned ``year=YYYY/department=<safe name>/``.
+One Parquet file per document in each, named by its doc_id; ``lines``,
+``tables`` and ``facts`` are hive-partitioned ``year=YYYY/department=<safe name>/``.
 Every file is written under a hidden temporary name and renamed into
 place, so a reader never sees half a file and a re-run replaces a
 document's rows instead of adding to them.  documents/ is written last: a
@@ -16,13 +16,14 @@ import os
 import re
 import unicodedata
 from dataclasses import asdict
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from budgetpdf.pipeline import DocumentResult
-from schemas import GENERIC_ID, CheckResult, DocumentRecord, Line
+from schemas import GENERIC_ID, CheckResult, DocumentRecord, Fact, Line
 from schemas import arrow as schema
 
 DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
@@ -100,6 +101,22 @@ def wide_table(record: DocumentRecord, table_id: str, lines: list[Line]) -> pa.T
     return pa.Table.from_pylist(ordered, schema=target)
 
 
+_PCT = Decimal("0.0001")
+
+
+def facts_table(record: DocumentRecord, facts: tuple[Fact, ...]) -> pa.Table:
+    key = _document_key(record)
+    rows = [
+        {
+            **key, "key": f.key, "amount": f.amount, "previous_amount": f.previous_amount, "change_amount": f.change_amount,
+            # a rate printed to more than four decimals is rounded to the column's scale, the only rounding anywhere
+            "change_pct": None if f.change_pct is None else f.change_pct.quantize(_PCT), "page": f.page, "sentence": f.sentence,
+        }
+        for f in facts
+    ]
+    return pa.Table.from_pylist(rows, schema=schema.FACTS)
+
+
 def checks_table(record: DocumentRecord, checks: tuple[CheckResult, ...]) -> pa.Table:
     return pa.Table.from_pylist(
         [{"doc_id": record.doc_id, **{f: getattr(c, f) for f in schema.CHECKS.names if f != "doc_id"}} for c in checks],
@@ -137,14 +154,14 @@ def _remove_stale(root: Path, doc_id: str, partitions: set[Path], keep: set[Path
     """
     tables = [p for p in (root / "tables").iterdir() if p.is_dir()] if (root / "tables").is_dir() else []
     for partition in partitions:
-        for folder in (root / "lines", *tables):
+        for folder in (root / "lines", root / "facts", *tables):
             path = folder / partition / f"{doc_id}.parquet"
             if path not in keep:
                 path.unlink(missing_ok=True)
 
 
 def write_document_files(root: Path, result: DocumentResult) -> None:
-    """Replace the document's lines/, tables/ and checks/ files; its documents row is left to the caller."""
+    """Replace the document's lines/, tables/, facts/ and checks/ files; its documents row is left to the caller."""
     record = result.record
     partition = _partition(record.year, record.department)
     written: set[Path] = set()
@@ -157,6 +174,10 @@ def write_document_files(root: Path, result: DocumentResult) -> None:
             path = root / "tables" / table_id / partition / f"{record.doc_id}.parquet"
             _write_atomic(wide_table(record, table_id, [l for l in result.lines if l.table_id == table_id]), path)
             written.add(path)
+    if result.facts:
+        path = root / "facts" / partition / f"{record.doc_id}.parquet"
+        _write_atomic(facts_table(record, result.facts), path)
+        written.add(path)
     previous = _previous_partition(root, record.doc_id)
     _remove_stale(root, record.doc_id, {partition} | ({previous} if previous else set()), written)
     _write_atomic(checks_table(record, result.checks), root / "checks" / f"{record.doc_id}.parquet")
@@ -174,12 +195,12 @@ def write_document(root: Path, result: DocumentResult) -> None:
 
 
 def discard_document_files(root: Path, doc_id: str) -> None:
-    """Every lines/, tables/, checks/ file of a document and its temporary files, wherever they are.
+    """Every lines/, tables/, facts/, checks/ file of a document and its temporary files, wherever they are.
 
     For a worker that was killed: it may have written under a partition no
     documents row names.  Walks the whole dataset, so only for that case.
     """
-    for folder in ("lines", "tables", "checks"):
+    for folder in ("lines", "tables", "facts", "checks"):
         if (root / folder).is_dir():
             for path in (root / folder).rglob(f"*{doc_id}.parquet*"):
                 path.unlink()
@@ -193,7 +214,7 @@ def remove_incomplete(root: Path) -> None:
     Run before a batch starts, never while another writes the same folder.
     """
     complete = {p.stem for p in (root / "documents").glob("*.parquet")}
-    for folder in ("documents", "lines", "tables", "checks"):
+    for folder in ("documents", "lines", "tables", "facts", "checks"):
         if not (root / folder).is_dir():
             continue
         for path in (root / folder).rglob("*"):

@@ -10,8 +10,15 @@ from budgetpdf.audit import audit_figures, primary_printings, printed_table_reco
 from budgetpdf.units import least_certain, resolve_units
 from extract import EXTRACTOR_VERSION, ExtractedDocument, ExtractSettings, extract_document
 from normalize import NormalizeParams, table_to_lines
-from schemas import GENERIC_ID, CheckResult, DocumentRecord, Line, Problem, Status, spec_for
-from schemas.validate import validate
+from normalize.facts import FactParams, sentences_to_facts
+from normalize.places import find_place
+from schemas import GENERIC_ID, CheckResult, DocForm, DocumentRecord, Fact, Line, Problem, Status, spec_for
+from schemas.facts import OTHER_PREFIX
+from schemas.validate import narrative_ties, validate
+
+# A document whose prose names this many of the vocabulary's figures is a
+# disclosure even when it prints none of the tables (its tables are a separate file).
+NARRATIVE_KEYS = 2
 
 
 @dataclass(frozen=True)
@@ -20,6 +27,7 @@ class DocumentResult:
     lines: tuple[Line, ...] = ()
     checks: tuple[CheckResult, ...] = ()
     extracted: ExtractedDocument | None = None
+    facts: tuple[Fact, ...] = ()
 
 
 def file_sha256(path: Path) -> str:
@@ -31,7 +39,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _record(doc_id: str, path: Path, status: Status, error: str | None, extracted: ExtractedDocument | None = None,
-            found: tuple[str, ...] = (), empty: tuple[str, ...] = (), **audit) -> DocumentRecord:
+            found: tuple[str, ...] = (), empty: tuple[str, ...] = (), doc_form: DocForm | None = None, **audit) -> DocumentRecord:
     return DocumentRecord(
         doc_id=doc_id,
         source_path=str(path),
@@ -45,8 +53,17 @@ def _record(doc_id: str, path: Path, status: Status, error: str | None, extracte
         status=status,
         error=error,
         extractor_version=EXTRACTOR_VERSION,
+        doc_form=doc_form.value if doc_form else None,
+        **_place(extracted),
         **audit,
     )
+
+
+def _place(extracted: ExtractedDocument | None) -> dict[str, str | None]:
+    place = find_place(extracted.department, extracted.cover_texts) if extracted else None
+    if place is None:
+        return {}
+    return {"province": place.province, "city": place.city, "county": place.county, "division_code": place.code}
 
 
 def _describe_error(error: Exception) -> str:
@@ -72,10 +89,16 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     except Exception as error:  # noqa: BLE001 - any parser failure is this document's status, not the batch's
         return DocumentResult(_record(doc_id, path, Status.FAILED, _describe_error(error)))
 
-    if not any(raw.table_id != GENERIC_ID for raw in extracted.tables):
+    facts = sentences_to_facts(list(extracted.sentences), FactParams(extracted.year, extracted.department))
+    named = {fact.key for fact in facts if not fact.key.startswith(OTHER_PREFIX)}
+    has_tables = any(raw.table_id != GENERIC_ID for raw in extracted.tables)
+    if not has_tables:
         if extracted.text_chars == 0 and extracted.images > 0:
-            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer, only images: scanned pages need OCR", extracted))
-        return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, "none of the budget tables was found", extracted), extracted=extracted)
+            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer, only images: scanned pages need OCR", extracted, doc_form=DocForm.SCANNED))
+        if len(named) < NARRATIVE_KEYS:
+            message = "none of the budget tables was found, and its prose states no budget figures"
+            return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, message, extracted), extracted=extracted)
+    doc_form = (DocForm.FULL if named else DocForm.TABLES_ONLY) if has_tables else DocForm.NARRATIVE_ONLY
 
     units = resolve_units(extracted)
     lines: list[Line] = []
@@ -89,7 +112,9 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         for role in raw.columns:
             if role.kind != "label":
                 printed.setdefault((raw.table_id, raw.table_no, role.side), set()).add(role.key)
-    checks += validate(lines, printed, primary_printings(extracted.tables))
+    primary = primary_printings(extracted.tables)
+    checks += validate(lines, printed, primary)
+    checks += narrative_ties(facts, lines, primary)
 
     problems = list(extracted.problems)
     with_lines = {(line.table_id, line.table_no) for line in lines}
@@ -108,11 +133,11 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     empty = tuple(t for t in found if t not in {table_id for table_id, _ in with_lines})
     figures_printed, figures_read = audit_figures(extracted, lines)
     record = _record(
-        doc_id, path, Status.PARTIAL if problems else Status.OK, "; ".join(p.message for p in problems) or None, extracted, found, empty,
+        doc_id, path, Status.PARTIAL if problems else Status.OK, "; ".join(p.message for p in problems) or None, extracted, found, empty, doc_form,
         unit_source=least_certain([units[raw.number].source for raw in extracted.tables if (raw.table_id, raw.table_no) in with_lines]),
         figures_printed=figures_printed,
         figures_read=figures_read,
         problems=tuple(problems),
         printed_tables=printed_table_records(extracted, units),
     )
-    return DocumentResult(record, tuple(lines), tuple(checks), extracted)
+    return DocumentResult(record, tuple(lines), tuple(checks), extracted, tuple(facts))

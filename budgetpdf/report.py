@@ -11,7 +11,7 @@ import html
 import os
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,8 @@ class Document:
     figures_printed: int = 0
     figures_read: int = 0
     unit_source: str | None = None
+    doc_form: str | None = None
+    place: str | None = None  # province · city · county, as far as the name settles it
 
     @property
     def coverage(self) -> float | None:
@@ -76,6 +78,10 @@ class ReportData:
     failed_checks: list[dict[str, Any]]
     totals: dict[str, ExpenditureTotal]
     extractor_versions: list[str]
+    fact_count: int = 0
+    narrative_passed: int = 0
+    # the narrative_tie checks that failed, each with the sentence that states the figure
+    contradictions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _folder(root: Path, name: str, arrow_schema: pa.Schema) -> ds.Dataset | None:
@@ -102,6 +108,8 @@ def _document(row: dict[str, Any]) -> Document:
         figures_printed=row["figures_printed"] or 0,
         figures_read=row["figures_read"] or 0,
         unit_source=row["unit_source"],
+        doc_form=row["doc_form"],
+        place=" · ".join(dict.fromkeys(p for p in (row["province"], row["city"], row["county"]) if p)) or None,
     )
 
 
@@ -151,6 +159,12 @@ def read_dataset(root: Path) -> ReportData:
     failed = [c for c in check_rows if not c["passed"]]
     order = {d.doc_id: i for i, d in enumerate(documents)}
     failed.sort(key=lambda c: (order.get(c["doc_id"], len(order)), c["table_id"] or "", c["page"] or 0, c["row"] or 0))
+    facts = _folder(root, "facts", schema.FACTS)
+    fact_rows = facts.to_table(columns=["doc_id", "page", "amount", "sentence"]).to_pylist() if facts is not None else []
+    sentences = {(f["doc_id"], f["page"], f["amount"]): f["sentence"] for f in fact_rows}
+    contradictions = [
+        {**c, "sentence": sentences.get((c["doc_id"], c["page"], c["actual"]))} for c in failed if c["check"] == "narrative_tie"
+    ]
     return ReportData(
         source=root,
         documents=documents,
@@ -159,6 +173,9 @@ def read_dataset(root: Path) -> ReportData:
         failed_checks=failed,
         totals=expenditure_totals(total_lines),
         extractor_versions=sorted({row["extractor_version"] for row in document_rows if row["extractor_version"]}),
+        fact_count=len(fact_rows),
+        narrative_passed=sum(1 for c in check_rows if c["check"] == "narrative_tie" and c["passed"]),
+        contradictions=contradictions,
     )
 
 
@@ -215,6 +232,8 @@ def _summary(data: ReportData) -> str:
         ("figures read" + (f" of {printed:,} printed on table pages" if printed else ""), f"{coverage(read, printed):.1%}"),
         ("checks passed", f"{data.checks_passed:,}"),
         ("checks failed", f"{len(data.failed_checks):,}"),
+        ("facts stated in the prose", f"{data.fact_count:,}"),
+        ("prose agrees with the tables", f"{data.narrative_passed:,} of {data.narrative_passed + len(data.contradictions):,}"),
     ]
     cards = "".join(
         f'<div class="figure{" bad" if (name == "checks failed" and n != "0") or (name.startswith("figures read") and coverage(read, printed) < COVERAGE_FLOOR) else ""}">'
@@ -235,8 +254,8 @@ def _documents(data: ReportData) -> str:
     )
     rows = "".join(
         "<tr>"
-        f'<td class="file">{text(d.file_name)}</td><td>{text(d.department)}</td><td class="num">{text(d.year)}</td>'
-        f"<td>{text(d.kind)}</td><td>{text(d.unit)}</td><td>{text(d.unit_source)}</td><td class=\"num\">{d.pages}</td>"
+        f'<td class="file">{text(d.file_name)}</td><td>{text(d.department)}</td><td>{text(d.place)}</td><td class="num">{text(d.year)}</td>'
+        f"<td>{text(d.kind)}</td><td>{text(d.doc_form)}</td><td>{text(d.unit)}</td><td>{text(d.unit_source)}</td><td class=\"num\">{d.pages}</td>"
         f'<td class="num{" bad" if d.coverage is not None and d.coverage < COVERAGE_FLOOR else ""}" '
         f'title="{d.figures_read} of {d.figures_printed} figures printed on its table pages reached lines/">'
         f'{"-" if d.coverage is None else f"{d.coverage:.1%}"}</td>'
@@ -247,7 +266,8 @@ def _documents(data: ReportData) -> str:
     return (
         '<section id="documents"><h2>Documents by status</h2>'
         f'<table class="counts">{count_rows}</table>'
-        '<table class="wide"><thead><tr><th>file</th><th>department</th><th>year</th><th>kind</th>'
+        '<table class="wide"><thead><tr><th>file</th><th>department</th><th>place</th><th>year</th><th>kind</th>'
+        '<th title="full: tables and prose; tables_only; narrative_only: the prose alone; scanned: page images">form</th>'
         '<th title="the unit the tables print; lines/ holds 万元 throughout">printed unit</th>'
         '<th title="printed / document / sibling / inferred / assumed: the least certain source of any table\'s unit">unit from</th>'
         '<th>pages</th><th title="figures printed on the table pages that reached lines/">figures read</th><th>status</th><th>why</th></tr></thead>'
@@ -332,6 +352,31 @@ def _failed_checks(data: ReportData) -> str:
         '<table class="wide checks"><thead><tr><th>table</th><th>page</th><th>row</th><th>column</th><th>check</th>'
         '<th>expected</th><th>printed</th><th>rule</th></tr></thead>'
         f'<tbody>{"".join(body)}</tbody></table></section>'
+    )
+
+
+def _prose_against_tables(data: ReportData) -> str:
+    """Each figure the prose states differently from a table of the same document."""
+    if not data.contradictions:
+        return '<section id="prose"><h2>The prose against the tables</h2><p>Every figure the prose states agrees with the tables.</p></section>'
+    by_id = {d.doc_id: d for d in data.documents}
+    rows = []
+    for check in data.contradictions:
+        document = by_id.get(check["doc_id"])
+        key, _, finding = check["message"].partition(": ")
+        rows.append(
+            "<tr>"
+            f'<th class="doc">{_document_heading(document) if document else text(check["doc_id"])}</th>'
+            f'<td><code>{text(key)}</code></td><td class="message">{text(finding)}</td>'
+            f'<td class="sentence">{text(check["sentence"])}</td>'
+            "</tr>"
+        )
+    return (
+        f'<section id="prose"><h2>The prose against the tables ({len(data.contradictions):,})</h2>'
+        '<p class="note">A figure the 说明 states that no table of the same document prints alike, to the precision the sentence prints. '
+        "Both figures stay in the dataset as printed (facts/ and lines/).</p>"
+        '<table class="wide checks"><thead><tr><th>document</th><th>fact</th><th>finding</th><th>sentence</th></tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></section>'
     )
 
 
@@ -426,7 +471,7 @@ td.empty,span.empty{color:#8a5a00}td.empty{background:#fff4d6}
 td.missing,span.missing{color:#b0b7bf}
 .legend span{margin-right:6px}.legend.years span{margin-right:14px}
 .legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px;border-radius:2px}
-.checks{font-size:12.5px}.checks tr.group th{background:#f3f0ff;font-size:13px}
+.checks{font-size:12.5px}.checks td.sentence{color:#57606a;max-width:36em}.checks tr.group th{background:#f3f0ff;font-size:13px}
 .checks tr.group small{color:#57606a;font-weight:normal}
 .column{max-width:220px}.message{color:#3d444d}
 .note{color:#57606a;max-width:1000px}
@@ -439,7 +484,8 @@ td.missing,span.missing{color:#b0b7bf}
 
 def _contents() -> str:
     """Links to the sections; the failed checks come last because they can run to hundreds of rows."""
-    sections = [("documents", "Documents by status"), ("tables", "Tables found"), ("chart", "Total expenditure"), ("checks", "Failed checks")]
+    sections = [("documents", "Documents by status"), ("tables", "Tables found"), ("chart", "Total expenditure"),
+                ("prose", "The prose against the tables"), ("checks", "Failed checks")]
     return '<nav>' + "".join(f'<a href="#{anchor}">{name}</a>' for anchor, name in sections) + "</nav>"
 
 
@@ -451,7 +497,7 @@ def render_html(data: ReportData) -> str:
         f"<title>budgetpdf report — {text(data.source.name)}</title><style>{_CSS}</style></head><body><main>"
         f'<h1>budgetpdf report</h1><p class="source">dataset {text(data.source.resolve())}'
         f'{" · extractor " + text(versions) if versions else ""}</p>'
-        f"{_summary(data)}{_contents()}{_documents(data)}{_matrix(data)}{_chart(data)}{_failed_checks(data)}"
+        f"{_summary(data)}{_contents()}{_documents(data)}{_matrix(data)}{_chart(data)}{_prose_against_tables(data)}{_failed_checks(data)}"
         "</main></body></html>\n"
     )
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from extract.mapping import Mapping, map_printed_tables
 from extract.page_text import TextLine, find_cover_department, find_department, find_doc_kind, find_year, most_common
 from extract.printed import GridFate, pdf_to_printed_tables
+from extract.prose import pages_to_sentences
 from extract.settings import ExtractSettings
 from schemas import GENERIC_ID, Problem, RawTable
+from schemas.records import Sentence
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class ExtractedDocument:
     figures: dict[int, Counter] | None = None  # per table page, the figures its text layer prints
     loose_units: tuple[str, ...] = ()  # units printed on pages without a grid
     problems: tuple[Problem, ...] = ()
+    sentences: tuple[Sentence, ...] = ()  # the running text outside the tables
+    cover_texts: tuple[str, ...] = ()  # the lines of the first pages outside the tables: title, department, place
 
 
 def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> ExtractedDocument:
@@ -57,4 +61,6 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         figures=printed.figures,
         loose_units=printed.loose_units,
         problems=tuple(m.problem for m in mappings if m.problem),
+        sentences=tuple(pages_to_sentences(list(printed.prose))),
+        cover_texts=printed.cover_texts,
     )

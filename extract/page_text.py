@@ -15,7 +15,7 @@ _DEPARTMENT = re.compile(
 # A cover: 2026 年度 | 福州市医疗保障局 | 部门预算, or 西南大学 | 2021 年度部门预算
 _COVER = (
     re.compile(r"(20\d\d)年度?(?P<name>[\u4e00-\u9fff（）]{3,40}?)(?:（汇总）)?(?:部门|单位)?(?:综合)?(?:预算|决算)"),
-    re.compile(r"(?P<name>[\u4e00-\u9fff（）]{3,40}?)(?:（汇总）)?(?:20\d\d)?年?度?(?:部门|单位)?(?:综合)?(?:预算|决算)"),
+    re.compile(r"(?P<name>[\u4e00-\u9fff（）]{3,40}?)(?:（汇总）)?(?:部门)?(?:20\d\d)?年?度?(?:部门|单位)?(?:综合)?(?:预算|决算)"),
 )
 # 西安市卫生健康委员会（汇总）: the department's consolidated budget, named as the department
 _CONSOLIDATED = re.compile(r"[（(]汇总[）)]$")

@@ -31,6 +31,7 @@ from extract.header import (
 )
 from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
 from extract.pages import dedupe_view, load_objects, seat_glyphs
+from extract.prose import ProsePage
 from extract.settings import ExtractSettings
 from normalize import is_total_label, looks_like_amount, parse_amount, split_outline
 from schemas import header_text, match_title
@@ -91,6 +92,7 @@ class PrintedDocument:
     figures: dict[int, Counter]
     # units printed on pages without a grid: a note that holds for the whole document
     loose_units: tuple[str, ...] = ()
+    prose: tuple[ProsePage, ...] = ()  # per page, the lines outside every grid: the running text
 
 
 _TABLE_NUMBER = re.compile(r"^(表[\d一二三四五六七八九十]+|附表\d*|附件\d*|预算\d+表|公开\d+表|.{0,4}\d+表|[（(]?续表?[）)]?)$")
@@ -524,6 +526,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
     figures: dict[int, Counter] = {}
     cover_texts: list[str] = []
     loose_units: list[str] = []
+    prose: list[ProsePage] = []
     text_chars = images = 0
     current: PrintedTable | None = None
     pending: list[TextLine] = []  # a title (and its captions) left at the foot of a page
@@ -551,6 +554,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             )
             grids = sorted(grids + unruled, key=lambda g: g.bbox[1])
             lines = lines_outside(all_lines, grids)
+            prose.append(ProsePage(number, tuple(lines)))
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]
             if grids or any(looks_like_title(line.text) for line in lines):
@@ -589,4 +593,4 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             previous_texts = {line.text for line in lines}
             page.close()
 
-    return PrintedDocument(n_pages, text_chars, images, tuple(cover_texts), tuple(tables), tuple(fates), figures, tuple(loose_units))
+    return PrintedDocument(n_pages, text_chars, images, tuple(cover_texts), tuple(tables), tuple(fates), figures, tuple(loose_units), tuple(prose))

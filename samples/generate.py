@@ -29,6 +29,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -312,11 +313,16 @@ def _rules(style: str, header_rows: int) -> list[tuple]:
 
 def render(document: SampleDocument, path: Path, layout: Layout = Layout()) -> Path:
     """Draw the document as an office would publish it; write atomically."""
+    return render_with_pages(document, path, layout)[0]
+
+
+def render_with_pages(document: SampleDocument, path: Path, layout: Layout = Layout()) -> tuple[Path, tuple[int, ...]]:
+    """Draw the document, and say on which page each narrative paragraph was drawn (for facts.csv)."""
     with _declared_descent(layout.glyph_descent):
         return _render(document, path, layout)
 
 
-def _render(document: SampleDocument, path: Path, layout: Layout) -> Path:
+def _render(document: SampleDocument, path: Path, layout: Layout) -> tuple[Path, tuple[int, ...]]:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     tmp = path.with_suffix(".pdf.tmp")
     margin = 40
@@ -367,7 +373,14 @@ def _render(document: SampleDocument, path: Path, layout: Layout) -> Path:
         story += [number, heading, Spacer(1, 6), meta, _table_flowable(table, layout, page_width)]
         if table.note:
             story += [Spacer(1, 6), Paragraph(table.note, body)]
-    story += [NextPageTemplate("portrait"), PageBreak()] + [Paragraph(text, body) for text in document.narrative]
+    # each narrative paragraph whole on one page, so that every figure in it has that page
+    pages: dict[int, int] = {}
+    doc.afterFlowable = lambda flowable: pages.setdefault(getattr(flowable, "narrative_index", -1), doc.page)
+    story += [NextPageTemplate("portrait"), PageBreak()]
+    for index, text in enumerate(document.narrative):
+        paragraph = Paragraph(text, body)
+        paragraph.narrative_index = index
+        story.append(KeepTogether([paragraph]))
     for heading, rows in document.other_grids:
         story += [Spacer(1, 12), BoldParagraph(heading, title), Spacer(1, 6)]
         grid = Table([[Paragraph(cell, _style(layout.font_size)) for cell in row] for row in rows], colWidths=[110, 150, 130, 110])
@@ -375,7 +388,7 @@ def _render(document: SampleDocument, path: Path, layout: Layout) -> Path:
         story.append(grid)
     doc.build(story)
     os.replace(tmp, path)
-    return path
+    return path, tuple(pages[index] for index in range(len(document.narrative)))
 
 
 # ---- goldens ---------------------------------------------------------------
@@ -433,8 +446,35 @@ def printings(document: SampleDocument) -> list[tuple[SampleTable, int]]:
     return numbered
 
 
-def write_goldens(document: SampleDocument, folder: Path) -> None:
+FACT_FIELDS = ["key", "amount", "previous_amount", "change_amount", "change_pct", "page", "sentence"]
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def golden_facts(document: SampleDocument, narrative_pages: tuple[int, ...]) -> list[dict]:
+    """facts.csv: each declared fact, on the page of the paragraph that holds its sentence."""
+    rows = []
+    for fact in document.facts:
+        holders = [i for i, text in enumerate(document.narrative) if fact.sentence in _compact(text)]
+        if len(holders) != 1:
+            raise ValueError(f"the sentence of {fact.key} {fact.amount} is in {len(holders)} narrative paragraphs: {fact.sentence}")
+        rows.append({
+            "key": fact.key, "amount": fact.amount, "previous_amount": fact.previous_amount, "change_amount": fact.change_amount,
+            "change_pct": fact.change_pct, "page": narrative_pages[holders[0]], "sentence": fact.sentence,
+        })
+    return rows
+
+
+def write_goldens(document: SampleDocument, folder: Path, narrative_pages: tuple[int, ...] | None = None) -> None:
+    """The expected tables and document row; facts.csv too where the pages of the narrative are known."""
     folder.mkdir(parents=True, exist_ok=True)
+    if document.facts and narrative_pages is not None:
+        with open(folder / "facts.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FACT_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(golden_facts(document, narrative_pages))
     by_id: dict[str, list[dict]] = {}
     for table, table_no in printings(document):
         by_id.setdefault(table.table_id, []).extend(golden_lines(table, table_no))
@@ -480,8 +520,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=SAMPLES_DIR, help="folder for <name>.pdf and <name>.expected/")
     args = parser.parse_args()
     for sample in SAMPLES:
-        pdf = render(sample.document, args.out / f"{sample.name}.pdf", sample.layout)
-        write_goldens(sample.document, args.out / f"{sample.name}.expected")
+        pdf, narrative_pages = render_with_pages(sample.document, args.out / f"{sample.name}.pdf", sample.layout)
+        write_goldens(sample.document, args.out / f"{sample.name}.expected", narrative_pages)
         print(f"wrote {pdf} and {sample.name}.expected/")
     # the reference typed in Word without borders, exported by LibreOffice (samples/office.py)
     from samples import office

@@ -113,6 +113,18 @@ class SampleTable:
 
 
 @dataclass(frozen=True)
+class SampleFact:
+    """A figure the narrative states, as facts/ must read it: the ground truth of facts.csv."""
+
+    key: str
+    amount: Decimal | None
+    sentence: str  # the sentence that states it, whitespace removed; it lies within one narrative paragraph
+    previous_amount: Decimal | None = None
+    change_amount: Decimal | None = None
+    change_pct: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class SampleDocument:
     name: str
     department: str
@@ -124,3 +136,4 @@ class SampleDocument:
     narrative: tuple[str, ...]
     tables: tuple[SampleTable, ...]
     other_grids: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = field(default=())
+    facts: tuple[SampleFact, ...] = ()  # every money figure the narrative states

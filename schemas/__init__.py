@@ -4,7 +4,7 @@ Imports nothing from the rest of budgetpdf.
 """
 
 from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key
-from schemas.records import CheckResult, ColumnRole, DocumentRecord, Line, PrintedTableRecord, Problem, RawRow, RawTable, Status
+from schemas.records import CheckResult, ColumnRole, DocForm, DocumentRecord, Fact, Line, PrintedTableRecord, Problem, RawRow, RawTable, Status
 from schemas.tables import (
     GENERIC_ID,
     HEADER_VOCABULARY,
@@ -41,7 +41,9 @@ __all__ = [
     "ColumnRole",
     "RawRow",
     "RawTable",
+    "DocForm",
     "DocumentRecord",
+    "Fact",
     "Line",
     "RowIdentity",
     "RowKey",

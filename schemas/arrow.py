@@ -1,4 +1,4 @@
-"""Arrow schemas of the four published datasets."""
+"""Arrow schemas of the published datasets."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ DOCUMENTS = pa.schema(
                 )
             ),
         ),
+        ("doc_form", pa.string()),
+        ("province", pa.string()),
+        ("city", pa.string()),
+        ("county", pa.string()),
+        ("division_code", pa.string()),
     ]
 )
 
@@ -71,6 +76,19 @@ LINES = pa.schema(
         ("column", pa.string()),
         ("amount", AMOUNT),
         ("is_total", pa.bool_()),
+    ]
+)
+
+FACTS = pa.schema(
+    [
+        *_DOCUMENT_KEY_FIELDS,
+        ("key", pa.string()),
+        ("amount", AMOUNT),
+        ("previous_amount", AMOUNT),
+        ("change_amount", AMOUNT),
+        ("change_pct", pa.decimal128(9, 4)),
+        ("page", pa.int32()),
+        ("sentence", pa.string()),
     ]
 )
 

@@ -7,6 +7,15 @@ from decimal import Decimal
 from enum import Enum
 
 
+class DocForm(str, Enum):
+    """What a disclosure prints: its tables and the prose explaining them, one of the two, or page images."""
+
+    FULL = "full"
+    TABLES_ONLY = "tables_only"
+    NARRATIVE_ONLY = "narrative_only"
+    SCANNED = "scanned"
+
+
 class Status(str, Enum):
     OK = "ok"
     PARTIAL = "partial"
@@ -115,6 +124,11 @@ class DocumentRecord:
     figures_read: int = 0  # how many of them reached lines/
     problems: tuple[Problem, ...] = ()
     printed_tables: tuple[PrintedTableRecord, ...] = ()
+    doc_form: str | None = None  # full / tables_only / narrative_only / scanned; None: not a disclosure, or not read
+    province: str | None = None  # where the department is, from its name and the cover; None where they do not settle it
+    city: str | None = None
+    county: str | None = None
+    division_code: str | None = None  # the six-digit 行政区划代码 of the most specific place settled
 
 
 @dataclass(frozen=True)
@@ -157,3 +171,26 @@ class RawTable:
     rows: tuple[RawRow, ...]
     table_no: int = 1  # which printing of table_id in the document
     number: int = 0  # the printed table it came from (PrintedTableRecord.number)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the running text, whitespace removed, with the page each character is printed on."""
+
+    text: str
+    pages: tuple[int, ...]
+    heading: str | None = None  # the nearest heading above it: names a figure the sentence itself does not (（一）因公出国（境）费用)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure stated in the prose, in 万元; ``sentence`` is the evidence and holds the figure."""
+
+    key: str
+    amount: Decimal | None  # None: the sentence states only the change (比上年增加 5.89 万元)
+    previous_amount: Decimal | None
+    change_amount: Decimal | None
+    change_pct: Decimal | None
+    page: int
+    sentence: str
+    precision: Decimal | None = None  # one unit of the amount's last printed digit, in 万元; not published

@@ -7,6 +7,8 @@ Stable check codes (a downstream filter may rely on them):
 - ``total_sum``     the 合计/总计 row equals the sum of the top-level rows
 - ``row_identity``  within a row, e.g. total = basic + project (declared per table)
 - ``total_tie``     a total printed in two places is the same figure (declared in TIES)
+- ``narrative_tie`` a figure the prose states equals the table figure that states it
+  too (declared in schemas/facts.py), to the precision the sentence prints
 
 A sum may differ from its printed parent by one unit of the last printed
 digit (0.01 万元 when the table prints two decimals) because each figure is
@@ -16,11 +18,13 @@ nothing.  A failed check records both figures and never changes either.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from schemas.records import CheckResult, Line
+from schemas.facts import FACT_KEYS_BY_NAME, FactSource
+from schemas.records import CheckResult, Fact, Line
 from schemas.tables import TIES, TotalRef, spec_for
 
 ZERO = Decimal(0)
@@ -289,3 +293,44 @@ def validate(
             results += _total_sums(rows, tolerance)
         results += _identities(table_id, rows, printed_columns.get((table_id, table_no, side), set()), tolerance)
     return results + _ties(grouped, primary or {})
+
+
+def _source_lines(lines: list[Line], source: FactSource, primary: dict[str, int]) -> list[Line]:
+    """The table figures a fact's source names: its total rows, or the rows of its item."""
+    table_no = primary.get(source.table_id, 1)
+    return [
+        line for line in lines
+        if line.table_id == source.table_id and line.table_no == table_no and line.side == source.side and line.column == source.column
+        and (line.is_total if source.item is None else bool(line.item and not line.is_total and re.search(source.item, line.item)))
+    ]
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,} 万元"
+
+
+def _agrees(stated: Fact, table: Decimal) -> bool:
+    """To the precision the sentence prints, rounded or cut: 17.7 万元 states 17.65–17.75,
+    and 1,361 万元 also 1,361.6271 (prose that drops the decimals instead of rounding)."""
+    unit = stated.precision or ZERO
+    return abs(table - stated.amount) <= unit / 2 or ZERO <= abs(table) - abs(stated.amount) < unit
+
+
+def narrative_ties(facts: list[Fact], lines: list[Line], primary: dict[str, int] | None = None) -> list[CheckResult]:
+    """Each fact against the table figures that state it too (see _agrees)."""
+    results = []
+    for fact in facts:
+        fact_key = FACT_KEYS_BY_NAME.get(fact.key)
+        if fact_key is None or fact.amount is None:
+            continue
+        candidates = [(source, line) for source in fact_key.sources for line in _source_lines(lines, source, primary or {})]
+        if not candidates:
+            continue
+        source, line = min(candidates, key=lambda pair: (not _agrees(fact, pair[1].amount), abs(pair[1].amount - fact.amount)))
+        where = f"{line.table_id} {source.column}" + (f" ({source.side})" if source.side else "") + f" {line.item or line.code or 'total'}"
+        results.append(CheckResult(
+            "narrative_tie", line.table_id, line.row_no, source.column, fact.page, line.amount, fact.amount, fact.precision,
+            _agrees(fact, line.amount),
+            f"{fact.key}: the prose says {_money(fact.amount)} (page {fact.page}), {where} says {_money(line.amount)}", line.table_no,
+        ))
+    return results

@@ -7,6 +7,7 @@ amount cell of six documents from six regions.
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from budgetpdf.corpus import compare_with_golden, load_inventory
 from budgetpdf.pipeline import DocumentResult, process_document
+from normalize.facts import stated_figures
 from schemas import Status
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,3 +129,53 @@ def test_failed_checks_stay_under_the_bound_for_extraction_errors(corpus_results
     failed = [check for check in checks if not check.passed]
     assert len(checks) > 40_000
     assert len(failed) / len(checks) <= FAILED_CHECKS_CEILING, f"{len(failed)} of {len(checks)}"
+
+
+def _catalogue() -> dict[str, dict]:
+    return {entry["file"]: entry for entry in json.loads((CORPUS / "catalogue.json").read_text(encoding="utf-8"))}
+
+
+# 广州市生态环境局's one page is a 部门整体预算绩效目标申报表: a form, no sentence states a total
+NARRATIVE_WITHOUT_TOTALS = {"renwu__005__guang_zhou___sheng_tai_huan_jing_ju___guang_zhou_shi_sheng_tai_huan_jing_ju_2026_nian.pdf"}
+
+
+def test_narrative_only_documents_yield_their_totals(corpus_results):
+    narrative = [name for name, entry in _catalogue().items() if entry["doc_form"].startswith("narrative-only")]
+    assert len(narrative) >= 10
+    for name in narrative:
+        result = corpus_results[name]
+        keys = {fact.key for fact in result.facts}
+        if name in NARRATIVE_WITHOUT_TOTALS:
+            assert result.record.status is Status.NOT_A_BUDGET and not {"income_total", "expenditure_total"} & keys, name
+            continue
+        assert (result.record.status, result.record.doc_form) == (Status.OK, "narrative_only"), name
+        assert {"income_total", "expenditure_total"} <= keys, (name, sorted(keys))
+        assert any(key.startswith("sangong_") for key in keys), name
+
+
+NARRATIVE_AGREEMENT_FLOOR = 0.95  # the issue's bar; tests/corpus/narrative.md classifies every disagreement
+
+
+def test_prose_agrees_with_the_tables(corpus_results):
+    ties = [check for result in corpus_results.values() for check in result.checks if check.check == "narrative_tie"]
+    agreed = sum(check.passed for check in ties)
+    assert len(ties) > 800
+    assert agreed / len(ties) >= NARRATIVE_AGREEMENT_FLOOR, f"{agreed}/{len(ties)}"
+
+
+def test_every_fact_is_in_its_own_sentence(corpus_results):
+    facts = [fact for result in corpus_results.values() for fact in result.facts]
+    assert len(facts) > 5000
+    for fact in facts:
+        stated = fact.amount if fact.amount is not None else abs(fact.change_amount)
+        assert stated in stated_figures(fact.sentence), (fact.key, stated, fact.sentence)
+
+
+_DOC_FORMS = {"full": "full", "tables-only": "tables_only", "narrative-only": "narrative_only", "image-only": "scanned"}
+
+
+def test_document_forms_follow_the_catalogue(corpus_results):
+    catalogue = _catalogue()
+    judged = {name: _DOC_FORMS.get(catalogue[name]["doc_form"].split(" ")[0]) for name in corpus_results}
+    agree = sum(corpus_results[name].record.doc_form == form for name, form in judged.items() if form)
+    assert agree / sum(1 for form in judged.values() if form) >= 0.95

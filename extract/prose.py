@@ -1,0 +1,130 @@
+"""The running text outside the tables → its sentences, each character with its page.
+
+Lines outside every grid, top to bottom and page after page; page numbers
+and running headers (the same line in the margin of several pages) are
+not text.  A paragraph starts at an outline marker (一、 （一） 1.) or an
+indented line and ends at a line that stops short of the right margin, so
+a heading without a full stop is a sentence of its own; a paragraph runs
+on over a page break.  Sentences end at 。！？； and at a paragraph's end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extract.page_text import TextLine
+from schemas.records import Sentence
+
+_OUTLINE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|\d+[.．](?=20\d\d年))")
+# What a line can open with that the line before could not hold: a figure wrapped whole (6.13%，)
+_UNBREAKABLE = re.compile(r"^[0-9A-Za-z.,%％‰\-+]+")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)$")
+_SENTENCE_END = "。！？；;!?"
+_SHORT = 2.0  # a line ending this many character widths before the right margin ends its paragraph
+_INDENT = 1.2  # a line starting this many character widths right of the left margin starts one
+_HEADING_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class ProsePage:
+    number: int
+    lines: tuple[TextLine, ...]  # outside every grid, top to bottom
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str  # whitespace removed
+    page: int
+    starts_paragraph: bool
+    room: float  # character widths left before the right margin: a short line may end its paragraph
+
+
+def _edges(page: ProsePage) -> tuple[TextLine, ...]:
+    """The first and last lines of a page: where page numbers and running headers stand."""
+    return (page.lines[0], page.lines[-1]) if page.lines else ()
+
+
+def _shape(line: TextLine) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+
+
+def running_headers(pages: list[ProsePage]) -> set[str]:
+    """Lines that open or close three or more pages, numbers aside: furniture, not text."""
+    counted = Counter(shape for page in pages for shape in {_shape(line) for line in _edges(page)})
+    return {shape for shape, count in counted.items() if count >= 3}
+
+
+def _margin(positions) -> float:
+    """The least position two or more lines share: the text's margin, not a stray mark beside it."""
+    counted = Counter(round(position) for position in positions)
+    shared = [position for position, count in counted.items() if count >= 2]
+    return min(shared or counted)
+
+
+def _page_lines(page: ProsePage, furniture: set[str]) -> list[_Line]:
+    edges = _edges(page)
+    kept = [
+        line for line in page.lines
+        if not (line in edges and (_PAGE_NUMBER.match(line.text.strip()) or _shape(line) in furniture))
+    ]
+    if not kept:
+        return []
+    right = -_margin(-line.x1 for line in kept)
+    lines = []
+    for index, line in enumerate(kept):
+        size = max(line.bottom - line.top, 1.0)
+        text = re.sub(r"\s+", "", line.text)
+        # indented against the line above it (a page may set blocks at different margins),
+        # or, opening the page, against the page's margin
+        left = kept[index - 1].x0 if index else _margin(other.x0 for other in kept)
+        lines.append(_Line(
+            text, page.number,
+            starts_paragraph=bool(_OUTLINE.match(text)) or line.x0 - left > _INDENT * size,
+            room=(right - line.x1) / size,
+        ))
+    return lines
+
+
+def _ends_paragraph(line: _Line, following: _Line | None) -> bool:
+    """Short of the margin by more than the next line's first word needs: a figure
+    that did not fit (增长 | 6.13%) leaves a short line inside a paragraph."""
+    if following is None or following.starts_paragraph:
+        return True
+    unbreakable = _UNBREAKABLE.match(following.text)
+    needed = (len(unbreakable[0]) * 0.6 + 1) if unbreakable else 0.0  # a half-width glyph is about 0.6 of a CJK one
+    return line.room > max(_SHORT, needed)
+
+
+def pages_to_sentences(pages: list[ProsePage]) -> list[Sentence]:
+    """Every sentence of the running text, in reading order, with the heading above each."""
+    furniture = running_headers(pages)
+    lines = [line for page in pages for line in _page_lines(page, furniture)]
+    sentences: list[Sentence] = []
+    text: list[str] = []
+    chars_pages: list[int] = []
+    heading: str | None = None
+
+    def close() -> None:
+        nonlocal heading
+        sentence = "".join(text)
+        if sentence:
+            sentences.append(Sentence(sentence, tuple(chars_pages), heading))
+            if _OUTLINE.match(sentence) and len(sentence) <= _HEADING_LENGTH and not re.search(r"\d[\d,.]*(?:万元|亿元|元)", sentence):
+                heading = sentence
+        text.clear()
+        chars_pages.clear()
+
+    for index, line in enumerate(lines):
+        if line.starts_paragraph:
+            close()
+        for char in line.text:
+            text.append(char)
+            chars_pages.append(line.page)
+            if char in _SENTENCE_END:
+                close()
+        if _ends_paragraph(line, lines[index + 1] if index + 1 < len(lines) else None):
+            close()
+    close()
+    return sentences

@@ -1,0 +1,213 @@
+"""Sentences → the figures they state, exact and keyed; pure.
+
+Within a sentence the figures are read in order.  A money figure opens a
+fact, named by the words before it in its clause; the figures after it
+that compare it with last year belong to it: ``比上年…`` before a figure
+makes it the previous amount, a change word (增加, 减少, 增长, 下降) the
+change, a percentage after a change word the rate, and 持平 a change of
+zero.  A change stated alone (比上年预算增加 5.89 万元) is a fact with no
+amount.  Words that name nothing (2026 年预算数为) hand the naming to the
+sentence's first clause, then to the heading above the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from normalize.amounts import UNIT_FACTORS, parse_amount, to_wanyuan
+from schemas.facts import OTHER_PREFIX, match_fact_key
+from schemas.records import Fact, Sentence
+
+_MONEY = re.compile(r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)(?!(?:[（(]含[)）])?及?(?:以上|以下)|/|每)")
+_PERCENT = re.compile(r"(?<![\d.])(?P<number>\d+(?:\.\d+)?)[%％]")
+_FLAT = re.compile(r"持平|与(?:上年|去年|20\d\d年)[^，,；;。]{0,10}?(?:一致|相同|相等)|无变化|没有变化|未发生变化")
+# not 、 (收入、支出预算总计 is one name), nor a thousands separator
+_CLAUSE_END = re.compile(r"[，；;：:。！？]|,(?!\d{3}(?!\d))")
+_CHANGE = re.compile(r"(?P<word>增加|增长|上升|提高|上涨|减少|下降|降低|压减|缩减|节约|回落|增|减)(?:了|额|幅|额为|幅为|幅度为|为)?$")
+_DOWN = frozenset({"减少", "下降", "降低", "压减", "缩减", "节约", "回落", "减"})
+_COMPARED = re.compile(r"与(?:上年|去年|上一年|20\d\d年)|比|较|同比|相比|上年|去年|上一年")
+_MARKER = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|\d+[.．](?=20\d\d年)"
+    r"|其中|包括|主要(?:包括|是|有)?|分别(?:是|为)?|[:：，,、])+"
+)
+_YEAR = re.compile(r"截至?20\d\d年(?:底|末)?|20\d\d年度?")
+_TRAILING = re.compile(r"(?:为|是|达|约|的|[:：。；;，,])+$")
+_GENERIC = re.compile(r"^(?:本部门|部门|单位|本单位|我单位|全年|本年度?)?(?:年初)?(?:预算|决算)?(?:数|安排|金额|资金|总额|合计|共计|总计)?$")
+_MAX_OTHER = 80  # characters of an other:<words> key
+# A year that dates a figure (2025年预算数), not one that names a fund (2025年边境地区转移支付结转).
+_FIGURE_YEAR = re.compile(r"(20\d\d)年度?(?=年初|全年|预算|决算|财政拨款|部门|本部门|本单位|一般公共预算|政府性基金|[“\"]?三公|收入|支出|实际)")
+# Words that name a figure only with the clause before them: 价值 (房屋2,295.60平方米，价值…), 涉及…
+_NEEDS_CONTEXT = re.compile(r"^(?:价值|金额|资金|涉及|占用|用于)")
+_COUNTED = re.compile(r"[\d,.]+(?:万元|亿元|元|平方米|辆|台|套|个|人|项|%)?")
+
+
+@dataclass(frozen=True)
+class FactParams:
+    year: int | None = None  # the budget year: an earlier year in a sentence is last year's figure
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # money, percent, flat
+    start: int
+    end: int
+    value: Decimal = Decimal(0)
+    precision: Decimal | None = None
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in _MONEY.finditer(text):
+        number = parse_amount(match["number"])
+        exponent = number.as_tuple().exponent
+        tokens.append(_Token("money", match.start(), match.end(), to_wanyuan(number, match["unit"]),
+                             Decimal(1).scaleb(exponent + UNIT_FACTORS[match["unit"]])))
+    tokens += [_Token("percent", m.start(), m.end(), parse_amount(m["number"])) for m in _PERCENT.finditer(text)]
+    tokens += [_Token("flat", m.start(), m.end()) for m in _FLAT.finditer(text)]
+    return sorted(tokens, key=lambda token: token.start)
+
+
+def stated_figures(text: str) -> list[Decimal]:
+    """The money figures a sentence prints, in 万元: a fact's figure is one of them."""
+    return [token.value for token in _tokens(text) if token.kind == "money"]
+
+
+def naming_words(words: str, params: FactParams) -> str:
+    """The words that name a figure, without numbering, years, the department or filler."""
+    if params.department:
+        words = words.replace(params.department, "")
+    words = _YEAR.sub("", words)
+    words = _MARKER.sub("", words)
+    return _TRAILING.sub("", words)
+
+
+def _is_generic(words: str) -> bool:
+    return bool(_GENERIC.match(words))
+
+
+def _key_for(candidates: list[str], params: FactParams, opening: bool = True) -> str:
+    """The key of the first candidate that names something: a registry key, else other:<its words>."""
+    for words in candidates:
+        named = naming_words(words, params)
+        if _is_generic(named):
+            continue
+        fact_key = match_fact_key(named, params.department, opening)
+        return fact_key.key if fact_key else OTHER_PREFIX + named[:_MAX_OTHER]
+    return OTHER_PREFIX + "?"  # nothing names it: the caller knows better, or it stays unnamed
+
+
+def _earlier_year(words: str, params: FactParams) -> bool:
+    years = [int(y) for y in _FIGURE_YEAR.findall(words)]
+    return bool(params.year and years and max(years) < params.year)
+
+
+def _in_context(prefix: str, text: str, clause_start: int, params: FactParams) -> str:
+    """The naming words, with the clause before them where they need it (房屋…，价值 → 房屋价值)."""
+    if not _NEEDS_CONTEXT.match(naming_words(prefix, params)) or clause_start == 0:
+        return prefix
+    before = _CLAUSE_END.split(text[: clause_start - 1])[-1]
+    return _COUNTED.sub("", before) + prefix
+
+
+def sentence_to_facts(sentence: Sentence, params: FactParams = FactParams(), last_key: str | None = None) -> list[Fact]:
+    """Every money figure the sentence states, with what it says of last year.
+
+    ``last_key``: the key of the last figure the sentence before stated; a
+    sentence that only compares (与上年相比增加 1,203.44 万元) speaks of it."""
+    text = sentence.text
+    subject = _CLAUSE_END.split(text, 1)[0]
+    subject = subject[: _MONEY.search(subject).start()] if _MONEY.search(subject) else subject
+    subject = re.split(_COMPARED, subject, maxsplit=1)[0]
+    fallbacks = [subject, sentence.heading or ""]
+    facts: list[Fact] = []
+    current: int | None = None  # index into facts of the fact later figures belong to
+    position = 0
+    for token in _tokens(text):
+        clause_start = max([position, *(m.end() for m in _CLAUSE_END.finditer(text, 0, token.start))])
+        prefix = text[clause_start : token.start]
+        position = token.end
+        if token.kind == "flat":
+            if current is not None:
+                fact = facts[current]
+                facts[current] = replace(fact, change_amount=_first(fact.change_amount, Decimal(0)), change_pct=_first(fact.change_pct, Decimal(0)))
+            continue
+        change = _CHANGE.search(prefix)
+        if token.kind == "percent":
+            if change and current is not None and facts[current].change_pct is None:
+                facts[current] = replace(facts[current], change_pct=_signed(token.value, change["word"]))
+            continue
+        page = sentence.pages[token.start]
+        if change:
+            value = _signed(token.value, change["word"])
+            words = re.split(_COMPARED, prefix[: change.start()], maxsplit=1)[0]
+            named = naming_words(words, params)
+            if current is not None and _is_generic(named) and facts[current].change_amount is None:
+                facts[current] = replace(facts[current], change_amount=value)
+            else:
+                spoken_of = [words, subject] if last_key and not facts else [words, *fallbacks]
+                key = _key_for(spoken_of, params)
+                facts.append(Fact(last_key if key == OTHER_PREFIX + "?" else key, None, None, value, None, page, text))
+                current = len(facts) - 1
+            continue
+        compared = _COMPARED.search(prefix) or _earlier_year(prefix, params)
+        if compared and current is not None and facts[current].previous_amount is None and not match_fact_key(naming_words(prefix, params)):
+            facts[current] = replace(facts[current], previous_amount=token.value)
+            continue
+        opening = not any(fact.amount is not None for fact in facts)
+        if _earlier_year(prefix, params):  # 2025年财政拨款预算支出 X 万元, with nothing of this year's to compare: last year's own figure
+            key = OTHER_PREFIX + _MARKER.sub("", prefix.replace(params.department or "\0", ""))[:_MAX_OTHER]
+        else:
+            key = _key_for([_in_context(prefix, text, clause_start, params), *fallbacks], params, opening)
+            parent = _unnamed_whole(facts, text, token.start)
+            if parent and not key.startswith(OTHER_PREFIX):  # 对个人和家庭的补助（303）…，其中：人员经费 is that class's, not the department's
+                key = f"{parent.key}/{naming_words(prefix, params)}"
+        facts.append(Fact(key, token.value, None, None, None, page, text, token.precision))
+        current = len(facts) - 1
+    return _once_each(facts)
+
+
+def _unnamed_whole(facts: list[Fact], text: str, start: int) -> Fact | None:
+    """The figure a 其中 list belongs to, when the vocabulary does not name it."""
+    wholes = [fact for fact in facts if fact.amount is not None]
+    if not wholes or not wholes[-1].key.startswith(OTHER_PREFIX) or "其中" not in text[:start]:
+        return None
+    return wholes[-1]
+
+
+def _first(value: Decimal | None, default: Decimal) -> Decimal:
+    return default if value is None else value
+
+
+def _signed(value: Decimal, word: str) -> Decimal:
+    return -value if word in _DOWN else value
+
+
+def _once_each(facts: list[Fact]) -> list[Fact]:
+    """The same figure twice in one sentence is one fact: 总额…，其中…合计 X, or a change
+    repeated in the reason given for it (增加273.00万元…主要原因是…较上年增加273万元)."""
+    seen: set[tuple] = set()
+    changes: set[Decimal] = set()
+    kept = []
+    for fact in facts:
+        identity = (fact.key, fact.amount, fact.change_amount)
+        repeated = fact.amount is None and fact.key.startswith(OTHER_PREFIX) and fact.change_amount in changes
+        if identity in seen or repeated:
+            continue
+        seen.add(identity)
+        if fact.change_amount is not None:
+            changes.add(fact.change_amount)
+        kept.append(fact)
+    return kept
+
+
+def sentences_to_facts(sentences: list[Sentence], params: FactParams = FactParams()) -> list[Fact]:
+    facts: list[Fact] = []
+    last_key = None
+    for sentence in sentences:
+        stated = sentence_to_facts(sentence, params, last_key)
+        facts += stated
+        last_key = stated[-1].key if stated else None
+    return facts
