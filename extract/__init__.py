@@ -3,6 +3,6 @@
 from extract.document import ExtractedDocument, extract_document
 from extract.settings import ExtractSettings, GridSettings
 
-EXTRACTOR_VERSION = "0.4.0"  # raise it whenever extraction changes: re-runs skip only what this version read
+EXTRACTOR_VERSION = "0.5.0"  # raise it whenever extraction changes: re-runs skip only what this version read
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractSettings", "ExtractedDocument", "GridSettings", "extract_document"]

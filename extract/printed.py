@@ -31,7 +31,7 @@ from extract.header import (
 )
 from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
 from extract.pages import dedupe_view, load_objects, seat_glyphs
-from extract.prose import ProsePage
+from extract.prose import ProsePage, chars_to_lines
 from extract.settings import ExtractSettings
 from normalize import is_total_label, looks_like_amount, parse_amount, split_outline
 from schemas import header_text, match_title
@@ -540,7 +540,8 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             text_chars += len(page.chars)
             images += len(page.images)
             # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
-            all_lines = page_text_lines(dedupe_view(page, settings.duplicate_char_tolerance))
+            view = dedupe_view(page, settings.duplicate_char_tolerance)
+            all_lines = page_text_lines(view)
             pieces = page_to_grids(page, number, settings)
             if len(pieces) > 1:  # a table drawn in pieces (长春): the text between them says whether they are one
                 outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
@@ -554,7 +555,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             )
             grids = sorted(grids + unruled, key=lambda g: g.bbox[1])
             lines = lines_outside(all_lines, grids)
-            prose.append(ProsePage(number, tuple(lines)))
+            prose.append(ProsePage(number, chars_to_lines([c for c in view.chars if not _inside_any(c, grids)])))
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]
             if grids or any(looks_like_title(line.text) for line in lines):

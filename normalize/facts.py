@@ -88,13 +88,13 @@ def _is_generic(words: str) -> bool:
     return bool(_GENERIC.match(words))
 
 
-def _key_for(candidates: list[str], params: FactParams, opening: bool = True) -> str:
+def _key_for(candidates: list[str], params: FactParams, opening: bool = True, heading: str | None = None) -> str:
     """The key of the first candidate that names something: a registry key, else other:<its words>."""
     for words in candidates:
         named = naming_words(words, params)
         if _is_generic(named):
             continue
-        fact_key = match_fact_key(named, params.department, opening)
+        fact_key = match_fact_key(named, params.department, opening, heading)
         return fact_key.key if fact_key else OTHER_PREFIX + named[:_MAX_OTHER]
     return OTHER_PREFIX + "?"  # nothing names it: the caller knows better, or it stays unnamed
 
@@ -160,7 +160,7 @@ def sentence_to_facts(sentence: Sentence, params: FactParams = FactParams(), las
         if _earlier_year(prefix, params):  # 2025年财政拨款预算支出 X 万元, with nothing of this year's to compare: last year's own figure
             key = OTHER_PREFIX + _MARKER.sub("", prefix.replace(params.department or "\0", ""))[:_MAX_OTHER]
         else:
-            key = _key_for([_in_context(prefix, text, clause_start, params), *fallbacks], params, opening)
+            key = _key_for([_in_context(prefix, text, clause_start, params), *fallbacks], params, opening, sentence.heading)
             parent = _unnamed_whole(facts, text, token.start)
             if parent and not key.startswith(OTHER_PREFIX):  # 对个人和家庭的补助（303）…，其中：人员经费 is that class's, not the department's
                 key = f"{parent.key}/{naming_words(prefix, params)}"

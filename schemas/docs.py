@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 
 from schemas.columns import AMOUNT_COLUMNS
+from schemas.facts import FACT_KEYS
 from schemas.tables import GENERIC, TABLES, RowKey
 
 START = "| key | 中文 | printed header aliases | tables |"
 END = "\n## How it works"
 TABLES_START = "| id | canonical title | also printed as | rows keyed by |"
 TABLES_END = "\nTitles are matched by pattern"
+FACTS_START = "| fact key | printed as | compared with (any one agreeing) |"
+FACTS_END = "\nA money figure no key names"
 
 _ROW_KEYS = {
     RowKey.TWO_SIDED: "side + item; expenditure side by 类 code",
@@ -44,12 +47,28 @@ def column_keys_markdown() -> str:
     return "\n".join(rows) + "\n"
 
 
+def fact_keys_markdown() -> str:
+    rows = [FACTS_START, "|---|---|---|"]
+    for fact_key in FACT_KEYS:
+        sources = ", ".join(
+            f"{s.table_id} `{s.column}`" + (f" {s.side}" if s.side else "")
+            + (" the row matching `{}`".format(s.item.replace("|", "\\|")) if s.item else " total")
+            for s in fact_key.sources
+        )
+        rows.append(f"| `{fact_key.key}` | {fact_key.printed_as} | {sources or '—'} |")
+    return "\n".join(rows) + "\n"
+
+
 def rewrite_readme(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    start, end = text.index(START), text.index(END)
-    text = text[:start] + column_keys_markdown() + text[end:]
-    start, end = text.index(TABLES_START), text.index(TABLES_END)
-    path.write_text(text[:start] + tables_markdown() + text[end:], encoding="utf-8")
+    for start_marker, end_marker, markdown in (
+        (START, END, column_keys_markdown()),
+        (TABLES_START, TABLES_END, tables_markdown()),
+        (FACTS_START, FACTS_END, fact_keys_markdown()),
+    ):
+        start, end = text.index(start_marker), text.index(end_marker)
+        text = text[:start] + markdown + text[end:]
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

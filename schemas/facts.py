@@ -100,17 +100,20 @@ _BEFORE = re.compile(
     r"(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算|财政拨款|财政|拨款|安排的?|当年|中|的)*"
 )
 _WHOLE = re.compile(r"总|合计|本年")
+# A section about part of the budget: its bare 支出总计 is that part's (（二）财政拨款收支情况 … 支出预算总计)
+_PART_OF_BUDGET = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营|三公|机关运行|政府采购")
 # Words that make a figure a share of something else (项目…涉及一般公共预算财政拨款 X 万元).
 _SHARE_OF = re.compile(r"涉及|用于|投入")
 
 
-def match_fact_key(words: str, department: str | None = None, opening: bool = True) -> FactKey | None:
+def match_fact_key(words: str, department: str | None = None, opening: bool = True, heading: str | None = None) -> FactKey | None:
     """The first key whose pattern the naming words match (whitespace removed) with nothing
     but who, when and which funds before it and filler after it.
 
     ``department``: a unit named before the words that is not the department makes
     the figure that unit's, not the department's.  ``opening``: the figure is the
-    sentence's first, where a bare 收入/支出 names the whole budget."""
+    sentence's first, where a bare 收入/支出 names the whole budget, unless
+    ``heading``, the section's, is about a part of it."""
     compact = re.sub(r"\s+", "", words)
     if _SHARE_OF.search(compact):
         return None
@@ -125,6 +128,8 @@ def match_fact_key(words: str, department: str | None = None, opening: bool = Tr
             if who and department and who not in department and department not in who:
                 return None  # a unit of the department's, or another body
             if fact_key.whole and not opening and not _WHOLE.search(compact):
+                return None
+            if fact_key.whole and heading and _PART_OF_BUDGET.search(heading) and not _PART_OF_BUDGET.search(compact):
                 return None
             return fact_key
     return None

@@ -40,7 +40,7 @@ def _expected_lines() -> list[tuple]:
     return [cell for golden in SAMPLE_GOLDENS for cell in golden_cells(golden)]
 
 
-def test_extract_writes_the_four_datasets(dataset):
+def test_extract_writes_the_datasets(dataset):
     documents = pd.read_parquet(dataset / "documents").sort_values("source_path")
     assert documents[["status", "department", "year", "unit", "doc_kind"]].values.tolist() == [
         ["ok", "乌鲁木齐市口岸管理办公室", 2026, "万元", "budget"]
@@ -49,7 +49,11 @@ def test_extract_writes_the_four_datasets(dataset):
     assert len(lines) == len(_expected_lines())
     assert sorted(p.name for p in (dataset / "tables").iterdir()) == [f"t{n:02d}" for n in range(1, 14) if n not in (8, 9)]
     checks = pd.read_parquet(dataset / "checks")
-    assert (~checks["passed"]).sum() == 2 * len(SAMPLE_GOLDENS)  # 301 工资福利支出 as published, in each sample
+    failed = checks[~checks["passed"]]
+    assert (failed["check"] == "code_sum").sum() == 2 * len(SAMPLE_GOLDENS)  # 301 工资福利支出 as published, in each sample
+    assert set(failed["check"]) == {"code_sum", "narrative_tie"}  # and the 说明's 4,460 万元 of 上年结转结余资金
+    facts = pd.read_parquet(dataset / "facts", partitioning=None)
+    assert set(facts["doc_id"]) == set(documents["doc_id"]) and facts["amount"].notna().sum() > 60 * len(SAMPLE_GOLDENS)
     partition = dataset / "lines" / "year=2026" / "department=乌鲁木齐市口岸管理办公室"
     assert len(list(partition.glob("*.parquet"))) == len(SAMPLE_GOLDENS)
 
@@ -94,7 +98,8 @@ def test_every_readme_example_runs_on_the_dataset(dataset, monkeypatch):
         namespace: dict = {}
         exec(python, namespace)  # noqa: S102 - the README's own example
         assert len(namespace["lines"]) == len(_expected_lines())
-        assert set(namespace["failed"]["table_id"]) == {"t06"}
+        assert set(namespace["failed"]["table_id"]) <= {"t06", "t12", "t02"}
+        assert len(namespace["facts"]) > 70 * len(SAMPLE_GOLDENS)
 
 
 def test_rerun_replaces_instead_of_duplicating(tmp_path):

@@ -11,7 +11,7 @@ from conftest import REFERENCE_PDF, UNRULED_PDF
 @pytest.fixture(scope="module")
 def truth():
     cells, centres = truth_cells(REFERENCE_PDF)
-    return [cell for cell in cells if cell.page <= 14], centres  # page 15 keeps its rules
+    return [cell for cell in cells if cell.page <= 14], centres  # the 说明 and the ruled performance grid follow
 
 
 def test_budgetpdf_reads_every_figure_cell_of_the_unruled_sample_right(truth):

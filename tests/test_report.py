@@ -40,7 +40,7 @@ def page(dataset, tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("report-page")
     result = _run("report", str(dataset), "-o", str(folder / "report.html"))
     assert result.exit_code == 0, result.output
-    assert "2 document(s), 2 failed check(s)" in result.output
+    assert "2 document(s), 3 failed check(s)" in result.output
     assert [p.name for p in folder.iterdir()] == ["report.html"]  # no temporary file left behind
     return (folder / "report.html").read_text(encoding="utf-8")
 
@@ -64,6 +64,7 @@ def test_the_header_counts_documents_pages_lines_and_checks(page, dataset):
     figures = dict((name, n) for n, name in re.findall(r'<div class="figure[^"]*"><b>([\d,.%]+)</b><span>([^<]+)</span>', page))
     lines = ds.dataset(dataset / "lines", format="parquet", partitioning=None).count_rows()
     checks = ds.dataset(dataset / "checks", format="parquet").to_table().to_pylist()
+    ties = [c for c in checks if c["check"] == "narrative_tie"]
     documents = _documents(dataset).values()
     printed, read = sum(d["figures_printed"] for d in documents), sum(d["figures_read"] for d in documents)
     assert printed > 150
@@ -73,8 +74,19 @@ def test_the_header_counts_documents_pages_lines_and_checks(page, dataset):
         "lines": f"{lines:,}",
         f"figures read of {printed:,} printed on table pages": f"{read / printed:.1%}",
         "checks passed": str(sum(c["passed"] for c in checks)),
-        "checks failed": "2",
+        "checks failed": "3",
+        "facts stated in the prose": str(ds.dataset(dataset / "facts", format="parquet", partitioning=None).count_rows()),
+        f"of {len(ties)} prose figures a table states too, agree": f"{sum(c['passed'] for c in ties) / len(ties):.1%}",
     }
+
+
+def test_the_prose_that_contradicts_a_table_is_shown_with_its_sentence(page):
+    section = _section(page, "prose")
+    rows = [_cells(row) for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)[1:]]
+    assert rows == [[
+        "carryover", "the prose says 4,460 万元 (page 18), t12 total 总计 says 4,481.94 万元",
+        "本部门2026年上年结转结余资金4460万元与当年财政拨款预算4728万元做在同一项目支出绩效目标表。",
+    ]]
 
 
 def test_documents_are_counted_by_status_and_listed_with_their_error(page, dataset):
@@ -84,10 +96,13 @@ def test_documents_are_counted_by_status_and_listed_with_their_error(page, datas
     rows = {cells[0]: cells for cells in map(_cells, re.findall(r"<tr>(.*?)</tr>", section, re.S)) if cells}
     sample = _documents(dataset)[REFERENCE_PDF.name]
     coverage = f"{sample['figures_read'] / sample['figures_printed']:.1%}"
-    assert rows[REFERENCE_PDF.name][:9] == [REFERENCE_PDF.name, DEPARTMENT, "2026", "budget", "万元", "printed", "15", coverage, "ok"]
+    pages = str(sample["pages"])
+    assert rows[REFERENCE_PDF.name][:11] == [
+        REFERENCE_PDF.name, DEPARTMENT, "新疆维吾尔自治区 · 乌鲁木齐市", "2026", "budget", "full", "万元", "printed", pages, coverage, "ok"
+    ]
     empty = _documents(dataset)["empty.pdf"]
-    assert rows["empty.pdf"][8] == "failed"
-    assert rows["empty.pdf"][9] == text(empty["error"]) != "—"
+    assert rows["empty.pdf"][10] == "failed"
+    assert rows["empty.pdf"][11] == text(empty["error"]) != "—"
 
 
 def test_the_matrix_marks_each_table_found_empty_or_missing(page, dataset):

@@ -7,7 +7,7 @@ import pytest
 
 from schemas import AMOUNT_COLUMNS, GENERIC_ID, STANDARD_IDS, TABLES, TABLES_BY_ID, TIES, header_text, match_amount_key, match_title
 from schemas.arrow import wide_table_schema
-from schemas.docs import column_keys_markdown, tables_markdown
+from schemas.docs import column_keys_markdown, fact_keys_markdown, tables_markdown
 from schemas.tables import TITLE_PATTERNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -112,6 +112,7 @@ def test_readme_documents_every_column_key():
     text = README.read_text(encoding="utf-8")
     assert column_keys_markdown() in text, "README's column keys are stale: run make docs"
     assert tables_markdown() in text, "README's tables are stale: run make docs"
+    assert fact_keys_markdown() in text, "README's fact keys are stale: run make docs"
     for key in AMOUNT_COLUMNS:
         assert re.search(rf"`{key}`", text)
 
