@@ -36,6 +36,7 @@ _YEAR = re.compile(r"截至?20\d\d年(?:底|末)?|20\d\d年度?")
 _TRAILING = re.compile(r"(?:为|是|达|约|的|[:：。；;，,])+$")
 _GENERIC = re.compile(r"^(?:本部门|部门|单位|本单位|我单位|全年|本年度?)?(?:年初)?(?:预算|决算)?(?:数|安排|金额|资金|总额|合计|共计|总计)?$")
 _MAX_OTHER = 80  # characters of an other:<words> key
+_UNNAMED = OTHER_PREFIX + "?"
 # A year that dates a figure (2025年预算数), not one that names a fund (2025年边境地区转移支付结转).
 _FIGURE_YEAR = re.compile(r"(20\d\d)年度?(?=年初|全年|预算|决算|财政拨款|部门|本部门|本单位|一般公共预算|政府性基金|[“\"]?三公|收入|支出|实际)")
 # Words that name a figure only with the clause before them: 价值 (房屋2,295.60平方米，价值…), 涉及…
@@ -96,7 +97,7 @@ def _key_for(candidates: list[str], params: FactParams, opening: bool = True, he
             continue
         fact_key = match_fact_key(named, params.department, opening, heading)
         return fact_key.key if fact_key else OTHER_PREFIX + named[:_MAX_OTHER]
-    return OTHER_PREFIX + "?"  # nothing names it: the caller knows better, or it stays unnamed
+    return _UNNAMED  # nothing names it: the caller may know better
 
 
 def _earlier_year(words: str, params: FactParams) -> bool:
@@ -117,56 +118,86 @@ def sentence_to_facts(sentence: Sentence, params: FactParams = FactParams(), las
 
     ``last_key``: the key of the last figure the sentence before stated; a
     sentence that only compares (与上年相比增加 1,203.44 万元) speaks of it."""
-    text = sentence.text
-    subject = _CLAUSE_END.split(text, 1)[0]
-    subject = subject[: _MONEY.search(subject).start()] if _MONEY.search(subject) else subject
-    subject = re.split(_COMPARED, subject, maxsplit=1)[0]
-    fallbacks = [subject, sentence.heading or ""]
-    facts: list[Fact] = []
-    current: int | None = None  # index into facts of the fact later figures belong to
+    reader = _SentenceReader(sentence, params, last_key)
     position = 0
-    for token in _tokens(text):
-        clause_start = max([position, *(m.end() for m in _CLAUSE_END.finditer(text, 0, token.start))])
-        prefix = text[clause_start : token.start]
+    for token in _tokens(sentence.text):
+        clause_start = max([position, *(m.end() for m in _CLAUSE_END.finditer(sentence.text, 0, token.start))])
         position = token.end
-        if token.kind == "flat":
-            if current is not None:
-                fact = facts[current]
-                facts[current] = replace(fact, change_amount=_first(fact.change_amount, Decimal(0)), change_pct=_first(fact.change_pct, Decimal(0)))
-            continue
+        reader.read(token, clause_start)
+    return _once_each(reader.facts)
+
+
+class _SentenceReader:
+    """The facts of one sentence, figure by figure; ``current`` is the fact later figures belong to."""
+
+    def __init__(self, sentence: Sentence, params: FactParams, last_key: str | None) -> None:
+        self.sentence, self.params, self.last_key = sentence, params, last_key
+        subject = _CLAUSE_END.split(sentence.text, 1)[0]
+        first_figure = _MONEY.search(subject)
+        subject = subject[: first_figure.start()] if first_figure else subject
+        self.subject = re.split(_COMPARED, subject, maxsplit=1)[0]
+        self.fallbacks = [self.subject, sentence.heading or ""]
+        self.facts: list[Fact] = []
+        self.current: int | None = None
+
+    def read(self, token: _Token, clause_start: int) -> None:
+        prefix = self.sentence.text[clause_start : token.start]
         change = _CHANGE.search(prefix)
-        if token.kind == "percent":
-            if change and current is not None and facts[current].change_pct is None:
-                facts[current] = replace(facts[current], change_pct=_signed(token.value, change["word"]))
-            continue
-        page = sentence.pages[token.start]
-        if change:
-            value = _signed(token.value, change["word"])
-            words = re.split(_COMPARED, prefix[: change.start()], maxsplit=1)[0]
-            named = naming_words(words, params)
-            if current is not None and _is_generic(named) and facts[current].change_amount is None:
-                facts[current] = replace(facts[current], change_amount=value)
-            else:
-                spoken_of = [words, subject] if last_key and not facts else [words, *fallbacks]
-                key = _key_for(spoken_of, params)
-                facts.append(Fact(last_key if key == OTHER_PREFIX + "?" else key, None, None, value, None, page, text))
-                current = len(facts) - 1
-            continue
-        compared = _COMPARED.search(prefix) or _earlier_year(prefix, params)
-        if compared and current is not None and facts[current].previous_amount is None and not match_fact_key(naming_words(prefix, params)):
-            facts[current] = replace(facts[current], previous_amount=token.value)
-            continue
-        opening = not any(fact.amount is not None for fact in facts)
-        if _earlier_year(prefix, params):  # 2025年财政拨款预算支出 X 万元, with nothing of this year's to compare: last year's own figure
-            key = OTHER_PREFIX + _MARKER.sub("", prefix.replace(params.department or "\0", ""))[:_MAX_OTHER]
+        if token.kind == "flat":
+            self._update(change_amount=Decimal(0), change_pct=Decimal(0))
+        elif token.kind == "percent":
+            if change:
+                self._update(change_pct=_signed(token.value, change["word"]))
+        elif change:
+            self._read_change(token, prefix, change)
+        elif self._is_last_years(prefix):
+            self._update(previous_amount=token.value)
         else:
-            key = _key_for([_in_context(prefix, text, clause_start, params), *fallbacks], params, opening, sentence.heading)
-            parent = _unnamed_whole(facts, text, token.start)
-            if parent and not key.startswith(OTHER_PREFIX):  # 对个人和家庭的补助（303）…，其中：人员经费 is that class's, not the department's
-                key = f"{parent.key}/{naming_words(prefix, params)}"
-        facts.append(Fact(key, token.value, None, None, None, page, text, token.precision))
-        current = len(facts) - 1
-    return _once_each(facts)
+            self._read_figure(token, prefix, clause_start)
+
+    def _update(self, **fields: Decimal) -> None:
+        """Fill what the current fact does not state yet."""
+        if self.current is None:
+            return
+        fact = self.facts[self.current]
+        unset = {name: value for name, value in fields.items() if getattr(fact, name) is None}
+        self.facts[self.current] = replace(fact, **unset)
+
+    def _is_last_years(self, prefix: str) -> bool:
+        """比2025年年初预算数 X 万元 after this year's figure: the figure it is compared with."""
+        compared = _COMPARED.search(prefix) or _earlier_year(prefix, self.params)
+        return bool(
+            compared and self.current is not None and self.facts[self.current].previous_amount is None
+            and not match_fact_key(naming_words(prefix, self.params))
+        )
+
+    def _read_change(self, token: _Token, prefix: str, change: re.Match) -> None:
+        value = _signed(token.value, change["word"])
+        words = re.split(_COMPARED, prefix[: change.start()], maxsplit=1)[0]
+        current = self.facts[self.current] if self.current is not None else None
+        if current is not None and _is_generic(naming_words(words, self.params)) and current.change_amount is None:
+            self._update(change_amount=value)
+            return
+        spoken_of = [words, self.subject] if self.last_key and not self.facts else [words, *self.fallbacks]
+        key = _key_for(spoken_of, self.params)
+        key = self.last_key if key == _UNNAMED and self.last_key else key
+        self._add(Fact(key, None, None, value, None, self.sentence.pages[token.start], self.sentence.text))
+
+    def _read_figure(self, token: _Token, prefix: str, clause_start: int) -> None:
+        text, params = self.sentence.text, self.params
+        if _earlier_year(prefix, params):  # 2025年财政拨款预算支出 X 万元, nothing of this year's beside it: last year's own figure
+            key = OTHER_PREFIX + _MARKER.sub("", prefix.replace(params.department, "") if params.department else prefix)[:_MAX_OTHER]
+        else:
+            opening = not any(fact.amount is not None for fact in self.facts)
+            key = _key_for([_in_context(prefix, text, clause_start, params), *self.fallbacks], params, opening, self.sentence.heading)
+            whole = _unnamed_whole(self.facts, text, token.start)
+            if whole and not key.startswith(OTHER_PREFIX):  # 对个人和家庭的补助（303）…，其中：人员经费 is that class's, not the department's
+                key = f"{whole.key}/{naming_words(prefix, params)}"
+        self._add(Fact(key, token.value, None, None, None, self.sentence.pages[token.start], text, token.precision))
+
+    def _add(self, fact: Fact) -> None:
+        self.facts.append(fact)
+        self.current = len(self.facts) - 1
 
 
 def _unnamed_whole(facts: list[Fact], text: str, start: int) -> Fact | None:
@@ -175,10 +206,6 @@ def _unnamed_whole(facts: list[Fact], text: str, start: int) -> Fact | None:
     if not wholes or not wholes[-1].key.startswith(OTHER_PREFIX) or "其中" not in text[:start]:
         return None
     return wholes[-1]
-
-
-def _first(value: Decimal | None, default: Decimal) -> Decimal:
-    return default if value is None else value
 
 
 def _signed(value: Decimal, word: str) -> Decimal:
