@@ -79,6 +79,7 @@ class DocumentOutcome:
     lines: int = 0
     checks: int = 0
     checks_failed: int = 0
+    facts: int = 0
 
 
 @dataclass
@@ -86,6 +87,7 @@ class BatchSummary:
     statuses: Counter[str] = field(default_factory=Counter)
     tables: int = 0
     lines: int = 0
+    facts: int = 0
     checks_failed: int = 0
     pages: int = 0
     seconds: float = 0.0
@@ -94,6 +96,7 @@ class BatchSummary:
         self.statuses[outcome.record.status.value] += 1
         self.tables += len(outcome.record.tables_found)
         self.lines += outcome.lines
+        self.facts += outcome.facts
         self.checks_failed += outcome.checks_failed
         self.pages += outcome.record.pages
 
@@ -115,7 +118,7 @@ def run_document(path: Path, out: Path) -> DocumentOutcome:
     result = process_document(path)
     write_document_files(out, result)
     failed = sum(not c.passed for c in result.checks)
-    return DocumentOutcome(result.record, len(result.lines), len(result.checks), failed)
+    return DocumentOutcome(result.record, len(result.lines), len(result.checks), failed, len(result.facts))
 
 
 def _stopped(out: Path, task: Task, status: Status, error: str) -> DocumentOutcome:

@@ -54,6 +54,7 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
     rows += [
         ("tables found", str(summary.tables)),
         ("lines", str(summary.lines)),
+        ("facts", f"{summary.facts}  (figures the prose states)"),
         ("checks failed", str(summary.checks_failed)),
         ("pages", str(summary.pages)),
         ("wall time", f"{summary.seconds:.1f} s"),
@@ -65,7 +66,7 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", "out", default=Path("dataset"), show_default=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Dataset folder: documents/, lines/, tables/<id>/, checks/.")
+              help="Dataset folder: documents/, lines/, tables/<id>/, facts/, checks/.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
               help="Worker processes (with --executor dask and no --scheduler: LocalCluster workers).")
 @click.option("--force", is_flag=True, help="Read again documents the dataset already holds.")
@@ -149,18 +150,22 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
 @main.command()
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--grids", is_flag=True, help="Also show what became of every ruled grid, page by page.")
-def inspect(pdf: Path, grids: bool) -> None:
+@click.option("--facts", "show_facts", is_flag=True, help="Also list every figure the prose states, with its sentence.")
+def inspect(pdf: Path, grids: bool, show_facts: bool) -> None:
     """Show what budgetpdf finds in one PDF, without writing anything.
 
-    Prints the department, year, kind, unit and figure coverage, then one
-    line per table the PDF prints: its id and printing number, the title as
-    printed, pages, rows, lines, unit and where the unit came from, and what
-    the registry made of it (mapped, generic, text_only) and why.  --grids
-    adds what became of every ruled grid (opened or continued a table).
+    Prints the department, year, kind, unit, form, place and figure
+    coverage, then one line per table the PDF prints: its id and printing
+    number, the title as printed, pages, rows, lines, unit and where the
+    unit came from, and what the registry made of it (mapped, generic,
+    text_only) and why.  --grids adds what became of every ruled grid
+    (opened or continued a table); --facts lists the figures the prose
+    states (key, amount, last year's, change, rate, page, sentence).
 
     Example:
 
         budgetpdf inspect samples/beyond_2026.pdf --grids
+        budgetpdf inspect samples/reference_2026.pdf --facts
     """
     result = process_document(pdf)
     record = result.record
@@ -172,8 +177,19 @@ def inspect(pdf: Path, grids: bool) -> None:
     click.echo(f"kind        {record.doc_kind or '-'}")
     click.echo(f"unit        {record.unit or '-'}" + (f"  (least certain source: {record.unit_source})" if record.unit_source else ""))
     click.echo(f"pages       {record.pages}")
+    click.echo(f"form        {record.doc_form or '-'}")
+    place = " ".join(dict.fromkeys(p for p in (record.province, record.city, record.county) if p))
+    click.echo(f"place       {place or '-'}" + (f"  ({record.division_code})" if record.division_code else ""))
     if record.figures_printed:
         click.echo(f"figures     {record.figures_read} of {record.figures_printed} printed on table pages reached lines/")
+    click.echo(f"facts       {len(result.facts)} figures stated in the prose")
+    if show_facts:
+        for fact in result.facts:
+            compared = " ".join(
+                f"{name}={value}" for name, value in (("previous", fact.previous_amount), ("change", fact.change_amount), ("pct", fact.change_pct))
+                if value is not None
+            )
+            click.echo(f"  p{fact.page:<3} {fact.key:<28} {fact.amount if fact.amount is not None else '-':>14} {compared}  | {fact.sentence}")
     if not record.printed_tables:
         return
     lines_per_table = Counter((line.table_id, line.table_no) for line in result.lines)

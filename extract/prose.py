@@ -1,11 +1,13 @@
 """The running text outside the tables → its sentences, each character with its page.
 
-Lines outside every grid, top to bottom and page after page; page numbers
-and running headers (the same line in the margin of several pages) are
-not text.  A paragraph starts at an outline marker (一、 （一） 1.) or an
-indented line and ends at a line that stops short of the right margin, so
-a heading without a full stop is a sentence of its own; a paragraph runs
-on over a page break.  Sentences end at 。！？； and at a paragraph's end.
+Lines built from the characters outside every grid, top to bottom and
+page after page; page numbers and running headers (a line that opens or
+closes three or more pages) are not text.  A paragraph starts at an
+outline marker (一、 （一） 1.) or a line indented against the one above it,
+and ends at a line that stops short of the right margin by more than the
+next line's first word needs, so a heading without a full stop is a
+sentence of its own while 增长 | 6.13% stays one; a paragraph runs on over
+a page break.  Sentences end at 。！？； and at a paragraph's end.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ _UNBREAKABLE = re.compile(r"^[0-9A-Za-z.,%％‰\-+]+")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)$")
 _SENTENCE_END = "。！？；;!?"
 _SHORT = 2.0  # a line ending this many character widths before the right margin ends its paragraph
-_INDENT = 1.2  # a line starting this many character widths right of the left margin starts one
+_INDENT = 1.2  # a line starting this many character widths right of the line above starts one
 _HEADING_LENGTH = 40
+_SAME_LINE = 0.5  # of the smaller height: glyphs overlapping this much stand on one line
+_SPACE = 0.3  # of the glyph size: a wider gap is a space
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,6 @@ class _Line:
     starts_paragraph: bool
     room: float  # character widths left before the right margin: a short line may end its paragraph
 
-
-_SAME_LINE = 0.5  # of the smaller height: glyphs overlapping this much stand on one line
-_SPACE = 0.3  # of the glyph size: a wider gap is a space
 
 
 def chars_to_lines(chars: list[dict]) -> tuple[TextLine, ...]:

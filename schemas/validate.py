@@ -295,14 +295,12 @@ def validate(
     return results + _ties(grouped, primary or {})
 
 
-def _source_lines(lines: list[Line], source: FactSource, primary: dict[str, int]) -> list[Line]:
+def _source_lines(by_column: dict[tuple, list[Line]], source: FactSource, primary: dict[str, int]) -> list[Line]:
     """The table figures a fact's source names: its total rows, or the rows of its item."""
-    table_no = primary.get(source.table_id, 1)
-    return [
-        line for line in lines
-        if line.table_id == source.table_id and line.table_no == table_no and line.side == source.side and line.column == source.column
-        and (line.is_total if source.item is None else bool(line.item and not line.is_total and re.search(source.item, line.item)))
-    ]
+    lines = by_column.get((source.table_id, primary.get(source.table_id, 1), source.side, source.column), [])
+    if source.item is None:
+        return [line for line in lines if line.is_total]
+    return [line for line in lines if line.item and not line.is_total and re.search(source.item, line.item)]
 
 
 def _money(value: Decimal) -> str:
@@ -318,12 +316,15 @@ def _agrees(stated: Fact, table: Decimal) -> bool:
 
 def narrative_ties(facts: list[Fact], lines: list[Line], primary: dict[str, int] | None = None) -> list[CheckResult]:
     """Each fact against the table figures that state it too (see _agrees)."""
+    by_column: dict[tuple, list[Line]] = defaultdict(list)
+    for line in lines:
+        by_column[(line.table_id, line.table_no, line.side, line.column)].append(line)
     results = []
     for fact in facts:
         fact_key = FACT_KEYS_BY_NAME.get(fact.key)
         if fact_key is None or fact.amount is None:
             continue
-        candidates = [(source, line) for source in fact_key.sources for line in _source_lines(lines, source, primary or {})]
+        candidates = [(source, line) for source in fact_key.sources for line in _source_lines(by_column, source, primary or {})]
         if not candidates:
             continue
         source, line = min(candidates, key=lambda pair: (not _agrees(fact, pair[1].amount), abs(pair[1].amount - fact.amount)))

@@ -137,6 +137,15 @@ def test_inspect_lists_tables_pages_and_the_failed_check():
     assert "expected 269.09, printed 269.07" in result.output
 
 
+def test_inspect_lists_the_figures_the_prose_states_and_where_the_department_is():
+    result = _run("inspect", str(REFERENCE_PDF), "--facts")
+    assert result.exit_code == 0
+    assert "form        full" in result.output and "place       新疆维吾尔自治区 乌鲁木齐市  (650100)" in result.output
+    facts = [line for line in result.output.splitlines() if re.match(r"  p\d+ ", line)]
+    assert len(facts) == sum(1 for _ in open(REFERENCE_GOLDEN / "facts.csv", encoding="utf-8")) - 1
+    assert any(re.match(r"  p15 +expenditure_total +10190\.63 +\| .*支出预算10,190\.63万元", line) for line in facts)
+
+
 def test_inspect_shows_every_printed_table_and_what_became_of_each_grid():
     result = _run("inspect", str(BEYOND_PDF), "--grids")
     assert result.exit_code == 0
