@@ -26,7 +26,7 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*�
 _SENTENCE_END = "。！？；;!?"
 _SHORT = 2.0  # a line ending this many character widths before the right margin ends its paragraph
 _INDENT = 1.2  # a line starting this many character widths right of the line above starts one
-_HEADING_LENGTH = 40
+_HEADING_LENGTH = 100  # 类/款/项 headings run long: 1.其他支出（类）…（款）…（项）
 _SAME_LINE = 0.5  # of the smaller height: glyphs overlapping this much stand on one line
 _SPACE = 0.3  # of the glyph size: a wider gap is a space
 
@@ -128,6 +128,15 @@ def _ends_paragraph(line: _Line, following: _Line | None) -> bool:
     return line.room > max(_SHORT, needed)
 
 
+def _is_heading(sentence: str) -> bool:
+    """Numbered, short, no figure and no clause inside: （一）因公出国（境）费用。 but not a
+    glossary entry （八）机关运行经费：指…."""
+    return bool(
+        _OUTLINE.match(sentence) and len(sentence) <= _HEADING_LENGTH
+        and not re.search(r"\d[\d,.]*(?:万元|亿元|元)", sentence) and not re.search(r"[，,：:；;]", sentence)
+    )
+
+
 def pages_to_sentences(pages: list[ProsePage]) -> list[Sentence]:
     """Every sentence of the running text, in reading order, with the heading above each."""
     furniture = running_headers(pages)
@@ -142,7 +151,7 @@ def pages_to_sentences(pages: list[ProsePage]) -> list[Sentence]:
         sentence = "".join(text)
         if sentence:
             sentences.append(Sentence(sentence, tuple(chars_pages), heading))
-            if _OUTLINE.match(sentence) and len(sentence) <= _HEADING_LENGTH and not re.search(r"\d[\d,.]*(?:万元|亿元|元)", sentence):
+            if _is_heading(sentence):
                 heading = sentence
         text.clear()
         chars_pages.clear()

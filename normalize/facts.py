@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from normalize.amounts import UNIT_FACTORS, parse_amount, to_wanyuan
-from schemas.facts import OTHER_PREFIX, match_fact_key
+from schemas.facts import OTHER_PREFIX, SHARE_OF, match_fact_key, unit_of_section
 from schemas.records import Fact, Sentence
 
 _MONEY = re.compile(r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)(?!(?:[（(]含[)）])?及?(?:以上|以下)|/|每)")
@@ -37,8 +37,12 @@ _TRAILING = re.compile(r"(?:为|是|达|约|的|[:：。；;，,])+$")
 _GENERIC = re.compile(r"^(?:本部门|部门|单位|本单位|我单位|全年|本年度?)?(?:年初)?(?:预算|决算)?(?:数|安排|金额|资金|总额|合计|共计|总计)?$")
 _MAX_OTHER = 80  # characters of an other:<words> key
 _UNNAMED = OTHER_PREFIX + "?"
+_LIST = re.compile(r"其中|包括")  # what opens a list of a figure's parts
+_UNIT_AFTER = r"(?![\u4e00-\u9fff]{0,12}?(?:管理局|分局|中心|管理处|大队|支队|站|所|院|馆))"
 # A year that dates a figure (2025年预算数), not one that names a fund (2025年边境地区转移支付结转).
 _FIGURE_YEAR = re.compile(r"(20\d\d)年度?(?=年初|全年|预算|决算|财政拨款|部门|本部门|本单位|一般公共预算|政府性基金|[“\"]?三公|收入|支出|实际)")
+# A figure named by what it measures alone (…全年预算数160000万元，执行数160000万元): the item is the sentence's or the heading's
+_MEASURE = re.compile(r"^(?:支出|收入)?(?:决算数?|执行数|实际(?:支出|执行)?数?|完成数|预算数?|年初预算数?|全年预算数?)$")
 # Words that name a figure only with the clause before them: 价值 (房屋2,295.60平方米，价值…), 涉及…
 _NEEDS_CONTEXT = re.compile(r"^(?:价值|金额|资金|涉及|占用|用于)")
 _COUNTED = re.compile(r"[\d,.]+(?:万元|亿元|元|平方米|辆|台|套|个|人|项|%)?")
@@ -78,8 +82,8 @@ def stated_figures(text: str) -> list[Decimal]:
 
 def naming_words(words: str, params: FactParams) -> str:
     """The words that name a figure, without numbering, years, the department or filler."""
-    if params.department:
-        words = words.replace(params.department, "")
+    if params.department:  # the department's name, not where it begins a unit's (深圳市生态环境局龙岗管理局)
+        words = re.sub(re.escape(params.department) + _UNIT_AFTER, "", words)
     words = _YEAR.sub("", words)
     words = _MARKER.sub("", words)
     return _TRAILING.sub("", words)
@@ -113,12 +117,14 @@ def _in_context(prefix: str, text: str, clause_start: int, params: FactParams) -
     return _COUNTED.sub("", before) + prefix
 
 
-def sentence_to_facts(sentence: Sentence, params: FactParams = FactParams(), last_key: str | None = None) -> list[Fact]:
+def sentence_to_facts(sentence: Sentence, params: FactParams = FactParams(), last_key: str | None = None,
+                      unit: str | None = None) -> list[Fact]:
     """Every money figure the sentence states, with what it says of last year.
 
     ``last_key``: the key of the last figure the sentence before stated; a
-    sentence that only compares (与上年相比增加 1,203.44 万元) speaks of it."""
-    reader = _SentenceReader(sentence, params, last_key)
+    sentence that only compares (与上年相比增加 1,203.44 万元) speaks of it.
+    ``unit``: the unit the sentence's section is about, when not the department."""
+    reader = _SentenceReader(sentence, params, last_key, unit)
     position = 0
     for token in _tokens(sentence.text):
         clause_start = max([position, *(m.end() for m in _CLAUSE_END.finditer(sentence.text, 0, token.start))])
@@ -130,8 +136,8 @@ def sentence_to_facts(sentence: Sentence, params: FactParams = FactParams(), las
 class _SentenceReader:
     """The facts of one sentence, figure by figure; ``current`` is the fact later figures belong to."""
 
-    def __init__(self, sentence: Sentence, params: FactParams, last_key: str | None) -> None:
-        self.sentence, self.params, self.last_key = sentence, params, last_key
+    def __init__(self, sentence: Sentence, params: FactParams, last_key: str | None, unit: str | None) -> None:
+        self.sentence, self.params, self.last_key, self.unit = sentence, params, last_key, unit
         subject = _CLAUSE_END.split(sentence.text, 1)[0]
         first_figure = _MONEY.search(subject)
         subject = subject[: first_figure.start()] if first_figure else subject
@@ -139,15 +145,28 @@ class _SentenceReader:
         self.fallbacks = [self.subject, sentence.heading or ""]
         self.facts: list[Fact] = []
         self.current: int | None = None
+        self._last_end = -1
+        self._token_start = 0
+        self._starts: list[int] = []  # where each fact's figure stands in the sentence
 
     def read(self, token: _Token, clause_start: int) -> None:
         prefix = self.sentence.text[clause_start : token.start]
         change = _CHANGE.search(prefix)
+        self._token_start = token.start
+        try:
+            self._read(token, prefix, change, clause_start)
+        finally:
+            self._last_end = token.end
+
+    def _read(self, token: _Token, prefix: str, change: re.Match | None, clause_start: int) -> None:
         if token.kind == "flat":
             self._update(change_amount=Decimal(0), change_pct=Decimal(0))
         elif token.kind == "percent":
             if change:
                 self._update(change_pct=_signed(token.value, change["word"]))
+            elif re.fullmatch(r"[（(]", prefix) and self._changed_just_before(clause_start):  # 增加14.99万元（810.27%）
+                change_amount = self.facts[self.current].change_amount
+                self._update(change_pct=-token.value if change_amount < 0 else token.value)
         elif change:
             self._read_change(token, prefix, change)
         elif self._is_last_years(prefix):
@@ -162,6 +181,10 @@ class _SentenceReader:
         fact = self.facts[self.current]
         unset = {name: value for name, value in fields.items() if getattr(fact, name) is None}
         self.facts[self.current] = replace(fact, **unset)
+
+    def _changed_just_before(self, position: int) -> bool:
+        """The figure right before ``position`` was the current fact's change."""
+        return self.current is not None and self.facts[self.current].change_amount is not None and position == self._last_end
 
     def _is_last_years(self, prefix: str) -> bool:
         """比2025年年初预算数 X 万元 after this year's figure: the figure it is compared with."""
@@ -190,22 +213,33 @@ class _SentenceReader:
         else:
             opening = not any(fact.amount is not None for fact in self.facts)
             key = _key_for([_in_context(prefix, text, clause_start, params), *self.fallbacks], params, opening, self.sentence.heading)
-            whole = _unnamed_whole(self.facts, text, token.start)
+            named = naming_words(prefix, params)
+            whole = self._unnamed_whole(token.start)
+            unit = self.unit
             if whole and not key.startswith(OTHER_PREFIX):  # 对个人和家庭的补助（303）…，其中：人员经费 is that class's, not the department's
-                key = f"{whole.key}/{naming_words(prefix, params)}"
+                key = f"{whole.key}/{named}"
+            elif unit and not key.startswith(OTHER_PREFIX):  # under 十三、深圳市智慧水务综合指挥调度和保障中心: that unit's
+                key = f"{OTHER_PREFIX}{unit}/{named}"
+            elif SHARE_OF.search(text[: token.start]) and not key.startswith(OTHER_PREFIX):  # 涉及…A万元，…B万元: each a share
+                key = OTHER_PREFIX + named[:_MAX_OTHER]
+            elif not opening and _MEASURE.match(named):  # 年初预算1767.57万元，支出决算2,579.18万元: the item's 支出决算
+                item = next((naming_words(words, params) for words in self.fallbacks if not _is_generic(naming_words(words, params))), None)
+                key = f"{OTHER_PREFIX}{item}/{named}" if item else key
         self._add(Fact(key, token.value, None, None, None, self.sentence.pages[token.start], text, token.precision))
 
     def _add(self, fact: Fact) -> None:
         self.facts.append(fact)
+        self._starts.append(self._token_start)
         self.current = len(self.facts) - 1
 
-
-def _unnamed_whole(facts: list[Fact], text: str, start: int) -> Fact | None:
-    """The figure a 其中 list belongs to, when the vocabulary does not name it."""
-    wholes = [fact for fact in facts if fact.amount is not None]
-    if not wholes or not wholes[-1].key.startswith(OTHER_PREFIX) or "其中" not in text[:start]:
-        return None
-    return wholes[-1]
+    def _unnamed_whole(self, start: int) -> Fact | None:
+        """The figure a 其中 (包括) list before ``start`` belongs to, when the vocabulary does not name it:
+        深圳市生态环境局龙岗管理局预算12,594.20万元，包括…公用经费597.49万元 is the unit's 公用经费."""
+        lists = [m.start() for m in _LIST.finditer(self.sentence.text, 0, start)]
+        if not lists:
+            return None
+        wholes = [fact for fact, at in zip(self.facts, self._starts) if fact.amount is not None and at < lists[-1]]
+        return wholes[-1] if wholes and wholes[-1].key.startswith(OTHER_PREFIX) else None
 
 
 def _signed(value: Decimal, word: str) -> Decimal:
@@ -231,10 +265,18 @@ def _once_each(facts: list[Fact]) -> list[Fact]:
 
 
 def sentences_to_facts(sentences: list[Sentence], params: FactParams = FactParams()) -> list[Fact]:
+    """The facts of the running text.  A heading that is a unit's name opens that unit's
+    section when the sentence under it names the unit too (深圳: 十三、深圳市智慧水务综合
+    指挥调度和保障中心 | 深圳市智慧水务综合指挥调度和保障中心预算5,397.13万元…), not when it
+    is one of a list of the department's units."""
     facts: list[Fact] = []
-    last_key = None
+    last_key = unit = heading = None
     for sentence in sentences:
-        stated = sentence_to_facts(sentence, params, last_key)
+        if sentence.heading != heading:
+            heading = sentence.heading
+            named = unit_of_section(heading, params.department)
+            unit = named if named and named in sentence.text else None
+        stated = sentence_to_facts(sentence, params, last_key, unit)
         facts += stated
         last_key = stated[-1].key if stated else None
     return facts

@@ -76,9 +76,9 @@ FACT_KEYS: tuple[FactKey, ...] = (
          sources=(FactSource("t04", "total", "income"), FactSource("t04", "total", "expenditure"))),
     _key("income_expenditure_total", "收支总预算 / 收支总计", r"收入?[、和及与]?支出?(?:总预算|预算总额|预算总计|预算合计|总计|总额|合计|预算)",
          sources=(FactSource("t01", "budget", "income"), FactSource("t01", "budget", "expenditure")), whole=True),
-    _key("income_total", "收入预算 / 本年收入 / 收入总计", r"总收入|收入(?:预算|总计|合计|决算|总额)?",
+    _key("income_total", "收入预算 / 本年收入 / 收入总计", r"总收入|(?:预算)?收入(?:预算|总计|合计|决算|总额)?",
          sources=(FactSource("t01", "budget", "income"), FactSource("t02", "total")), whole=True),
-    _key("expenditure_total", "支出预算 / 本年支出 / 支出总计", r"总支出|支出(?:预算|总计|合计|决算|总额)?",
+    _key("expenditure_total", "支出预算 / 本年支出 / 支出总计", r"总支出|(?:预算)?支出(?:预算|总计|合计|决算|总额)?",
          sources=(FactSource("t01", "budget", "expenditure"), FactSource("t03", "total")), whole=True),
 )
 
@@ -88,7 +88,7 @@ OTHER_PREFIX = "other:"
 
 # What may follow a key's words and still name the same figure (基本支出预算数为);
 # anything else names a part of it (一般公共预算拨款安排的会议费).
-_SAME_FIGURE = re.compile(r"(?:预算|决算|支出|收入|拨款|财政|总额|总计|合计|金额|资金|经费|费用|费|总|数|为|是|安排|共|计|达|约|的|中|各|[:：])*$")
+_SAME_FIGURE = re.compile(r"(?:预算|决算|支出|收入|拨款|财政|总额|总计|合计|金额|资金|经费|费用|费|项目|总|数|为|是|安排|共|计|达|约|的|中|各|[:：])*$")
 
 
 # What may stand before a key's words: who (the department, by name or as 本部门), when,
@@ -96,14 +96,30 @@ _SAME_FIGURE = re.compile(r"(?:预算|决算|支出|收入|拨款|财政|总额|
 # (委托业务费财政拨款预算 is not the fiscal appropriation).
 _ORGANISATION = r"[\u4e00-\u9fff（）()“”]{2,40}?(?:局|委员会|办公室|办公厅|厅|委|院|中心|部|会|所|站|队|馆|大学|学院|学校|处|室|政府|本级)"
 _BEFORE = re.compile(
-    rf"(?P<who>{_ORGANISATION})?(?:本部门|部门|本单位|单位|我部门|我单位|全部|全年|本年度?|当年|年度|年初|拟|的)*"
-    r"(?:一般公共预算|政府性基金(?:预算)?|国有资本经营预算|财政拨款|财政|拨款|安排的?|当年|中|的)*"
+    rf"(?P<who>{_ORGANISATION})?(?:本部门|部门|本单位|单位|我部门|我单位|[我本][校院局委办厅]|全部|全年|本年度?|当年|年度|年初|拟|的)*"
+    r"(?:通过|一般公共预算|政府性基金(?:预算)?|国有资本经营预算|财政拨款|财政|拨款|安排的?|当年|中|的)*"
 )
-_WHOLE = re.compile(r"总|合计|本年")
+_WHOLE = re.compile(r"总|合计")
 # A section about part of the budget: its bare 支出总计 is that part's (（二）财政拨款收支情况 … 支出预算总计)
 _PART_OF_BUDGET = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本经营|三公|机关运行|政府采购")
-# Words that make a figure a share of something else (项目…涉及一般公共预算财政拨款 X 万元).
-_SHARE_OF = re.compile(r"涉及|用于|投入")
+# Words that make a figure a share of something else (项目…涉及一般公共预算财政拨款 X 万元,
+# and every figure listed after them).
+SHARE_OF = re.compile(r"涉及|用于|投入")
+
+
+_HEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+_UNIT_HEADING = re.compile(rf"{_ORGANISATION}(?:[（(]本级[)）]|本级)?")
+
+
+def unit_of_section(heading: str | None, department: str | None) -> str | None:
+    """The unit a section is about, where its heading is a unit's name other than the
+    department's (深圳's documents print a section for each unit they hold)."""
+    if not heading or not department:
+        return None
+    name = _HEADING_MARKER.sub("", re.sub(r"\s+", "", heading)).rstrip("。")
+    if not _UNIT_HEADING.fullmatch(name) or name == department:
+        return None
+    return name
 
 
 def match_fact_key(words: str, department: str | None = None, opening: bool = True, heading: str | None = None) -> FactKey | None:
@@ -115,7 +131,7 @@ def match_fact_key(words: str, department: str | None = None, opening: bool = Tr
     sentence's first, where a bare 收入/支出 names the whole budget, unless
     ``heading``, the section's, is about a part of it."""
     compact = re.sub(r"\s+", "", words)
-    if _SHARE_OF.search(compact):
+    if SHARE_OF.search(compact):
         return None
     for fact_key in FACT_KEYS:
         if fact_key.excludes and fact_key.excludes.search(compact):

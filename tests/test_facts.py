@@ -85,9 +85,22 @@ def test_figures_that_are_not_the_departments_own_are_kept_under_other():
 
 def test_a_bare_total_names_the_whole_only_as_the_sentences_first_figure():
     assert [k for k, *_ in facts_of("年初预算为1560.05万元，支出决算为1511.89万元。", heading="1.一般公共服务支出（类）")] == [
-        "other:一般公共服务支出（类）", "other:支出决算",
+        "other:一般公共服务支出（类）", "other:一般公共服务支出（类）/支出决算",
     ]
     assert facts_of("支出预算9626.78万元。")[0][0] == "expenditure_total"
+
+
+def test_shares_parts_of_a_unit_and_rates_in_brackets():
+    # every figure listed after 涉及 is a share of the projects', not the department's
+    shares = facts_of("本部门绩效目标管理全覆盖，涉及当年一般公共预算当年拨款57398.06万元，当年国有资本经营预算拨款0万元。")
+    assert [k for k, *_ in shares] == ["other:本部门绩效目标管理全覆盖涉及当年一般公共预算当年拨款", "other:当年国有资本经营预算拨款"]
+    # a unit's budget and what it includes (深圳's multi-unit documents)
+    unit = facts_of("深圳市生态环境局龙岗管理局预算12,594.20万元，包括在职人员经费3,582.85万元、公用经费597.49万元。",
+                    params=FactParams(2026, "深圳市生态环境局"))
+    assert [k for k, *_ in unit][2] == "other:深圳市生态环境局龙岗管理局预算/公用经费"
+    assert facts_of("公务用车运行维护费70万元，较上年增加70万元（100%），列入年初预算。")[0][3:] == (D("70"), D("100"))
+    assert facts_of("2026年通过一般公共预算财政拨款安排的“三公”经费预算共23.4万元，比上年增加13万元，增长125％。")[0][0] == "sangong_total"
+    assert facts_of("本部门当年预算收入2,838.42万元，其中：一般公共预算拨款2,838.42万元。")[0][0] == "income_total"
 
 
 @pytest.mark.parametrize("words, key", [
