@@ -14,7 +14,7 @@ from pathlib import Path
 from extract.mapping import Mapping, map_printed_tables
 from extract.page_text import TextLine, find_cover_department, find_department, find_doc_kind, find_year, most_common
 from extract.printed import GridFate, pdf_to_printed_tables
-from extract.prose import pages_to_sentences
+from extract.prose import department_in_sentences, pages_to_sentences
 from extract.settings import ExtractSettings
 from schemas import GENERIC_ID, Problem, RawTable
 from schemas.records import Sentence
@@ -45,13 +45,15 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     mappings = map_printed_tables(printed.tables)
     tables = [m.raw for m in mappings if m.raw is not None]
     cover = [TextLine(text, 0, 0, 0, 0) for text in printed.cover_texts]
+    sentences = pages_to_sentences(list(printed.prose))
     return ExtractedDocument(
         pages=printed.pages,
         text_chars=printed.text_chars,
         images=printed.images,
         department=most_common([t.department for t in printed.tables])
         or find_department(cover)
-        or find_cover_department(list(printed.cover_texts)),
+        or find_cover_department(list(printed.cover_texts))
+        or department_in_sentences(sentences),
         year=find_year(list(printed.cover_texts)),
         doc_kind=find_doc_kind(list(printed.cover_texts)) or find_doc_kind([t.title for t in tables if t.title and t.table_id != GENERIC_ID]),
         unit=most_common([t.unit for t in tables]),
@@ -61,6 +63,6 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         figures=printed.figures,
         loose_units=printed.loose_units,
         problems=tuple(m.problem for m in mappings if m.problem),
-        sentences=tuple(pages_to_sentences(list(printed.prose))),
+        sentences=tuple(sentences),
         cover_texts=printed.cover_texts,
     )

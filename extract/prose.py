@@ -156,15 +156,34 @@ def pages_to_sentences(pages: list[ProsePage]) -> list[Sentence]:
         text.clear()
         chars_pages.clear()
 
+    depth = 0  # brackets open: a ； inside （…；…） ends no sentence
     for index, line in enumerate(lines):
         if line.starts_paragraph:
             close()
+            depth = 0
         for char in line.text:
             text.append(char)
             chars_pages.append(line.page)
-            if char in _SENTENCE_END:
+            depth = max(0, depth + (char in "（(") - (char in ")）"))
+            if char in _SENTENCE_END and (depth == 0 or char in "。！？"):
                 close()
+                depth = 0
         if _ends_paragraph(line, lines[index + 1] if index + 1 < len(lines) else None):
             close()
     close()
     return sentences
+
+
+_OPENING_NAME = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff（）]{3,30}?(?:局|委员会|办公室|办公厅|厅|委|院|中心|大学|学院|学校|部|会|所|站|队|馆|处|室|政府))"
+    r"(?:[（(]本级[)）])?20\d\d年度?"
+)
+
+
+def department_in_sentences(sentences: list[Sentence]) -> str | None:
+    """The organisation the 说明 opens its sentences with (江苏省政协办公厅2019年度收入、支出预算总计…),
+    where it does so twice or more: the department, for a document whose tables and cover do not name it."""
+    named = Counter(match["name"] for sentence in sentences if (match := _OPENING_NAME.match(sentence.text)))
+    name, count = named.most_common(1)[0] if named else (None, 0)
+    return name if count >= 2 else None
+

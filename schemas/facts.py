@@ -56,9 +56,9 @@ FACT_KEYS: tuple[FactKey, ...] = (
     # a "三公" table that lists 会议费 and 培训费 too (西安) prints the three's own subtotal as a row
     _key("sangong_total", "“三公”经费", r"[“\"‘「]?三公[”\"’」]?(?:经费|支出)", sources=(_T10_TOTAL, FactSource("t10", "total", item=r"三公"))),
     _key("operating_costs", "机关运行经费", r"(?:机关|单位)运行经费"),
-    _key("procurement_goods", "政府采购货物预算 / 货物类", r"(?:政府)?(?:采购|购买)?货物类?", excludes=r"预留|中小企业|小微企业"),
-    _key("procurement_works", "政府采购工程预算 / 工程类", r"(?:政府)?采购工程类?|^工程类?", excludes=r"预留|中小企业|小微企业"),
-    _key("procurement_services", "政府采购服务预算 / 服务类", r"(?:政府)?(?:采购|购买)服务类?|^服务类?", excludes=r"预留|中小企业|小微企业|政府购买服务"),
+    _key("procurement_goods", "政府采购货物预算 / 货物类", r"(?:政府)?(?:采购|购买)?货物类?(?:采购)?", excludes=r"预留|中小企业|小微企业"),
+    _key("procurement_works", "政府采购工程预算 / 工程类", r"(?:政府)?采购工程类?|^工程类?(?:采购)?", excludes=r"预留|中小企业|小微企业"),
+    _key("procurement_services", "政府采购服务预算 / 服务类", r"(?:政府)?(?:采购|购买)服务类?|^服务类?(?:采购)?", excludes=r"预留|中小企业|小微企业|政府购买服务"),
     _key("procurement_total", "政府采购预算 / 政府采购总额", r"政府采购", excludes=r"预留|中小企业|小微企业"),
     _key("personnel", "人员经费", r"人员经费|人员支出", sources=(FactSource("t06", "personnel"), FactSource("t05", "basic_personnel"))),
     _key("public", "公用经费", r"(?<!日常)公用经费|公用支出", sources=(FactSource("t06", "public"), FactSource("t05", "basic_public"))),
@@ -96,7 +96,7 @@ _SAME_FIGURE = re.compile(r"(?:预算|决算|支出|收入|拨款|财政|总额|
 # (委托业务费财政拨款预算 is not the fiscal appropriation).
 _ORGANISATION = r"[\u4e00-\u9fff（）()“”]{2,40}?(?:局|委员会|办公室|办公厅|厅|委|院|中心|部|会|所|站|队|馆|大学|学院|学校|处|室|政府|本级)"
 _BEFORE = re.compile(
-    rf"(?P<who>{_ORGANISATION})?(?:本部门|部门|本单位|单位|我部门|我单位|[我本][校院局委办厅]|全部|全年|本年度?|当年|年度|年初|拟|的)*"
+    rf"(?P<who>{_ORGANISATION}(?:[（(]本级[)）])?)?(?:本部门|部门|本单位|单位|我部门|我单位|[我本][校院局委办厅]|学校|全部|全年|本年度?|当年|年度|年初|拟|的)*"
     r"(?:通过|一般公共预算|政府性基金(?:预算)?|国有资本经营预算|财政拨款|财政|拨款|安排的?|当年|中|的)*"
 )
 _WHOLE = re.compile(r"总|合计")

@@ -225,3 +225,16 @@ def test_documents_say_what_they_are_and_where_they_are_from(reference_result, t
     tables_only = process_document(render(replace(REFERENCE, narrative=(), facts=()), tmp_path / "tables_only.pdf"))
     assert (tables_only.record.doc_form, tables_only.record.status) == ("tables_only", Status.OK)
     assert not tables_only.facts
+
+
+def test_a_semicolon_in_brackets_ends_no_sentence_and_the_prose_names_its_department():
+    from extract.prose import department_in_sentences
+
+    pages = [ProsePage(3, (
+        _line("江苏省政协办公厅2019年度收入、支出预算总计13,377.11万元（其中：财政拨款13,297.11万元；其他资金80万元），与上年相比增加。", 100),
+        _line("江苏省政协办公厅2019年度财政拨款收、支预算13,297.11万元。", 130),
+    ))]
+    sentences = pages_to_sentences(pages)
+    assert len(sentences) == 2 and sentences[0].text.endswith("与上年相比增加。")
+    assert department_in_sentences(sentences) == "江苏省政协办公厅"
+    assert department_in_sentences(sentences[:1]) is None  # once is not enough to name the department
