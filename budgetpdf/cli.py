@@ -13,6 +13,7 @@ from budgetpdf import __version__
 from budgetpdf.batch import BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch
 from budgetpdf.pipeline import process_document
 from budgetpdf.report import write_report
+from extract import EXTRACTOR_VERSION
 from schemas import STANDARD_IDS
 
 
@@ -29,7 +30,7 @@ def _pdfs(paths: tuple[Path, ...]) -> list[Path]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="budgetpdf")
+@click.version_option(__version__, prog_name="budgetpdf", message=f"%(prog)s %(version)s (extractor {EXTRACTOR_VERSION})")
 def main() -> None:
     """Chinese government budget disclosures (部门预算/决算公开) from PDF to validated Parquet."""
 

@@ -88,7 +88,9 @@ def _readme_blocks(language: str) -> list[str]:
 
 def test_every_readme_example_runs_on_the_dataset(dataset, monkeypatch):
     """What the README shows a researcher works, as written, on a dataset/ folder."""
-    monkeypatch.chdir(dataset.parent)  # the examples read ./dataset
+    monkeypatch.chdir(dataset.parent)  # the examples read ./dataset and ./samples
+    if not (dataset.parent / "samples").exists():
+        (dataset.parent / "samples").symlink_to(REFERENCE_PDF.parent)
     for sql in _readme_blocks("sql"):
         assert duckdb.sql(sql).fetchall(), sql
     for shell in _readme_blocks("sh"):
@@ -98,6 +100,7 @@ def test_every_readme_example_runs_on_the_dataset(dataset, monkeypatch):
         namespace: dict = {}
         exec(python, namespace)  # noqa: S102 - the README's own example
         assert len(namespace["lines"]) == len(_expected_lines())
+        assert str(namespace["lines"]["year"].dtype) == "Int32" and str(namespace["lines"]["code_level"].dtype) == "Int8"
         assert set(namespace["failed"]["table_id"]) <= {"t06", "t12", "t02"}
         assert len(namespace["facts"]) > 70 * len(SAMPLE_GOLDENS)
 
