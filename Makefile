@@ -20,7 +20,7 @@ test: $(BIN)/budgetpdf  ## the whole suite
 	$(BIN)/pytest -q
 
 docs: $(BIN)/budgetpdf  ## rewrite the README's column-key table from the registry
-	$(BIN)/python -m schemas.docs README.md
+	$(BIN)/python -m budgetpdf.schemas.docs README.md
 
 samples: $(BIN)/budgetpdf  ## re-render samples/*.pdf and their goldens from the ground-truth data
 	$(BIN)/python -m samples.generate

@@ -17,8 +17,8 @@ import pyarrow.dataset as ds
 
 from budgetpdf.dataset import checks_table, documents_table, facts_table, lines_table, wide_table
 from budgetpdf.pipeline import DocumentResult, process_document
-from schemas import TABLES_BY_ID, DocumentRecord
-from schemas import arrow as schema
+from budgetpdf.schemas import TABLES_BY_ID, DocumentRecord
+from budgetpdf.schemas import arrow as schema
 
 _NULLABLE = {
     pa.int8(): pd.Int8Dtype(),

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from budgetpdf.units import UnitChoice
-from extract import ExtractedDocument
-from schemas import Line, PrintedTableRecord, RawTable, TABLES_BY_ID
+from budgetpdf.extract import ExtractedDocument
+from budgetpdf.schemas import Line, PrintedTableRecord, RawTable, TABLES_BY_ID
 
 
 COVERAGE_FLOOR = 0.97  # below it, `make corpus` lists a document and the report marks it

@@ -33,8 +33,8 @@ import pyarrow.parquet as pq
 
 from budgetpdf.dataset import discard_document_files, remove_incomplete, write_document_files, write_document_record
 from budgetpdf.pipeline import DocumentResult, file_sha256, process_document
-from extract import EXTRACTOR_VERSION
-from schemas import DocumentRecord, Status
+from budgetpdf.extract import EXTRACTOR_VERSION
+from budgetpdf.schemas import DocumentRecord, Status
 
 SETTLED = frozenset(s.value for s in (Status.OK, Status.PARTIAL, Status.NOT_A_BUDGET, Status.NEEDS_OCR))
 """Statuses that reading the same bytes with the same extractor again would only repeat: skipped."""

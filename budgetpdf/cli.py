@@ -13,8 +13,8 @@ from budgetpdf import __version__
 from budgetpdf.batch import BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch
 from budgetpdf.pipeline import process_document
 from budgetpdf.report import write_report
-from extract import EXTRACTOR_VERSION
-from schemas import STANDARD_IDS
+from budgetpdf.extract import EXTRACTOR_VERSION
+from budgetpdf.schemas import STANDARD_IDS
 
 
 def _pdfs(paths: tuple[Path, ...]) -> list[Path]:

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pdfplumber
 
-from extract.grid import page_to_grids
-from extract.pages import seat_glyphs
-from extract.printed import pdf_to_printed_tables
-from extract.settings import ExtractSettings
+from budgetpdf.extract.grid import page_to_grids
+from budgetpdf.extract.pages import seat_glyphs
+from budgetpdf.extract.printed import pdf_to_printed_tables
+from budgetpdf.extract.settings import ExtractSettings
 
 _FIGURE = re.compile(r"^-?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)$")
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

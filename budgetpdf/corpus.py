@@ -23,8 +23,8 @@ from pathlib import Path
 from budgetpdf.audit import COVERAGE_FLOOR, coverage
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import DocumentResult, process_document
-from normalize import to_wanyuan
-from schemas import STANDARD_IDS, compact_label, header_text
+from budgetpdf.normalize import to_wanyuan
+from budgetpdf.schemas import STANDARD_IDS, compact_label, header_text
 
 
 

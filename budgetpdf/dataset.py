@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from budgetpdf.pipeline import DocumentResult
-from schemas import GENERIC_ID, CheckResult, DocumentRecord, Fact, Line
-from schemas import arrow as schema
+from budgetpdf.schemas import GENERIC_ID, CheckResult, DocumentRecord, Fact, Line
+from budgetpdf.schemas import arrow as schema
 
 DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 _UNSAFE = re.compile(r"[/\\=%:*?\"<>|]")

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from budgetpdf.audit import audit_figures, primary_printings, printed_table_records
 from budgetpdf.units import least_certain, resolve_units
-from extract import EXTRACTOR_VERSION, ExtractedDocument, ExtractSettings, extract_document
-from normalize import NormalizeParams, table_to_lines
-from normalize.facts import FactParams, sentences_to_facts
-from normalize.places import find_place
-from schemas import GENERIC_ID, CheckResult, DocForm, DocumentRecord, Fact, Line, Problem, Status, spec_for
-from schemas.facts import OTHER_PREFIX
-from schemas.validate import narrative_ties, validate
+from budgetpdf.extract import EXTRACTOR_VERSION, ExtractedDocument, ExtractSettings, extract_document
+from budgetpdf.normalize import NormalizeParams, table_to_lines
+from budgetpdf.normalize.facts import FactParams, sentences_to_facts
+from budgetpdf.normalize.places import find_place
+from budgetpdf.schemas import GENERIC_ID, CheckResult, DocForm, DocumentRecord, Fact, Line, Problem, Status, spec_for
+from budgetpdf.schemas.facts import OTHER_PREFIX
+from budgetpdf.schemas.validate import narrative_ties, validate
 
 # A document whose prose names this many of the vocabulary's figures is a
 # disclosure even when it prints none of the tables (its tables are a separate file).

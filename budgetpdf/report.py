@@ -21,8 +21,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from budgetpdf.audit import COVERAGE_FLOOR, coverage
-from schemas import STANDARD_IDS, TABLES_BY_ID, Status
-from schemas import arrow as schema
+from budgetpdf.schemas import STANDARD_IDS, TABLES_BY_ID, Status
+from budgetpdf.schemas import arrow as schema
 
 STATUS_ORDER = [Status.FAILED, Status.NEEDS_OCR, Status.NOT_A_BUDGET, Status.PARTIAL, Status.OK]
 _STATUS_RANK = {status.value: rank for rank, status in enumerate(STATUS_ORDER)}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extract import ExtractedDocument
-from normalize import NormalizeParams, table_to_lines
-from schemas import TIES, Line, RawTable, spec_for
+from budgetpdf.extract import ExtractedDocument
+from budgetpdf.normalize import NormalizeParams, table_to_lines
+from budgetpdf.schemas import TIES, Line, RawTable, spec_for
 
 UNIT_SOURCES = ("printed", "document", "sibling", "inferred", "assumed")  # most certain first
 _FACTOR = Decimal(10000)  # 元 per 万元

@@ -11,13 +11,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.mapping import Mapping, map_printed_tables
-from extract.page_text import TextLine, find_cover_department, find_department, find_doc_kind, find_year, most_common
-from extract.printed import GridFate, pdf_to_printed_tables
-from extract.prose import department_in_sentences, pages_to_sentences
-from extract.settings import ExtractSettings
-from schemas import GENERIC_ID, Problem, RawTable
-from schemas.records import Sentence
+from budgetpdf.extract.mapping import Mapping, map_printed_tables
+from budgetpdf.extract.page_text import TextLine, find_cover_department, find_department, find_doc_kind, find_year, most_common
+from budgetpdf.extract.printed import GridFate, pdf_to_printed_tables
+from budgetpdf.extract.prose import department_in_sentences, pages_to_sentences
+from budgetpdf.extract.settings import ExtractSettings
+from budgetpdf.schemas import GENERIC_ID, Problem, RawTable
+from budgetpdf.schemas.records import Sentence
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass
 
-from extract.pages import dedupe_chars
-from extract.settings import ExtractSettings
-from extract.table_finder import find_tables
+from budgetpdf.extract.pages import dedupe_chars
+from budgetpdf.extract.settings import ExtractSettings
+from budgetpdf.extract.table_finder import find_tables
 
 
 @dataclass(frozen=True)

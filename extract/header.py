@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from extract.grid import Grid, GridCell
-from normalize import looks_like_amount
-from schemas import (
+from budgetpdf.extract.grid import Grid, GridCell
+from budgetpdf.normalize import looks_like_amount
+from budgetpdf.schemas import (
     HEADER_VOCABULARY,
     LABEL_ROLES,
     SIDE_LABELS,

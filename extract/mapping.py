@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from extract.header import paths_to_roles
-from extract.printed import PrintedTable
-from extract.sideways import is_sideways, sideways_to_table
-from extract.vertical import is_vertical, vertical_to_table
-from normalize import looks_like_amount
-from schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table, match_title, spec_for
+from budgetpdf.extract.header import paths_to_roles
+from budgetpdf.extract.printed import PrintedTable
+from budgetpdf.extract.sideways import is_sideways, sideways_to_table
+from budgetpdf.extract.vertical import is_vertical, vertical_to_table
+from budgetpdf.normalize import looks_like_amount
+from budgetpdf.schemas import GENERIC_ID, Problem, RawRow, RawTable, RowKey, is_text_table, match_title, spec_for
 
 
 _CODE_PARTS = ("code_1", "code_2", "code_3")

@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extract.grid import Grid
-from normalize import clean_name
+from budgetpdf.extract.grid import Grid
+from budgetpdf.normalize import clean_name
 
 _DEPARTMENT = re.compile(
     r"(?:编制部门|编制单位|预算单位|部门名称|单位名称|部门（单位）|部门\(单位\)|部门)\s*[:：]\s*(?!单位\s*[:：]|金额单位)(\S+?)(?=\s|单位\s*[:：]|金额单位|$)"

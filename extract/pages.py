@@ -34,7 +34,7 @@ from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
 
-from extract.settings import PageSource
+from budgetpdf.extract.settings import PageSource
 
 
 class Unsure(Exception):

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pdfplumber
 
-from extract.grid import Grid, join_neighbouring_grids, page_to_grids, split_rows
-from extract.text_grid import CODE, FIGURE, Line, chars_to_words, lines_to_grid, words_to_lines
-from extract.header import (
+from budgetpdf.extract.grid import Grid, join_neighbouring_grids, page_to_grids, split_rows
+from budgetpdf.extract.text_grid import CODE, FIGURE, Line, chars_to_words, lines_to_grid, words_to_lines
+from budgetpdf.extract.header import (
     CODE_PART_LABELS,
     body_cells,
     count_caption_rows,
@@ -29,12 +29,12 @@ from extract.header import (
     opens_with_header,
     spanned_text,
 )
-from extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
-from extract.pages import dedupe_view, load_objects, seat_glyphs
-from extract.prose import ProsePage, chars_to_lines
-from extract.settings import ExtractSettings
-from normalize import is_total_label, looks_like_amount, parse_amount, split_outline
-from schemas import header_text, match_title
+from budgetpdf.extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
+from budgetpdf.extract.pages import dedupe_view, load_objects, seat_glyphs
+from budgetpdf.extract.prose import ProsePage, chars_to_lines
+from budgetpdf.extract.settings import ExtractSettings
+from budgetpdf.normalize import is_total_label, looks_like_amount, parse_amount, split_outline
+from budgetpdf.schemas import header_text, match_title
 
 COVER_PAGES = 2
 

@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from extract.page_text import TextLine
-from schemas.records import Sentence
+from budgetpdf.extract.page_text import TextLine
+from budgetpdf.schemas.records import Sentence
 
 _OUTLINE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|\d+[.．](?=20\d\d年))")
 # What a line can open with that the line before could not hold: a figure wrapped whole (6.13%，)

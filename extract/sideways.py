@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from schemas import ColumnRole, RawRow, RawTable, compact_label, header_text, match_amount_key
+from budgetpdf.schemas import ColumnRole, RawRow, RawTable, compact_label, header_text, match_amount_key
 
 _SOURCES = ("general_budget", "gov_fund", "state_capital")
 _SUBTOTAL = {header_text(word) for word in ("小计", "合计", "金额")}

@@ -30,11 +30,11 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from extract.grid import Grid, GridCell, chars_to_slots, chars_to_text, cluster_positions
-from extract.header import CODE_PART_LABELS
-from extract.settings import ExtractSettings
-from normalize import is_total_label, split_outline
-from schemas import HEADER_VOCABULARY, header_text
+from budgetpdf.extract.grid import Grid, GridCell, chars_to_slots, chars_to_text, cluster_positions
+from budgetpdf.extract.header import CODE_PART_LABELS
+from budgetpdf.extract.settings import ExtractSettings
+from budgetpdf.normalize import is_total_label, split_outline
+from budgetpdf.schemas import HEADER_VOCABULARY, header_text
 
 # a figure as printed: decimal point or thousands separators (a bare integer may be a code or a year)
 FIGURE = re.compile(r"^[-(（]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)[)）]?$")

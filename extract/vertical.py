@@ -17,7 +17,7 @@ A category's 小计 is the category's own figure.
 
 from __future__ import annotations
 
-from schemas import ColumnRole, RawRow, RawTable, TableSpec, compact_label, header_text, match_amount_key
+from budgetpdf.schemas import ColumnRole, RawRow, RawTable, TableSpec, compact_label, header_text, match_amount_key
 
 _SUBTOTAL = {header_text(word) for word in ("小计", "合计")}
 _TOTAL = {header_text(word) for word in ("收入总计", "总计", "合计", "收入合计", "支出总计", "支出合计")}

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from normalize.amounts import UNIT_FACTORS, parse_amount, to_wanyuan
-from schemas.facts import OTHER_PREFIX, SHARE_OF, match_fact_key, unit_of_section
-from schemas.records import Fact, Sentence
+from budgetpdf.normalize.amounts import UNIT_FACTORS, parse_amount, to_wanyuan
+from budgetpdf.schemas.facts import OTHER_PREFIX, SHARE_OF, match_fact_key, unit_of_section
+from budgetpdf.schemas.records import Fact, Sentence
 
 _MONEY = re.compile(r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)(?!(?:[（(]含[)）])?及?(?:以上|以下)|/|每)")
 _PERCENT = re.compile(r"(?<![\d.])(?P<number>\d+(?:\.\d+)?)[%％]")

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from normalize.amounts import AmountError, parse_amount, to_wanyuan
-from normalize.codes import CLASSIFICATION_FIRST_DIGITS, UNIT_CODE_DIGITS, code_level, fill_down_codes, parent_code, split_leading_code
-from normalize.names import (
+from budgetpdf.normalize.amounts import AmountError, parse_amount, to_wanyuan
+from budgetpdf.normalize.codes import CLASSIFICATION_FIRST_DIGITS, UNIT_CODE_DIGITS, code_level, fill_down_codes, parent_code, split_leading_code
+from budgetpdf.normalize.names import (
     clean_name,
     is_total_label,
     meaningful_indents,
@@ -21,8 +21,8 @@ from normalize.names import (
     split_outline,
     strip_subtotal_suffix,
 )
-from schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
-from schemas.classification import ALSO_ECONOMIC, FUNCTION_CLASSES
+from budgetpdf.schemas import CheckResult, ColumnRole, Line, RawTable, RowKey, TableSpec
+from budgetpdf.schemas.classification import ALSO_ECONOMIC, FUNCTION_CLASSES
 
 _CODE_PARTS = ("code_1", "code_2", "code_3")
 _OF_WHICH = re.compile(r"^其中\s*[:：]")

@@ -3,9 +3,9 @@
 Imports nothing from the rest of budgetpdf.
 """
 
-from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key
-from schemas.records import CheckResult, ColumnRole, DocForm, DocumentRecord, Fact, Line, PrintedTableRecord, Problem, RawRow, RawTable, Status
-from schemas.tables import (
+from budgetpdf.schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key
+from budgetpdf.schemas.records import CheckResult, ColumnRole, DocForm, DocumentRecord, Fact, Line, PrintedTableRecord, Problem, RawRow, RawTable, Status
+from budgetpdf.schemas.tables import (
     GENERIC_ID,
     HEADER_VOCABULARY,
     SIDE_LABELS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from schemas.tables import TABLES_BY_ID
+from budgetpdf.schemas.tables import TABLES_BY_ID
 
 AMOUNT = pa.decimal128(20, 6)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from schemas.columns import AMOUNT_COLUMNS
-from schemas.facts import FACT_KEYS
-from schemas.tables import GENERIC, TABLES, RowKey
+from budgetpdf.schemas.columns import AMOUNT_COLUMNS
+from budgetpdf.schemas.facts import FACT_KEYS
+from budgetpdf.schemas.tables import GENERIC, TABLES, RowKey
 
 START = "| key | 中文 | printed header aliases | tables |"
 END = "\n## How it works"

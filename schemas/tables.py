@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from schemas.columns import AMOUNT_COLUMNS, LABEL_ROLE_BY_TEXT, header_text
+from budgetpdf.schemas.columns import AMOUNT_COLUMNS, LABEL_ROLE_BY_TEXT, header_text
 
 
 class RowKey(str, Enum):

@@ -23,9 +23,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from schemas.facts import FACT_KEYS_BY_NAME, FactSource
-from schemas.records import CheckResult, Fact, Line
-from schemas.tables import TIES, TotalRef, spec_for
+from budgetpdf.schemas.facts import FACT_KEYS_BY_NAME, FactSource
+from budgetpdf.schemas.records import CheckResult, Fact, Line
+from budgetpdf.schemas.tables import TIES, TotalRef, spec_for
 
 ZERO = Decimal(0)
 

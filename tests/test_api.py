@@ -9,8 +9,8 @@ from click.testing import CliRunner
 import budgetpdf
 from budgetpdf.cli import main
 from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells
-from extract import EXTRACTOR_VERSION
-from schemas import arrow as schema
+from budgetpdf.extract import EXTRACTOR_VERSION
+from budgetpdf.schemas import arrow as schema
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import file_sha256, process_document
 from samples.generate import render
 from samples.reference_2026 import REFERENCE
-from schemas import Status
+from budgetpdf.schemas import Status
 from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells, unrelated_pdf, write_bad_inputs
 
 # Long enough for the sample on a loaded two-core machine, short enough for a test that waits for it.

@@ -17,10 +17,10 @@ from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import process_document
 from budgetpdf.units import resolve_units
 from conftest import BEYOND_GOLDEN, BEYOND_PDF, REFERENCE_GOLDEN, assert_matches_golden, golden_document
-from extract import ExtractedDocument
+from budgetpdf.extract import ExtractedDocument
 from samples.generate import Layout, render
 from samples.reference_2026 import REFERENCE
-from schemas import ColumnRole, RawRow, RawTable, Status
+from budgetpdf.schemas import ColumnRole, RawRow, RawTable, Status
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ import pytest
 
 from budgetpdf.corpus import compare_with_golden, load_inventory
 from budgetpdf.pipeline import DocumentResult, process_document
-from normalize.facts import stated_figures
-from schemas import Status
+from budgetpdf.normalize.facts import stated_figures
+from budgetpdf.schemas import Status
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

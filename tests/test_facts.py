@@ -7,18 +7,18 @@ import pytest
 
 from budgetpdf.pipeline import process_document
 from conftest import SAMPLE_GOLDENS
-from extract.page_text import TextLine
-from extract.prose import ProsePage, pages_to_sentences
-from normalize.facts import FactParams, sentence_to_facts, sentences_to_facts, stated_figures
-from schemas import Fact, Line
-from schemas.facts import FACT_KEYS, match_fact_key
-from schemas.validate import narrative_ties
+from budgetpdf.extract.page_text import TextLine
+from budgetpdf.extract.prose import ProsePage, pages_to_sentences
+from budgetpdf.normalize.facts import FactParams, sentence_to_facts, sentences_to_facts, stated_figures
+from budgetpdf.schemas import Fact, Line
+from budgetpdf.schemas.facts import FACT_KEYS, match_fact_key
+from budgetpdf.schemas.validate import narrative_ties
 
 PARAMS = FactParams(year=2026, department="北京市信访办公室")
 
 
 def facts_of(text: str, heading: str | None = None, params: FactParams = PARAMS) -> list[tuple]:
-    from schemas.records import Sentence
+    from budgetpdf.schemas.records import Sentence
 
     sentence = Sentence(text, tuple([7] * len(text)), heading)
     return [(f.key, f.amount, f.previous_amount, f.change_amount, f.change_pct) for f in sentence_to_facts(sentence, params)]
@@ -67,7 +67,7 @@ def test_a_figure_the_sentence_does_not_name_takes_the_heading():
 
 
 def test_a_sentence_that_only_compares_speaks_of_the_figure_before_it():
-    from schemas.records import Sentence
+    from budgetpdf.schemas.records import Sentence
 
     first = Sentence("此外，基本支出预算数为9964.07万元。", (3,) * 19)
     second = Sentence("与上年相比增加941.62万元，增长10.44%。", (3,) * 22)
@@ -211,7 +211,7 @@ def test_documents_say_what_they_are_and_where_they_are_from(reference_result, t
 
     from samples.generate import render
     from samples.reference_2026 import REFERENCE
-    from schemas import Status
+    from budgetpdf.schemas import Status
 
     record = reference_result.record
     assert (record.doc_form, record.status) == ("full", Status.OK)
@@ -228,7 +228,7 @@ def test_documents_say_what_they_are_and_where_they_are_from(reference_result, t
 
 
 def test_a_semicolon_in_brackets_ends_no_sentence_and_the_prose_names_its_department():
-    from extract.prose import department_in_sentences
+    from budgetpdf.extract.prose import department_in_sentences
 
     pages = [ProsePage(3, (
         _line("江苏省政协办公厅2019年度收入、支出预算总计13,377.11万元（其中：财政拨款13,297.11万元；其他资金80万元），与上年相比增加。", 100),

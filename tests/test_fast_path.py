@@ -24,9 +24,9 @@ from pdfminer.psparser import PSEOF, PSBaseParser
 
 from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_PDF
-from extract.pages import Unsure, dedupe_chars, fast_objects, load_objects, stream_objects
-from extract.settings import ExtractSettings, PageSource
-from extract.table_finder import find_tables
+from budgetpdf.extract.pages import Unsure, dedupe_chars, fast_objects, load_objects, stream_objects
+from budgetpdf.extract.settings import ExtractSettings, PageSource
+from budgetpdf.extract.table_finder import find_tables
 from samples.generate import Layout, render
 from samples.reference_2026 import REFERENCE
 

@@ -1,9 +1,9 @@
 """The grid reader on tiny hand-made page objects: what real generators draw that a naive reader gets wrong."""
 
-from extract.grid import GridCell, Grid, chars_to_slots, is_drawn, open_ends
-from extract.pages import dedupe_chars
-from extract.header import count_header_rows
-from extract.settings import ExtractSettings
+from budgetpdf.extract.grid import GridCell, Grid, chars_to_slots, is_drawn, open_ends
+from budgetpdf.extract.pages import dedupe_chars
+from budgetpdf.extract.header import count_header_rows
+from budgetpdf.extract.settings import ExtractSettings
 
 SETTINGS = ExtractSettings()
 
@@ -93,7 +93,7 @@ def test_a_continuation_column_spanning_the_code_parts_lands_on_the_first_of_the
 
 
 def test_a_grid_that_opens_with_labels_opens_with_a_header():
-    from extract.header import opens_with_header
+    from budgetpdf.extract.header import opens_with_header
 
     header = [GridCell(0, c, 1, 1, text) for c, text in enumerate(["科目编码", "科目名称", "机关运行经费支出"])]
     body = [GridCell(1, c, 1, 1, text) for c, text in enumerate(["30201", "办公费", "770.50"])]

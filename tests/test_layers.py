@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from extract.mapping import map_printed_table, map_printed_tables
-from extract.page_text import TextLine
-from extract.printed import PrintedRow, PrintedTable, _titles, figures_in_lines, looks_like_title, same_title
-from schemas import GENERIC_ID
+from budgetpdf.extract.mapping import map_printed_table, map_printed_tables
+from budgetpdf.extract.page_text import TextLine
+from budgetpdf.extract.printed import PrintedRow, PrintedTable, _titles, figures_in_lines, looks_like_title, same_title
+from budgetpdf.schemas import GENERIC_ID
 
 
 def printed(title, paths, rows, number=1, pages=(5,)):
@@ -101,8 +101,8 @@ def test_an_untitled_grid_on_a_page_of_performance_targets_is_a_piece_of_them():
 
 
 def test_a_second_name_column_names_the_rows_the_first_leaves_blank():
-    from normalize import NormalizeParams, table_to_lines
-    from schemas import spec_for
+    from budgetpdf.normalize import NormalizeParams, table_to_lines
+    from budgetpdf.schemas import spec_for
 
     table = printed(
         "2018年政府采购预算表",

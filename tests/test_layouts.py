@@ -12,16 +12,16 @@ import pytest
 
 from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_GOLDEN, STACKED_GOLDEN, STACKED_PDF, TALL_GLYPHS_PDF, UNRULED_PDF, WORD_PDF, assert_matches_golden
-from extract.grid import Grid
-from extract.pages import seat_glyphs
-from extract.printed import pdf_to_printed_tables
-from extract.settings import ExtractSettings
-from extract.vertical import is_vertical, vertical_to_table
-from extract.text_grid import Line, Word, header_to_blocks, join_wrapped_labels, lines_to_bands, lines_to_grid
+from budgetpdf.extract.grid import Grid
+from budgetpdf.extract.pages import seat_glyphs
+from budgetpdf.extract.printed import pdf_to_printed_tables
+from budgetpdf.extract.settings import ExtractSettings
+from budgetpdf.extract.vertical import is_vertical, vertical_to_table
+from budgetpdf.extract.text_grid import Line, Word, header_to_blocks, join_wrapped_labels, lines_to_bands, lines_to_grid
 from samples.generate import SAMPLES, Layout, render
 from test_reference_sample import SECOND_DRAWINGS
 from samples.reference_2026 import REFERENCE
-from schemas import ColumnRole, RawRow, RawTable, Status, spec_for
+from budgetpdf.schemas import ColumnRole, RawRow, RawTable, Status, spec_for
 
 SETTINGS = ExtractSettings()
 

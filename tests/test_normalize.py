@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalize import (
+from budgetpdf.normalize import (
     AmountError,
     NormalizeParams,
     clean_name,
@@ -19,7 +19,7 @@ from normalize import (
     table_to_lines,
     to_wanyuan,
 )
-from schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable
+from budgetpdf.schemas import TABLES_BY_ID, ColumnRole, RawRow, RawTable
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_a_six_digit_code_in_the_code_column_is_a_sub_unit_row():
 
 
 def test_projects_nested_only_by_their_figures_are_nested_as_they_add_up():
-    from normalize.names import nest_by_sums
+    from budgetpdf.normalize.names import nest_by_sums
 
     # 西安 t07: 通用项目 › 办公用房物业管理服务项目 › 食堂包厨服务 …, nothing printed to show it
     figures = [Decimal(x) for x in "2797300 2207300 1310300 897000 590000 90000 500000".split()]

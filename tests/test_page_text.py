@@ -2,7 +2,7 @@
 
 import pytest
 
-from extract.page_text import TextLine, find_cover_department, find_department, find_unit
+from budgetpdf.extract.page_text import TextLine, find_cover_department, find_department, find_unit
 
 
 @pytest.mark.parametrize(

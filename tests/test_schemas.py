@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from schemas import AMOUNT_COLUMNS, GENERIC_ID, STANDARD_IDS, TABLES, TABLES_BY_ID, TIES, header_text, match_amount_key, match_title
-from schemas.arrow import wide_table_schema
-from schemas.docs import column_keys_markdown, fact_keys_markdown, tables_markdown
-from schemas.tables import TITLE_PATTERNS
+from budgetpdf.schemas import AMOUNT_COLUMNS, GENERIC_ID, STANDARD_IDS, TABLES, TABLES_BY_ID, TIES, header_text, match_amount_key, match_title
+from budgetpdf.schemas.arrow import wide_table_schema
+from budgetpdf.schemas.docs import column_keys_markdown, fact_keys_markdown, tables_markdown
+from budgetpdf.schemas.tables import TITLE_PATTERNS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

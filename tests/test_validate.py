@@ -2,8 +2,8 @@
 
 from decimal import Decimal as D
 
-from schemas import Line
-from schemas.validate import resolution, validate
+from budgetpdf.schemas import Line
+from budgetpdf.schemas.validate import resolution, validate
 
 
 def line(table_id, row_no, column, amount, code=None, side=None, item=None, total=False, level=None):
