@@ -32,9 +32,14 @@ _SPACE = 0.3  # of the glyph size: a wider gap is a space
 
 
 @dataclass(frozen=True)
+class ProseLine(TextLine):
+    typeface: tuple[str, int] | None = None  # the one font and size all its Chinese glyphs are set in (None: several)
+
+
+@dataclass(frozen=True)
 class ProsePage:
     number: int
-    lines: tuple[TextLine, ...]  # outside every grid, top to bottom
+    lines: tuple[ProseLine, ...]  # outside every grid, top to bottom
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class _Line:
 
 
 
-def chars_to_lines(chars: list[dict]) -> tuple[TextLine, ...]:
+def chars_to_lines(chars: list[dict]) -> tuple[ProseLine, ...]:
     """Characters → text lines, top to bottom.  Glyphs join a line when they overlap it by
     half their height, not when their tops agree: a Latin font's digits often sit a few
     points below the Chinese text around them (2024 年度收入支出总计 2995.39 万元)."""
@@ -64,12 +69,15 @@ def chars_to_lines(chars: list[dict]) -> tuple[TextLine, ...]:
     return tuple(_text_line(top, bottom, members) for top, bottom, members in rows)
 
 
-def _text_line(top: float, bottom: float, chars: list[dict]) -> TextLine:
+def _text_line(top: float, bottom: float, chars: list[dict]) -> ProseLine:
     chars = sorted(chars, key=lambda c: c["x0"])
     text = chars[0]["text"]
     for before, char in zip(chars, chars[1:]):
         text += (" " if char["x0"] - before["x1"] > _SPACE * char["size"] else "") + char["text"]
-    return TextLine(text, top, bottom, chars[0]["x0"], chars[-1]["x1"])
+    # the Chinese glyphs decide (digits are often set in a Latin font of their own), and only
+    # when they agree: a run-in heading in 楷体 before body text in 仿宋 is one line of a paragraph
+    faces = {(c.get("fontname", "").split("+")[-1], round(c["size"])) for c in chars if "\u4e00" <= c["text"] <= "\u9fff"}
+    return ProseLine(text, top, bottom, chars[0]["x0"], chars[-1]["x1"], faces.pop() if len(faces) == 1 else None)
 
 
 def _edges(page: ProsePage) -> tuple[TextLine, ...]:
@@ -110,9 +118,11 @@ def _page_lines(page: ProsePage, furniture: set[str]) -> list[_Line]:
         # indented against the line above it (a page may set blocks at different margins),
         # or, opening the page, against the page's margin
         left = kept[index - 1].x0 if index else _margin(other.x0 for other in kept)
+        before = kept[index - 1].typeface if index else None
+        retyped = None not in (before, line.typeface) and line.typeface != before  # a heading set bold or larger
         lines.append(_Line(
             text, page.number,
-            starts_paragraph=bool(_OUTLINE.match(text)) or line.x0 - left > _INDENT * size,
+            starts_paragraph=bool(_OUTLINE.match(text)) or line.x0 - left > _INDENT * size or retyped,
             room=(right - line.x1) / size,
         ))
     return lines

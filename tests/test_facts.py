@@ -7,8 +7,7 @@ import pytest
 
 from budgetpdf.pipeline import process_document
 from conftest import SAMPLE_GOLDENS
-from budgetpdf.extract.page_text import TextLine
-from budgetpdf.extract.prose import ProsePage, pages_to_sentences
+from budgetpdf.extract.prose import ProseLine, ProsePage, pages_to_sentences
 from budgetpdf.normalize.facts import FactParams, sentence_to_facts, sentences_to_facts, stated_figures
 from budgetpdf.schemas import Fact, Line
 from budgetpdf.schemas.facts import FACT_KEYS, match_fact_key
@@ -129,8 +128,8 @@ def test_keys_are_unique_and_documented():
     assert all(k.printed_as for k in FACT_KEYS)
 
 
-def _line(text: str, top: float, x0: float = 90, x1: float = 505) -> TextLine:
-    return TextLine(text, top, top + 16, x0, x1)
+def _line(text: str, top: float, x0: float = 90, x1: float = 505, typeface: tuple[str, int] = ("FangSong", 16)) -> ProseLine:
+    return ProseLine(text, top, top + 16, x0, x1, typeface)
 
 
 def test_sentences_run_over_page_breaks_without_page_numbers_and_headings_stand_alone():
@@ -238,3 +237,13 @@ def test_a_semicolon_in_brackets_ends_no_sentence_and_the_prose_names_its_depart
     assert len(sentences) == 2 and sentences[0].text.endswith("与上年相比增加。")
     assert department_in_sentences(sentences) == "江苏省政协办公厅"
     assert department_in_sentences(sentences[:1]) is None  # once is not enough to name the department
+
+
+def test_a_heading_set_in_another_typeface_stands_alone_though_it_fills_its_line():
+    pages = [ProsePage(20, (
+        _line("七、政府性基金预算财政拨款收入支出决算情况说明", 100, typeface=("SimHei", 16)),
+        _line("2022年度政府性基金预算财政拨款收入决算509,220.66万元。", 130),
+    ))]
+    assert [s.text for s in pages_to_sentences(pages)] == [
+        "七、政府性基金预算财政拨款收入支出决算情况说明", "2022年度政府性基金预算财政拨款收入决算509,220.66万元。",
+    ]
