@@ -17,9 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from budgetpdf.extract.page_text import TextLine
+from budgetpdf.schemas.facts import ORGANISATION, OUTLINE_MARKER
 from budgetpdf.schemas.records import Sentence
 
-_OUTLINE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|\d+[.．](?=20\d\d年))")
+_OUTLINE = re.compile(rf"^(?:{OUTLINE_MARKER})")
 # What a line can open with that the line before could not hold: a figure wrapped whole (6.13%，)
 _UNBREAKABLE = re.compile(r"^[0-9A-Za-z.,%％‰\-+]+")
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)$")
@@ -184,10 +185,7 @@ def pages_to_sentences(pages: list[ProsePage]) -> list[Sentence]:
     return sentences
 
 
-_OPENING_NAME = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff（）]{3,30}?(?:局|委员会|办公室|办公厅|厅|委|院|中心|大学|学院|学校|部|会|所|站|队|馆|处|室|政府))"
-    r"(?:[（(]本级[)）])?20\d\d年度?"
-)
+_OPENING_NAME = re.compile(rf"^(?P<name>{ORGANISATION})(?:[（(]本级[)）])?20\d\d年度?")
 
 
 def department_in_sentences(sentences: list[Sentence]) -> str | None:

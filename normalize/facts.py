@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from budgetpdf.normalize.amounts import UNIT_FACTORS, parse_amount, to_wanyuan
-from budgetpdf.schemas.facts import OTHER_PREFIX, SHARE_OF, match_fact_key, unit_of_section
+from budgetpdf.schemas.facts import OTHER_PREFIX, OUTLINE_MARKER, SHARE_OF, match_fact_key, unit_of_section
 from budgetpdf.schemas.records import Fact, Sentence
 
 _MONEY = re.compile(r"(?<![\d.,])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<unit>亿元|万元|千元|元)(?!(?:[（(]含[)）])?及?(?:以上|以下)|/|每)")
@@ -28,10 +28,7 @@ _CLAUSE_END = re.compile(r"[，；;：:。！？]|,(?!\d{3}(?!\d))")
 _CHANGE = re.compile(r"(?P<word>增加|增长|上升|提高|上涨|减少|下降|降低|压减|缩减|节约|回落|增|减)(?:了|额|幅|额为|幅为|幅度为|为)?$")
 _DOWN = frozenset({"减少", "下降", "降低", "压减", "缩减", "节约", "回落", "减"})
 _COMPARED = re.compile(r"与(?:上年|去年|上一年|20\d\d年)|比|较|同比|相比|上年|去年|上一年")
-_MARKER = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|\d+[.．](?=20\d\d年)"
-    r"|其中|包括|(?:主要)?原因(?:是|为|主要是)?|主要(?:包括|是|有)?|分别(?:是|为)?|[:：，,、])+"
-)
+_MARKER = re.compile(rf"^(?:{OUTLINE_MARKER}|其中|包括|(?:主要)?原因(?:是|为|主要是)?|主要(?:包括|是|有)?|分别(?:是|为)?|[:：，,、])+")
 _YEAR = re.compile(r"截至?20\d\d年(?:底|末)?|20\d\d年度?")
 _TRAILING = re.compile(r"(?:为|是|达|约|的|[:：。；;，,])+$")
 _GENERIC = re.compile(r"^(?:本部门|部门|单位|本单位|我单位|全年|本年度?)?(?:年初)?(?:预算|决算)?(?:数|安排|金额|资金|总额|合计|共计|总计)?$")

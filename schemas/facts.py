@@ -94,9 +94,11 @@ _SAME_FIGURE = re.compile(r"(?:预算|决算|支出|收入|拨款|财政|总额|
 # What may stand before a key's words: who (the department, by name or as 本部门), when,
 # and from which funds; anything else makes the figure another thing's
 # (委托业务费财政拨款预算 is not the fiscal appropriation).
-_ORGANISATION = r"[\u4e00-\u9fff（）()“”]{2,40}?(?:局|委员会|办公室|办公厅|厅|委|院|中心|部|会|所|站|队|馆|大学|学院|学校|处|室|政府|本级)"
+ORGANISATION = r"[\u4e00-\u9fff（）()“”]{2,40}?(?:局|委员会|办公室|办公厅|厅|委|院|中心|部|会|所|站|队|馆|大学|学院|学校|处|室|政府|本级)"
+# The numbering that opens a heading or an outline item: 第三部分, （一）, 一、, 1., and 1. before 2025年 (not 1.2025).
+OUTLINE_MARKER = r"第[一二三四五六七八九十]+部分|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|\d+[.．](?=20\d\d年)"
 _BEFORE = re.compile(
-    rf"(?P<who>{_ORGANISATION}(?:[（(]本级[)）])?)?(?:本部门|部门|本单位|单位|我部门|我单位|[我本][校院局委办厅]|学校|全部|全年|本年度?|当年|年度|年初|拟|的)*"
+    rf"(?P<who>{ORGANISATION}(?:[（(]本级[)）])?)?(?:本部门|部门|本单位|单位|我部门|我单位|[我本][校院局委办厅]|学校|全部|全年|本年度?|当年|年度|年初|拟|的)*"
     r"(?:通过|一般公共预算|政府性基金(?:预算)?|国有资本经营预算|财政拨款|财政|拨款|安排的?|当年|中|的)*"
 )
 _WHOLE = re.compile(r"总|合计")
@@ -107,8 +109,8 @@ _PART_OF_BUDGET = re.compile(r"财政拨款|一般公共预算|政府性基金|�
 SHARE_OF = re.compile(r"涉及|用于|投入")
 
 
-_HEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
-_UNIT_HEADING = re.compile(rf"{_ORGANISATION}(?:[（(]本级[)）]|本级)?")
+_HEADING_MARKER = re.compile(rf"^(?:{OUTLINE_MARKER})")
+_UNIT_HEADING = re.compile(rf"{ORGANISATION}(?:[（(]本级[)）]|本级)?")
 
 
 def unit_of_section(heading: str | None, department: str | None) -> str | None:
