@@ -7,7 +7,12 @@ documents row means the document is complete.  That is what makes a
 killed batch resumable: the next run removes files no row vouches for and
 skips the documents whose rows say a re-read would give the same result.
 A document still running at the time limit has its process killed, not
-waited for, and gets status ``timeout``.
+waited for, and gets status ``timeout``; one whose resident memory passes
+the limit per worker is killed too, and gets status ``failed`` saying so.
+A path that cannot be read as a file (a FIFO, a dangling link, a file
+without read permission) is never handed to a worker: its ``failed`` row
+is written at once.  Ctrl-C kills the workers and removes what they left
+half done before the exception goes on.
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Literal
 
+import psutil
 import pyarrow.parquet as pq
 
 from budgetpdf.dataset import discard_document_files, remove_incomplete, write_document_files, write_document_record
-from budgetpdf.pipeline import DocumentResult, file_sha256, process_document
+from budgetpdf.pipeline import DocumentResult, cap_error, identify, path_doc_id, process_document
 from budgetpdf.extract import EXTRACTOR_VERSION
 from budgetpdf.schemas import DocumentRecord, Status
 
@@ -40,6 +46,19 @@ SETTLED = frozenset(s.value for s in (Status.OK, Status.PARTIAL, Status.NOT_A_BU
 """Statuses that reading the same bytes with the same extractor again would only repeat: skipped."""
 
 FAILURES = frozenset(s.value for s in (Status.FAILED, Status.TIMEOUT))
+
+DEFAULT_MAX_MEMORY = 2048
+"""MB of resident memory per worker.  The largest published PDFs of the corpus
+peak at about 210 MB in a worker, so this is ten times what a real budget
+needs, while -j 2 … 4 workers stay within a laptop's 8–16 GB."""
+
+MEMORY_POLL = 0.1  # seconds between looks at the workers' memory
+"""A worker's memory is looked at this often: a document that allocates 200 MB
+a second (pdfminer's pace) passes the limit by some 20 MB before it is killed."""
+
+
+def memory_reason(max_memory: int) -> str:
+    return f"its worker process exceeded the memory limit of {max_memory} MB (--max-memory) and was killed"
 
 
 class BatchError(Exception):
@@ -54,6 +73,7 @@ class BatchSettings:
     timeout: float = 120.0
     executor: Literal["local", "dask"] = "local"
     scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster
+    max_memory: int | None = DEFAULT_MAX_MEMORY  # MB of resident memory per worker; None: no limit
 
 
 @dataclass(frozen=True)
@@ -68,7 +88,12 @@ class BatchPlan:
 
     tasks: tuple[Task, ...]
     skipped: int  # already in the dataset, or the same bytes as another input
-    unreadable: tuple[tuple[Path, str], ...]  # files that could not even be hashed: no doc_id, no row
+    unreadable: tuple[DocumentRecord, ...] = ()  # paths whose bytes cannot be read: failed rows, written without a worker
+
+    @property
+    def documents(self) -> int:
+        """Rows the run will write: one per task and one per unreadable path."""
+        return len(self.tasks) + len(self.unreadable)
 
 
 @dataclass(frozen=True)
@@ -121,13 +146,17 @@ def run_document(path: Path, out: Path) -> DocumentOutcome:
     return DocumentOutcome(result.record, len(result.lines), len(result.checks), failed, len(result.facts))
 
 
+def _failed_record(doc_id: str, path: Path, status: Status, error: str) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc_id, source_path=str(path), department=None, year=None, doc_kind=None, unit=None, pages=0,
+        tables_found=(), tables_empty=(), status=status, error=cap_error(error), extractor_version=EXTRACTOR_VERSION,
+    )
+
+
 def _stopped(out: Path, task: Task, status: Status, error: str) -> DocumentOutcome:
     """A document whose work did not finish: whatever it wrote goes, and its row says why."""
     discard_document_files(out, task.doc_id)
-    record = DocumentRecord(
-        doc_id=task.doc_id, source_path=str(task.path), department=None, year=None, doc_kind=None, unit=None, pages=0,
-        tables_found=(), tables_empty=(), status=status, error=error, extractor_version=EXTRACTOR_VERSION,
-    )
+    record = _failed_record(task.doc_id, task.path, status, error)
     write_document_files(out, DocumentResult(record))
     return DocumentOutcome(record)
 
@@ -145,41 +174,90 @@ def _settled(out: Path, doc_id: str) -> bool:
 
 
 def plan_batch(paths: list[Path], settings: BatchSettings) -> BatchPlan:
-    """One task per distinct file not settled in the dataset; the largest first, so no worker is left with a big one at the end."""
+    """One task per distinct file not settled in the dataset; the largest first, so no worker is left with a big one at the end.
+
+    A path whose bytes cannot be read (not a regular file, a dangling or
+    looping link, no read permission, gone) gets a failed record under its
+    path doc_id instead: hashing never opens anything but a regular file, so
+    a FIFO cannot hang the batch here, before any time limit applies.
+    """
     tasks: dict[str, Task] = {}
+    sizes: dict[str, int] = {}
     skipped = 0
-    unreadable = []
+    unreadable: dict[str, DocumentRecord] = {}
     for path in paths:
-        try:
-            doc_id = file_sha256(path)
-        except OSError as error:
-            unreadable.append((path, f"{type(error).__name__}: {error.strerror or error}"))
-            continue
-        if doc_id in tasks or (not settings.force and _settled(settings.out, doc_id)):
+        identity = identify(path)
+        if identity.error is not None:
+            unreadable[identity.doc_id] = _failed_record(identity.doc_id, path, Status.FAILED, identity.error)
+        elif identity.doc_id in tasks or (not settings.force and _settled(settings.out, identity.doc_id)):
             skipped += 1
         else:
-            tasks[doc_id] = Task(path, doc_id)
-    ordered = sorted(tasks.values(), key=lambda task: task.path.stat().st_size, reverse=True)
-    return BatchPlan(tuple(ordered), skipped, tuple(unreadable))
+            tasks[identity.doc_id] = Task(path, identity.doc_id)
+            sizes[identity.doc_id] = identity.size
+    ordered = sorted(tasks.values(), key=lambda task: sizes[task.doc_id], reverse=True)
+    return BatchPlan(tuple(ordered), skipped, tuple(unreadable.values()))
+
+
+def _drop_path_row(out: Path, path: Path, doc_id: str) -> None:
+    """A file that could not be read last time and can now: its path row gives way to the row of its bytes."""
+    stale = path_doc_id(path)
+    if stale != doc_id:
+        (out / "documents" / f"{stale}.parquet").unlink(missing_ok=True)
 
 
 def run_batch(plan: BatchPlan, settings: BatchSettings,
               on_document: Callable[[DocumentOutcome, BatchSummary], None] = lambda outcome, summary: None) -> BatchSummary:
-    """Run the plan's tasks, writing each documents row as its document completes."""
+    """Run the plan's tasks, writing each documents row as its document completes.
+
+    The unreadable paths' rows come first (no worker reads them).  On
+    KeyboardInterrupt the workers are killed and the files they left half
+    done removed (``remove_incomplete``) before the exception goes on: every
+    documents row left behind vouches for complete files, and a run of the
+    same command resumes.  Run it with the dataset's lock held
+    (``dataset.dataset_lock``): nothing else may write ``settings.out`` meanwhile.
+    """
     started = time.monotonic()
     summary = BatchSummary()
     settings.out.mkdir(parents=True, exist_ok=True)
     remove_incomplete(settings.out)
-    if plan.tasks:
-        executor = _run_dask if settings.executor == "dask" else _run_local
-        for task, outcome in executor(plan.tasks, settings):
-            outcome = replace(outcome, record=replace(outcome.record, source_path=str(task.path)))  # as given, on any machine
-            write_document_record(settings.out, outcome.record)
-            summary.add(outcome)
-            summary.seconds = time.monotonic() - started
-            on_document(outcome, summary)
+
+    def done(outcome: DocumentOutcome) -> None:
+        write_document_record(settings.out, outcome.record)
+        summary.add(outcome)
+        summary.seconds = time.monotonic() - started
+        on_document(outcome, summary)
+
+    running: Iterator[tuple[Task, DocumentOutcome]] | None = None
+    try:
+        for record in plan.unreadable:
+            write_document_files(settings.out, DocumentResult(record))
+            done(DocumentOutcome(record))
+        if plan.tasks:
+            executor = _run_dask if settings.executor == "dask" else _run_local
+            running = executor(plan.tasks, settings)
+            for task, outcome in running:
+                outcome = replace(outcome, record=replace(outcome.record, source_path=str(task.path)))  # as given, on any machine
+                _drop_path_row(settings.out, task.path, outcome.record.doc_id)
+                done(outcome)
+    except KeyboardInterrupt:
+        with _ignoring_sigint():  # a second Ctrl-C must not stop the cleaning half way
+            if running is not None:
+                running.close()  # kills the workers (the executors' finally)
+            remove_incomplete(settings.out)
+        raise
     summary.seconds = time.monotonic() - started
     return summary
+
+
+class _ignoring_sigint:
+    def __enter__(self) -> None:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 # --- local: one long-lived worker process per job, killed and replaced at the time limit ---------------
@@ -192,7 +270,10 @@ def _exit_when_closed(sentinel: int) -> None:
 
 
 def _serve(conn: Connection, out: Path) -> None:
-    """A worker process: paths in, outcomes out, until the pipe closes."""
+    """A worker process: paths in, outcomes out, until the pipe closes.
+
+    Any other message than an outcome is the reason the document failed.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which kills its workers
     threading.Thread(target=_exit_when_closed, args=(parent_process().sentinel,), daemon=True).start()
     conn.send(None)  # ready: imports are done, so the time limit measures the document alone
@@ -203,8 +284,10 @@ def _serve(conn: Connection, out: Path) -> None:
             return
         try:
             conn.send(run_document(path, out))
+        except MemoryError:
+            conn.send("it ran out of memory while its files were written (MemoryError)")
         except Exception as error:  # noqa: BLE001 - e.g. a full disk: this document's failure, told to the parent
-            conn.send(f"{type(error).__name__}: {error}")
+            conn.send(f"its files could not be written: {type(error).__name__}: {error}")
 
 
 class _Worker:
@@ -218,6 +301,14 @@ class _Worker:
         self.ready = False
         self.task: Task | None = None
         self.deadline = float("inf")
+        self.memory = psutil.Process(self.process.pid)
+
+    def resident_mb(self) -> float:
+        """The worker's resident memory now (0 once it is gone)."""
+        try:
+            return self.memory.memory_info().rss / 2**20
+        except psutil.Error:
+            return 0.0
 
     def give(self, task: Task, timeout: float) -> None:
         self.conn.send(task.path)
@@ -239,13 +330,17 @@ def _run_local(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tup
         if pending:
             workers.append(_Worker(settings.out))
 
+    limit = settings.max_memory
     try:
         while pending or any(w.task for w in workers):
             for worker in workers:
                 if worker.ready and worker.task is None and pending:
                     worker.give(pending.popleft(), settings.timeout)
             next_deadline = min(w.deadline for w in workers)
-            ready = wait([w.conn for w in workers], None if next_deadline == float("inf") else max(0.0, next_deadline - time.monotonic()))
+            timeout = None if next_deadline == float("inf") else max(0.0, next_deadline - time.monotonic())
+            if limit and any(w.task for w in workers):
+                timeout = MEMORY_POLL if timeout is None else min(timeout, MEMORY_POLL)
+            ready = wait([w.conn for w in workers], timeout)
             for worker in list(workers):
                 task = worker.task
                 if worker.conn in ready:
@@ -263,13 +358,18 @@ def _run_local(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tup
                         worker.ready = True
                         continue
                     worker.task, worker.deadline = None, float("inf")
+                    if limit and worker.resident_mb() > limit / 2:
+                        replace_worker(worker)  # what one large document left in it must not count against the next
                     if isinstance(message, str):
-                        yield task, _stopped(settings.out, task, Status.FAILED, f"its files could not be written: {message}")
+                        yield task, _stopped(settings.out, task, Status.FAILED, message)
                     else:
                         yield task, message
                 elif task is not None and time.monotonic() >= worker.deadline:
                     replace_worker(worker)
                     yield task, _timed_out(settings.out, task, settings.timeout)
+                elif task is not None and limit and worker.resident_mb() > limit:
+                    replace_worker(worker)  # the parent kills it, so the parent knows why it died
+                    yield task, _stopped(settings.out, task, Status.FAILED, memory_reason(limit))
     finally:
         for worker in workers:
             worker.kill()
@@ -287,29 +387,47 @@ def _child_main(argv: list[str]) -> None:
     outcome_stream.write(pickle.dumps(run_document(Path(argv[1]), Path(argv[0]))))
 
 
-def _dask_task(path: str, doc_id: str, out: str, timeout: float) -> DocumentOutcome:
-    """One document on a Dask worker, in a child process killed at the time limit.
+def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int | None = DEFAULT_MAX_MEMORY) -> DocumentOutcome:
+    """One document on a Dask worker, in a child process killed at the time limit or the memory limit.
 
     Dask cannot stop a running task, and its worker processes are daemons
     that may not start multiprocessing children, so the document runs in a
     plain subprocess.  The clock starts when the child says it is ready, so
-    the limit measures the document, not the interpreter's start.
+    the limit measures the document, not the interpreter's start; the
+    child's resident memory is looked at every MEMORY_POLL seconds meanwhile.
     """
     task = Task(Path(path), doc_id)
     command = [sys.executable, "-c", "import sys; from budgetpdf.batch import _child_main; _child_main(sys.argv[1:])", out, path]
     with tempfile.TemporaryFile() as errors, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, bufsize=0) as child:
         child.stdout.readline()  # unbuffered: reads the ready line and nothing of the outcome
-        try:
-            outcome, _ = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-            return _timed_out(Path(out), task, timeout)
+        chunks: list[bytes] = []
+        reader = threading.Thread(target=lambda: chunks.append(child.stdout.read()), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + timeout
+        memory = psutil.Process(child.pid)
+        while child.poll() is None:
+            over = False
+            try:
+                over = bool(max_memory) and memory.memory_info().rss > max_memory * 2**20
+            except psutil.Error:
+                pass
+            if over or time.monotonic() >= deadline:
+                child.kill()
+                child.wait()
+                reader.join()
+                if over:
+                    return _stopped(Path(out), task, Status.FAILED, memory_reason(max_memory))
+                return _timed_out(Path(out), task, timeout)
+            try:
+                child.wait(min(MEMORY_POLL, max(0.0, deadline - time.monotonic())))
+            except subprocess.TimeoutExpired:
+                pass
+        reader.join()
         if child.returncode != 0:
             errors.seek(0)
             last = (errors.read().decode("utf-8", "replace").strip().splitlines() or [""])[-1]
             return _stopped(Path(out), task, Status.FAILED, f"its worker process died (exit code {child.returncode}) {last}".strip())
-    return pickle.loads(outcome)
+    return pickle.loads(b"".join(chunks))
 
 
 def _run_dask(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tuple[Task, DocumentOutcome]]:
@@ -328,7 +446,7 @@ def _run_dask(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tupl
             client = stack.enter_context(Client(cluster))
         out = str(settings.out.resolve())  # workers see the shared folder under the same absolute path
         futures = {
-            client.submit(_dask_task, str(task.path.resolve()), task.doc_id, out, settings.timeout, pure=False): task
+            client.submit(_dask_task, str(task.path.resolve()), task.doc_id, out, settings.timeout, settings.max_memory, pure=False): task
             for task in tasks
         }
         for future in as_completed(futures):

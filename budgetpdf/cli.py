@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from contextlib import nullcontext
@@ -10,23 +11,55 @@ from pathlib import Path
 import click
 
 from budgetpdf import __version__
-from budgetpdf.batch import BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch
+from budgetpdf.batch import (
+    DEFAULT_MAX_MEMORY, FAILURES, BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch,
+)
+from budgetpdf.dataset import DatasetLocked, dataset_lock
 from budgetpdf.pipeline import process_document
 from budgetpdf.report import write_report
 from budgetpdf.extract import EXTRACTOR_VERSION
 from budgetpdf.schemas import STANDARD_IDS
 
 
-def _pdfs(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given, folders searched recursively for *.pdf, each file once, in a stable order."""
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+
+
+def _is_pdf_name(name: str) -> bool:
+    return name.lower().endswith(".pdf")
+
+
+def _pdfs(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
+    """Every path to read, each once, in a stable order, and notes about the search.
+
+    A path given is read whatever it is (a dangling link, a FIFO, a file
+    without read permission each get a failed row), except a folder, which
+    is searched recursively: every entry named *.pdf in it is read, whatever
+    it is too (a directory named x.pdf gets a row and is searched as well).
+    Links to folders are not followed inside a folder, as ``find`` does not.
+    """
     found: dict[Path, None] = {}
+    notes: list[str] = []
     for path in paths:
-        if path.is_dir():
-            for pdf in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"):
-                found[pdf] = None
-        else:
+        if not os.path.isdir(path):
             found[path] = None
-    return list(found)
+            continue
+        before = len(found)
+        in_folder = []
+        for folder, folders, files in os.walk(path, onerror=lambda error: notes.append(f"cannot search {error.filename}: {error.strerror}")):
+            in_folder += [Path(folder) / name for name in folders + files if _is_pdf_name(name)]
+        for pdf in sorted(in_folder):
+            found[pdf] = None
+        if len(found) == before:
+            notes.append(f"no PDF files under {path}")
+    return list(found), notes
+
+
+def _existing(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """A path that names nothing at all is a typo: a usage error.  Anything that is there (a dangling link too) is read."""
+    for path in paths:
+        if not os.path.lexists(path):
+            raise click.BadParameter(f"{click.format_filename(path)!r} does not exist.", ctx, param)
+    return paths
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,7 +84,6 @@ def _rate(summary: BatchSummary | None) -> str:
 def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
     rows = [(f"  {status}", str(n)) for status, n in sorted(summary.statuses.items())]
     rows += [("skipped", f"{plan.skipped}  (already in the dataset; --force reads them again)")]
-    rows += [("unreadable", str(len(plan.unreadable)))] if plan.unreadable else []
     rows += [
         ("tables found", str(summary.tables)),
         ("lines", str(summary.lines)),
@@ -65,7 +97,7 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), callback=_existing)
 @click.option("--out", "out", default=Path("dataset"), show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Dataset folder: documents/, lines/, tables/<id>/, facts/, checks/.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
@@ -73,18 +105,24 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
 @click.option("--force", is_flag=True, help="Read again documents the dataset already holds.")
 @click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time limit per document: its worker is killed and the document gets status timeout.")
+@click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, type=click.IntRange(min=200), metavar="MB",
+              help="Resident memory limit per worker process: a worker above it is killed and replaced, and its document "
+                   "gets status failed saying so.  The largest published budgets need about 210 MB; the default leaves "
+                   "ten times that, and -j 4 workers still fit a laptop's 8-16 GB.  A worker idles at about 100 MB.")
 @click.option("--executor", default="local", show_default=True, type=click.Choice(["local", "dask"]),
               help="local: worker processes on this machine; dask: tasks on a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; without it a LocalCluster is started).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout: float, executor: str, scheduler: str | None,
-            quiet: bool) -> None:
+def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout: float, max_memory: int, executor: str,
+            scheduler: str | None, quiet: bool) -> None:
     """Read every PDF in PATHS (files or folders) into the dataset at --out.
 
-    Documents are read in -j worker processes, each within --timeout.  A
-    document's documents row is written when all its files are, so a batch
-    that was killed resumes where it stopped when run again.
+    Documents are read in -j worker processes, each within --timeout and
+    --max-memory.  A document's documents row is written when all its files
+    are, so a batch that was killed resumes where it stopped when run again.
+    One batch writes into a folder at a time: a second one on the same --out
+    stops at once, naming the process that holds it.
 
     A document already in the dataset (same sha256) is skipped when its
     status is ok, partial, not_a_budget or needs_ocr and the same
@@ -93,9 +131,19 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
     are read again, and --force reads everything again; a document read
     again is replaced, never duplicated.
 
-    Bad input (corrupt, encrypted, scanned or unrelated PDFs, a parser that
-    hangs) gets a documents row with its status and the batch goes on; the
-    exit status is 1 when any document failed or timed out.
+    Every file given or found (every entry named *.pdf in a folder) gets one
+    documents row.  Bad input (corrupt, encrypted, scanned or unrelated PDFs,
+    a parser that hangs or eats memory, a FIFO, a dangling link, a file
+    without read permission) gets its status and the reason, and the batch
+    goes on.
+
+    \b
+    Exit status:
+      0    every document was read (ok, partial, not_a_budget, needs_ocr)
+      1    some document failed or timed out (the batch still finished)
+      2    usage error (a PATH that does not exist, a bad option); nothing read
+      130  interrupted (Ctrl-C): workers killed, unfinished files removed;
+           run the same command again to resume
 
     Example:
 
@@ -109,17 +157,41 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
     """
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
-    pdfs = _pdfs(paths)
+    pdfs, notes = _pdfs(paths)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     if not pdfs:
         raise click.ClickException(f"no PDF files under {', '.join(map(str, paths))}")
-    settings = BatchSettings(out=out, jobs=jobs, force=force, timeout=timeout, executor=executor, scheduler=scheduler)
-    plan = plan_batch(pdfs, settings)
+    settings = BatchSettings(out=out, jobs=jobs, force=force, timeout=timeout, executor=executor, scheduler=scheduler,
+                             max_memory=max_memory)
+    try:
+        with dataset_lock(out):
+            summary, plan = _extract(pdfs, settings, quiet)
+    except DatasetLocked as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: the workers were stopped and unfinished files removed; every documents row in {out} "
+                   "is complete, and the same command resumes", err=True)
+        raise SystemExit(INTERRUPTED) from None
     if not quiet:
-        for path, error in plan.unreadable:
-            click.echo(f"{'unreadable':<12} {path}  ({error})")
+        click.echo("")
+        for line in _summary_table(plan, summary):
+            click.echo(line)
+    statuses = " ".join(f"{status}={n}" for status, n in sorted(summary.statuses.items())) or "nothing new"
+    click.echo(
+        f"extracted {summary.documents} document(s) into {out}: {statuses}; skipped={plan.skipped}; "
+        f"failed checks={summary.checks_failed}; {summary.pages} pages in {summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s)"
+    )
+    if summary.failures:
+        raise SystemExit(1)
+
+
+def _extract(pdfs: list[Path], settings: BatchSettings, quiet: bool) -> tuple[BatchSummary, BatchPlan]:
+    """Plan and run the batch with the dataset locked, a line per document as it completes."""
+    plan = plan_batch(pdfs, settings)
     bar = None
-    if not quiet and plan.tasks and sys.stderr.isatty():
-        bar = click.progressbar(length=len(plan.tasks), label="documents", file=sys.stderr, item_show_func=_rate)
+    if not quiet and plan.documents and sys.stderr.isatty():
+        bar = click.progressbar(length=plan.documents, label="documents", file=sys.stderr, item_show_func=_rate)
 
     def on_document(outcome: DocumentOutcome, summary: BatchSummary) -> None:
         if bar is not None:
@@ -131,25 +203,17 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
 
     try:
         with bar if bar is not None else nullcontext():
-            summary = run_batch(plan, settings, on_document)
+            return run_batch(plan, settings, on_document), plan
     except BatchError as error:
         raise click.ClickException(str(error)) from None
-    if not quiet:
-        click.echo("")
-        for line in _summary_table(plan, summary):
-            click.echo(line)
-    statuses = " ".join(f"{status}={n}" for status, n in sorted(summary.statuses.items())) or "nothing new"
-    unreadable = f"; unreadable={len(plan.unreadable)}" if plan.unreadable else ""
-    click.echo(
-        f"extracted {summary.documents} document(s) into {out}: {statuses}; skipped={plan.skipped}{unreadable}; "
-        f"failed checks={summary.checks_failed}; {summary.pages} pages in {summary.seconds:.1f} s ({summary.pages_per_second:.1f} pages/s)"
-    )
-    if summary.failures or plan.unreadable:
-        raise SystemExit(1)
+
+
+def _one_existing(ctx: click.Context, param: click.Parameter, path: Path) -> Path:
+    return _existing(ctx, param, (path,))[0]
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pdf", type=click.Path(path_type=Path), callback=_one_existing)
 @click.option("--grids", is_flag=True, help="Also show what became of every ruled grid, page by page.")
 @click.option("--facts", "show_facts", is_flag=True, help="Also list every figure the prose states, with its sentence.")
 def inspect(pdf: Path, grids: bool, show_facts: bool) -> None:
@@ -163,12 +227,24 @@ def inspect(pdf: Path, grids: bool, show_facts: bool) -> None:
     (opened or continued a table); --facts lists the figures the prose
     states (key, amount, last year's, change, rate, page, sentence).
 
+    \b
+    Exit status:
+      0  the document was read (ok, partial, not_a_budget, needs_ocr)
+      1  it failed (not readable: damaged, encrypted, not a regular file, …)
+      2  usage error (PDF does not exist, a bad option)
+
     Example:
 
         budgetpdf inspect samples/beyond_2026.pdf --grids
         budgetpdf inspect samples/reference_2026.pdf --facts
     """
     result = process_document(pdf)
+    _show(pdf, result, grids, show_facts)
+    if result.record.status.value in FAILURES:
+        raise SystemExit(1)
+
+
+def _show(pdf: Path, result, grids: bool, show_facts: bool) -> None:
     record = result.record
     click.echo(f"file        {pdf}")
     click.echo(f"doc_id      {record.doc_id}")
@@ -234,7 +310,8 @@ def report(dataset: Path, output: Path) -> None:
 
     It shows documents by status, which tables each document has, every
     failed check with its page and both figures, and a chart of total
-    expenditure by department and year.
+    expenditure by department and year.  A folder of --output that does not
+    exist yet is created, and the command says so.
 
     Example:
 
@@ -242,5 +319,14 @@ def report(dataset: Path, output: Path) -> None:
     """
     if not (dataset / "documents").is_dir():
         raise click.ClickException(f"{dataset} has no documents/ folder: is it a dataset written by budgetpdf extract?")
+    folder = output.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as error:
+            raise click.ClickException(f"cannot create the folder {folder} for {output.name}: {error.strerror or error}") from None
+        click.echo(f"created folder {folder}")
+    elif not folder.is_dir():
+        raise click.ClickException(f"{folder} is not a folder: cannot write {output.name} into it")
     data = write_report(dataset, output)
     click.echo(f"wrote {output}: {len(data.documents)} document(s), {len(data.failed_checks)} failed check(s)")

@@ -12,9 +12,12 @@ document without one are leftovers of a run that was killed
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +30,7 @@ from budgetpdf.schemas import GENERIC_ID, CheckResult, DocumentRecord, Fact, Lin
 from budgetpdf.schemas import arrow as schema
 
 DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+LOCK_NAME = ".budgetpdf.lock"
 _UNSAFE = re.compile(r"[/\\=%:*?\"<>|]")
 _MAX_NAME_BYTES = 200
 
@@ -221,3 +225,53 @@ def remove_incomplete(root: Path) -> None:
             if path.is_file() and (path.name.endswith(".tmp") or (path.suffix == ".parquet" and path.stem not in complete)):
                 path.unlink()
 
+
+
+class DatasetLocked(Exception):
+    """Another process holds the dataset's lock: it is writing into the same folder."""
+
+    def __init__(self, root: Path, pid: int | None) -> None:
+        self.root, self.pid = root, pid
+        holder = f"pid {pid}" if pid else "pid unknown"
+        super().__init__(f"another budgetpdf extract ({holder}) is writing into {root}; wait for it or use another --out")
+
+
+@contextmanager
+def dataset_lock(root: Path) -> Iterator[None]:
+    """Hold ``root/.budgetpdf.lock`` (flock, exclusive) for a whole run, or raise ``DatasetLocked`` at once.
+
+    Two batches writing one folder would each remove the other's unfinished
+    files as leftovers (``remove_incomplete``).  The file holds the holder's
+    pid, for the message.  The kernel drops the lock when its process dies,
+    however it dies, so a killed run never leaves the folder locked.  The file
+    is removed on the way out, while still held: a process that opened it
+    meanwhile finds, once it holds the lock, that the file at the path is no
+    longer the one it locked, and starts again.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / LOCK_NAME
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise DatasetLocked(root, int(text) if text.isdigit() else None) from None
+        try:
+            locked = os.fstat(fd)
+            current = os.stat(path)
+            if (locked.st_dev, locked.st_ino) == (current.st_dev, current.st_ino):
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            os.close(fd)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
+import os
+import re
+import stat
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +30,23 @@ from budgetpdf.schemas.validate import narrative_ties, validate
 # disclosure even when it prints none of the tables (its tables are a separate file).
 NARRATIVE_KEYS = 2
 
+# Text that does not decode is damage, not "no budget here".  Not one of the
+# corpus's 136 published PDFs has a single undecodable character; a font whose
+# ToUnicode map is damaged turns every glyph it prints into one.  At this share
+# of a document's characters (and at least UNDECODABLE_MIN of them) the document
+# is failed, or partial where tables or facts were still read.
+UNDECODABLE_SHARE = 0.01
+UNDECODABLE_MIN = 20
+_UNDECODED = re.compile(r"\(cid:\d+\)|\ufffd")  # pdfminer's text for a glyph its font maps to no character; U+FFFD
+_SPACE = re.compile(r"\s+")
+
+# The longest `error` a documents row holds: the first problems, then "… and N more (see problems)".
+ERROR_LIMIT = 1000
+
+# The doc_id of a file whose bytes cannot be read: this prefix and the sha256 of its path.  A
+# sha256 of bytes is 64 hex digits, so the two never clash, and the name is safe on any file system.
+PATH_ID_PREFIX = "path-"
+
 
 @dataclass(frozen=True)
 class DocumentResult:
@@ -30,12 +57,187 @@ class DocumentResult:
     facts: tuple[Fact, ...] = ()
 
 
+class Unreadable(OSError):
+    """A path that cannot be read as a file; ``str()`` is the reason, for a documents row."""
+
+
+_NOT_REGULAR = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+                (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "directory"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _NOT_REGULAR if test(mode)), "not a file")
+
+
+def _why(path: Path, error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop: the link leads, directly or not, back to itself"
+    if isinstance(error, FileNotFoundError):
+        if os.path.islink(path):
+            return f"a dangling symbolic link: its target {os.readlink(path)} does not exist"
+        return "no such file (moved or deleted before it was read)"
+    if isinstance(error, PermissionError):
+        return f"cannot be read: permission denied ({type(error).__name__})"
+    return cap_error(f"cannot be read: {error.strerror or error} ({type(error).__name__})")
+
+
+def open_regular(path: Path):
+    """Open a file for reading, never blocking: only a regular file is opened at all.
+
+    A FIFO, socket or device named *.pdf would block ``open()`` (or read
+    forever) before any time limit applies; a directory cannot be read.
+    The file is checked before it is opened and again once it is (O_NONBLOCK,
+    in case a FIFO took its place in between).  Raises ``Unreadable`` with
+    the reason.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise Unreadable(_why(path, error)) from None
+    if not stat.S_ISREG(mode):
+        raise Unreadable(f"not a regular file ({_kind(mode)})")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise Unreadable(_why(path, error)) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise Unreadable(f"not a regular file ({_kind(mode)})")
+    return os.fdopen(fd, "rb")
+
+
 def file_sha256(path: Path) -> str:
+    """The sha256 of a regular file's bytes, its doc_id; ``Unreadable`` (an OSError) for anything else."""
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def path_doc_id(path: Path) -> str:
+    """The doc_id of a path whose bytes cannot be read: stable for the path, so a rerun replaces its row.
+
+    ``path-`` and the sha256 of the absolute path, the folder's symbolic links
+    resolved (``./x.pdf`` and ``/data/x.pdf`` are one path), the file's own not
+    (two dangling links are two inputs).
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    key = os.path.join(os.path.realpath(folder), name)
+    return PATH_ID_PREFIX + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a path is before it is read: its doc_id and size, or why its bytes cannot be read."""
+
+    doc_id: str
+    size: int = 0
+    error: str | None = None  # not None: the path cannot be read, and doc_id is path_doc_id(path)
+
+
+def identify(path: Path) -> Identity:
+    """The doc_id of a path (sha256 of its bytes), or a path doc_id and the reason it cannot be read; never blocks."""
+    try:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            digest = hashlib.sha256()
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except Unreadable as error:
+        return Identity(path_doc_id(path), error=str(error))
+    except OSError as error:  # e.g. EIO while reading
+        return Identity(path_doc_id(path), error=_why(path, error))
+    return Identity(digest.hexdigest(), size)
+
+
+def cap_error(message: str | None, limit: int = ERROR_LIMIT) -> str | None:
+    """One message cut to ``limit`` characters, saying how much was cut."""
+    if message is None or len(message) <= limit:
+        return message
+    cut = limit
+    while True:
+        tail = f"… ({len(message) - cut:,} more characters)"
+        if cut + len(tail) <= limit:
+            return message[:cut] + tail
+        cut = limit - len(tail)
+
+
+def join_problems(messages: list[str], limit: int = ERROR_LIMIT) -> str | None:
+    """The problems' messages joined by "; ", at most ``limit`` characters: the first ones, then "… and N more (see problems)"."""
+    joined = "; ".join(messages)
+    if len(joined) <= limit:
+        return joined or None
+    kept: list[str] = []
+    length = 0
+    for message in messages:
+        tail = f"; … and {len(messages) - len(kept) - 1:,} more (see problems)"
+        if length + (2 if kept else 0) + len(message) + len(tail) > limit:
+            break
+        length += (2 if kept else 0) + len(message)
+        kept.append(message)
+    tail = f"; … and {len(messages) - max(len(kept), 1):,} more (see problems)"
+    if not kept:  # the first message alone is too long: cut it
+        kept = [cap_error(messages[0], limit - len(tail))]
+    return "; ".join(kept) + tail
+
+
+_reading = threading.local()  # .path: the PDF this thread is reading; .showing: inside a warning being shown
+_install_lock = threading.Lock()
+_base_factory: list = []  # the log record factory ours wraps, once installed
+
+
+def _named_record(*args, **kwargs) -> logging.LogRecord:
+    record = _base_factory[0](*args, **kwargs)
+    path = getattr(_reading, "path", None)
+    if path is not None and isinstance(record.msg, str):
+        prefix = f"{path}: "
+        if not record.msg.startswith(prefix):
+            record.msg = (prefix.replace("%", "%%") if record.args else prefix) + record.msg
+    return record
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    path = getattr(_reading, "path", None)
+    if path is None or getattr(_reading, "showing", False):
+        return _show_warning.inner(message, category, filename, lineno, file, line)
+    _reading.showing = True
+    try:
+        (file if file is not None else sys.stderr).write(
+            f"{path}: {category.__name__}: {message} ({os.path.basename(filename)}:{lineno})\n"
+        )
+    except (OSError, ValueError, AttributeError):
+        pass
+    finally:
+        _reading.showing = False
+
+
+_show_warning.inner = warnings.showwarning
+
+
+@contextmanager
+def naming_the_file(path: Path) -> Iterator[None]:
+    """Every log record and Python warning this thread emits while reading names the PDF: ``<path>: <message>``.
+
+    pdfminer and pdfplumber log warnings ("Cannot set gray non-stroke color …")
+    that never say which file they are about; in a batch of thousands read by
+    several workers, a warning without its file cannot be acted on.  Other
+    threads' records and warnings are left as they are.
+    """
+    with _install_lock:
+        if logging.getLogRecordFactory() is not _named_record:
+            _base_factory[:] = [logging.getLogRecordFactory()]
+            logging.setLogRecordFactory(_named_record)
+        if warnings.showwarning is not _show_warning:
+            _show_warning.inner = warnings.showwarning
+            warnings.showwarning = _show_warning
+    outer = getattr(_reading, "path", None)
+    _reading.path = str(path)
+    try:
+        yield
+    finally:
+        _reading.path = outer
 
 
 def _record(doc_id: str, path: Path, status: Status, error: str | None, extracted: ExtractedDocument | None = None,
@@ -51,7 +253,7 @@ def _record(doc_id: str, path: Path, status: Status, error: str | None, extracte
         tables_found=found,
         tables_empty=empty,
         status=status,
-        error=error,
+        error=cap_error(error),
         extractor_version=EXTRACTOR_VERSION,
         doc_form=doc_form.value if doc_form else None,
         **_place(extracted),
@@ -71,6 +273,8 @@ def _describe_error(error: Exception) -> str:
     while error.args and isinstance(error.args[0], Exception):
         error = error.args[0]
     name = type(error).__name__
+    if isinstance(error, MemoryError):
+        return MEMORY_ERROR
     if "Password" in name or "Encrypt" in name:
         return "encrypted: the PDF needs a password to open"
     if name in ("PDFSyntaxError", "PSEOF", "PDFNoValidXRef"):
@@ -79,10 +283,46 @@ def _describe_error(error: Exception) -> str:
     return f"could not read the PDF (damaged or unsupported content): {name}: {error}".rstrip(": ")
 
 
+MEMORY_ERROR = "ran out of memory while reading it (MemoryError)"
+
+
+def undecodable_text(extracted: ExtractedDocument) -> tuple[int, int]:
+    """How many characters of the text the pipeline reads did not decode, of how many (whitespace aside).
+
+    The text is the prose (sentences) and every printed table's title, header
+    and cells; a glyph that decodes to no character is pdfminer's ``(cid:N)``
+    or U+FFFD, one character each.
+    """
+    texts = [sentence.text for sentence in extracted.sentences]
+    for mapping in extracted.mappings:
+        table = mapping.table
+        texts += [table.title or ""] + [label for labels in table.header for label in labels]
+        texts += [cell for row in table.rows for cell in row.cells]
+    bad = total = 0
+    for text in texts:
+        found = len(_UNDECODED.findall(text))
+        bad += found
+        total += found + len(_SPACE.sub("", _UNDECODED.sub("", text)))
+    return bad, total
+
+
 def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> DocumentResult:
-    """Extract, normalise and check one document; every failure becomes a status."""
-    doc_id = file_sha256(path)
-    if path.stat().st_size == 0:
+    """Extract, normalise and check one document; every failure becomes a status.
+
+    Any warning the parsers log while reading names the file (``naming_the_file``).
+    """
+    with naming_the_file(path):
+        identity = identify(path)
+        if identity.error is not None:
+            return DocumentResult(_record(identity.doc_id, path, Status.FAILED, identity.error))
+        try:
+            return _process(path, identity.doc_id, identity.size, settings)
+        except MemoryError:
+            return DocumentResult(_record(identity.doc_id, path, Status.FAILED, MEMORY_ERROR))
+
+
+def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> DocumentResult:
+    if size == 0:
         return DocumentResult(_record(doc_id, path, Status.FAILED, "empty file (0 bytes)"))
     try:
         extracted = extract_document(path, settings)
@@ -92,6 +332,15 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
     facts = sentences_to_facts(list(extracted.sentences), FactParams(extracted.year, extracted.department))
     named = {fact.key for fact in facts if not fact.key.startswith(OTHER_PREFIX)}
     has_tables = any(raw.table_id != GENERIC_ID for raw in extracted.tables)
+    undecoded, characters = undecodable_text(extracted)
+    damaged = undecoded >= UNDECODABLE_MIN and undecoded >= UNDECODABLE_SHARE * characters
+    undecodable = (
+        f"{undecoded:,} of {characters:,} characters ({undecoded / characters:.0%}) did not decode: its fonts map those "
+        "glyphs to no character (a damaged font or a missing ToUnicode map)" if damaged else ""
+    )
+    if damaged and not has_tables and len(named) < NARRATIVE_KEYS:
+        # not "no budget here": text that does not decode is damage, and nothing usable was read
+        return DocumentResult(_record(doc_id, path, Status.FAILED, f"its text cannot be read: {undecodable}", extracted), extracted=extracted)
     if not has_tables:
         if extracted.text_chars == 0 and extracted.images > 0:
             return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer, only images: scanned pages need OCR", extracted, doc_form=DocForm.SCANNED))
@@ -128,12 +377,14 @@ def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         problems.append(Problem("amount_unreadable", None, unreadable[0].page, f"{len(unreadable)} amount cell(s) could not be read"))
     if not lines and any(m.figure_cells for m in extracted.mappings):
         problems.append(Problem("no_lines", None, None, "the document prints tables with figures, and none of them could be read"))
+    if damaged:
+        problems.append(Problem("text_undecodable", None, None, undecodable))
 
     found = tuple(sorted({t.table_id for t in extracted.tables}))
     empty = tuple(t for t in found if t not in {table_id for table_id, _ in with_lines})
     figures_printed, figures_read = audit_figures(extracted, lines)
     record = _record(
-        doc_id, path, Status.PARTIAL if problems else Status.OK, "; ".join(p.message for p in problems) or None, extracted, found, empty, doc_form,
+        doc_id, path, Status.PARTIAL if problems else Status.OK, join_problems([p.message for p in problems]), extracted, found, empty, doc_form,
         unit_source=least_certain([units[raw.number].source for raw in extracted.tables if (raw.table_id, raw.table_no) in with_lines]),
         figures_printed=figures_printed,
         figures_read=figures_read,

@@ -24,7 +24,7 @@ from budgetpdf.audit import COVERAGE_FLOOR, coverage
 from budgetpdf.schemas import STANDARD_IDS, TABLES_BY_ID, Status
 from budgetpdf.schemas import arrow as schema
 
-STATUS_ORDER = [Status.FAILED, Status.NEEDS_OCR, Status.NOT_A_BUDGET, Status.PARTIAL, Status.OK]
+STATUS_ORDER = [Status.FAILED, Status.TIMEOUT, Status.NEEDS_OCR, Status.NOT_A_BUDGET, Status.PARTIAL, Status.OK]
 _STATUS_RANK = {status.value: rank for rank, status in enumerate(STATUS_ORDER)}
 _CENT = Decimal("0.01")
 _YEAR_COLOURS = ["#2f6db5", "#d9822b", "#3a9a5b", "#8e5cb5", "#c0392b", "#1b9aaa", "#7f8c3a", "#b5577e"]
@@ -460,7 +460,7 @@ thead th{background:#eef1f4;position:sticky;top:0}
 .counts th{background:none}.counts td{min-width:40px}
 .status{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:#6e7781}
 .status-ok{background:#2e8540}.status-partial{background:#b7791f}.status-failed{background:#c0392b}
-.status-not_a_budget{background:#6e7781}.status-needs_ocr{background:#7b4bb7}
+.status-not_a_budget{background:#6e7781}.status-needs_ocr{background:#7b4bb7}.status-timeout{background:#8a3324}
 .matrix{font-size:12px}.matrix th.tid{width:58px;text-align:center;font-weight:600}
 .matrix th small,.matrix th.doc small{display:block;font-weight:normal;color:#57606a;font-size:10.5px;line-height:1.25}
 .matrix th.doc{width:380px;max-width:380px}

@@ -21,7 +21,7 @@ from distributed import LocalCluster
 from budgetpdf.batch import BatchSettings, plan_batch, run_batch
 from budgetpdf.cli import main
 from budgetpdf.dataset import write_document
-from budgetpdf.pipeline import file_sha256, process_document
+from budgetpdf.pipeline import file_sha256, path_doc_id, process_document
 from samples.generate import render
 from samples.reference_2026 import REFERENCE
 from budgetpdf.schemas import Status
@@ -291,12 +291,16 @@ def test_mutated_samples_each_get_a_status_never_an_exception(tmp_path):
     assert not _leftovers(tmp_path / "out")
 
 
-def test_a_file_gone_before_it_is_hashed_is_reported_and_the_rest_is_read(tmp_path):
+def test_a_file_gone_before_it_is_hashed_gets_a_failed_row_and_the_rest_is_read(tmp_path):
     settings = BatchSettings(out=tmp_path / "out")
-    plan = plan_batch([tmp_path / "gone.pdf", REFERENCE_PDF], settings)
-    assert [path.name for path, _ in plan.unreadable] == ["gone.pdf"] and "FileNotFoundError" in plan.unreadable[0][1]
+    gone = tmp_path / "gone.pdf"
+    plan = plan_batch([gone, REFERENCE_PDF], settings)
+    assert [(Path(r.source_path).name, r.status, r.doc_id) for r in plan.unreadable] == [("gone.pdf", Status.FAILED, path_doc_id(gone))]
+    assert "no such file" in plan.unreadable[0].error and plan.documents == 2
     summary = run_batch(plan, settings)
-    assert summary.statuses == {"ok": 1} and summary.pages == len(pdfplumber.open(REFERENCE_PDF).pages) and summary.failures == 0
+    assert summary.statuses == {"ok": 1, "failed": 1} and summary.failures == 1
+    assert summary.pages == len(pdfplumber.open(REFERENCE_PDF).pages)
+    assert _documents(settings.out)["gone.pdf"]["doc_id"] == path_doc_id(gone)
 
 
 def test_a_scheduler_without_dask_is_a_usage_error(tmp_path):

@@ -13,9 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from budgetpdf.cli import main
+from budgetpdf.dataset import write_document
+from budgetpdf.extract import EXTRACTOR_VERSION
+from budgetpdf.pipeline import DocumentResult
 from budgetpdf.report import Document, ExpenditureTotal, ReportData, expenditure_totals, format_amount, render_html, text
 from conftest import REFERENCE_GOLDEN, REFERENCE_PDF
-from budgetpdf.schemas import STANDARD_IDS, TABLES_BY_ID
+from budgetpdf.schemas import STANDARD_IDS, TABLES_BY_ID, DocumentRecord, Status
 
 DEPARTMENT = "乌鲁木齐市口岸管理办公室"
 
@@ -92,7 +95,7 @@ def test_the_prose_that_contradicts_a_table_is_shown_with_its_sentence(page):
 def test_documents_are_counted_by_status_and_listed_with_their_error(page, dataset):
     section = _section(page, "documents")
     counts = dict(re.findall(r'<tr class="status-count"><th><span[^>]*>(\w+)</span></th><td class="num">(\d+)</td>', section))
-    assert counts == {"failed": "1", "needs_ocr": "0", "not_a_budget": "0", "partial": "0", "ok": "1"}
+    assert counts == {"failed": "1", "timeout": "0", "needs_ocr": "0", "not_a_budget": "0", "partial": "0", "ok": "1"}
     rows = {cells[0]: cells for cells in map(_cells, re.findall(r"<tr>(.*?)</tr>", section, re.S)) if cells}
     sample = _documents(dataset)[REFERENCE_PDF.name]
     coverage = f"{sample['figures_read'] / sample['figures_printed']:.1%}"
@@ -206,3 +209,38 @@ def test_report_refuses_a_folder_that_is_no_dataset(tmp_path):
     assert result.exit_code != 0
     assert "no documents/ folder" in result.output
     assert not (tmp_path / "report.html").exists()
+
+
+def _record(doc_id: str, status: Status) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc_id, source_path=f"{status.value}.pdf", department=None, year=None, doc_kind=None, unit=None, pages=0,
+        tables_found=(), tables_empty=(), status=status, error=None if status is Status.OK else f"why {status.value}",
+        extractor_version=EXTRACTOR_VERSION,
+    )
+
+
+def test_every_status_is_counted_timeout_included(tmp_path):
+    """One document of each status, written as `extract` writes them: the page counts each one."""
+    dataset = tmp_path / "dataset"
+    for n, status in enumerate([*Status, Status.TIMEOUT]):
+        write_document(dataset, DocumentResult(_record(f"{n:064x}", status)))
+    result = _run("report", str(dataset), "-o", str(tmp_path / "report.html"))
+    assert result.exit_code == 0, result.output
+    section = _section((tmp_path / "report.html").read_text(encoding="utf-8"), "documents")
+    counts = dict(re.findall(r'<tr class="status-count"><th><span[^>]*>(\w+)</span></th><td class="num">(\d+)</td>', section))
+    assert counts == {status.value: "2" if status is Status.TIMEOUT else "1" for status in Status}
+    rows = [_cells(row) for row in re.findall(r"<tr>(.*?)</tr>", section, re.S)]
+    assert ["timeout.pdf", "why timeout"] in [[cells[0], cells[11]] for cells in rows if cells]
+
+
+def test_report_creates_a_missing_output_folder_and_says_so(dataset, tmp_path):
+    output = tmp_path / "not" / "yet" / "report.html"
+    result = _run("report", str(dataset), "-o", str(output))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"created folder {output.parent}"
+    assert output.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    again = _run("report", str(dataset), "-o", str(output))
+    assert again.exit_code == 0 and "created folder" not in again.output  # there now: nothing to say
+    (tmp_path / "a_file").write_text("")
+    refused = CliRunner().invoke(main, ["report", str(dataset), "-o", str(tmp_path / "a_file" / "report.html")])
+    assert refused.exit_code == 1 and f"{tmp_path / 'a_file'} is not a folder" in refused.output
