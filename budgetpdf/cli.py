@@ -97,7 +97,7 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path), callback=_existing)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False, path_type=Path), callback=_existing)
 @click.option("--out", "out", default=Path("dataset"), show_default=True, type=click.Path(file_okay=False, path_type=Path),
               help="Dataset folder: documents/, lines/, tables/<id>/, facts/, checks/.")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
@@ -213,7 +213,7 @@ def _one_existing(ctx: click.Context, param: click.Parameter, path: Path) -> Pat
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(path_type=Path), callback=_one_existing)
+@click.argument("pdf", type=click.Path(readable=False, path_type=Path), callback=_one_existing)
 @click.option("--grids", is_flag=True, help="Also show what became of every ruled grid, page by page.")
 @click.option("--facts", "show_facts", is_flag=True, help="Also list every figure the prose states, with its sentence.")
 def inspect(pdf: Path, grids: bool, show_facts: bool) -> None:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import json
+import os
+import random
+import re
+import subprocess
+import sys
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -125,3 +132,89 @@ def write_bad_inputs(folder: Path) -> dict[str, str]:
         "locked.pdf": "failed",
         "owner_only.pdf": "not_a_budget",
     }
+
+
+# --- inputs built byte by byte: odd paths, damaged fonts, parser warnings, memory -----------------------
+
+
+def raw_pdf(path: Path, content: bytes, compress: bool = False) -> None:
+    """A one-page PDF written by hand around one content stream (Helvetica as /F1), optionally deflated."""
+    data = zlib.compress(content, 9) if compress else content
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
+        4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        5: b"<< /Length %d%s >>\nstream\n" % (len(data), b" /Filter /FlateDecode" if compress else b"") + data + b"\nendstream",
+    }
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(pdf)
+        pdf += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, 6))
+    pdf += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(bytes(pdf))
+
+
+def glyph_bomb_pdf(path: Path, glyphs: int = 1_000_000, padding: int = 0) -> None:
+    """A 3 KB page that prints a million 1-point digits: pdfminer holds an object per glyph, some 1.1 GB in all.
+
+    ``padding`` bytes of comment after %%EOF make the file larger (a batch hands out the largest first).
+    """
+    row = b"(" + b"0123456789" * 20 + b") Tj T*\n"
+    raw_pdf(path, b"BT /F1 1 Tf 0.5 TL 10 830 Td\n" + row * (glyphs // 200) + b"ET", compress=True)
+    if padding:
+        with open(path, "ab") as handle:
+            handle.write(b"%" + b"x" * padding + b"\n")
+
+
+def font_damaged_pdf(path: Path, fonts: tuple[int, ...] = (0, 1), flips: int = 300, seed: int = 11) -> None:
+    """The Word-rendered sample with ``flips`` bits flipped inside the ToUnicode streams of ``fonts`` (0: the
+    text's font, 1: the one a few headings and cells are set in).
+
+    Its two embedded fonts (WenQuanYi Zen Hei subsets) map their glyphs to
+    characters through those streams; damaged, every glyph of the font reads
+    as ``(cid:N)``.  (reference_2026.pdf embeds no font stream at all: its
+    CJK font is a standard one, mapped by a predefined CMap.)
+    """
+    data = bytearray(WORD_PDF.read_bytes())
+    numbers = [int(n) for n in re.findall(rb"/ToUnicode (\d+) 0 R", data)]
+    assert len(numbers) == 2, numbers
+    spans = []
+    for number in (numbers[font] for font in fonts):
+        start = re.search(rb"\n%d 0 obj\s*<<.*?>>\s*stream\r?\n" % number, data, re.S).end()
+        spans.append((start, data.index(b"endstream", start)))
+    rng = random.Random(seed)
+    for flip in range(flips):
+        start, end = spans[flip % len(spans)]
+        data[rng.randrange(start, end)] ^= 1 << rng.randrange(8)
+    path.write_bytes(bytes(data))
+
+
+def warning_pdf(path: Path) -> None:
+    """A page that sets its gray level to a name: pdfminer logs "Cannot set gray level because /'P0' is an invalid float value"."""
+    raw_pdf(path, b"/P0 g BT /F1 12 Tf 72 760 Td (Quarterly newsletter) Tj ET 0 0 m 100 100 l S")
+
+
+def without_file_permissions_bypass():
+    """A preexec_fn under which chmod 000 stops the child even when the tests run as root; None when not root.
+
+    Root reads any file through CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH;
+    dropping both from the bounding set before exec leaves the child uid 0
+    but bound by the permission bits.  Skips the test where that cannot be done.
+    """
+    if os.geteuid() != 0:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    probe = subprocess.run([sys.executable, "-c", "pass"], preexec_fn=lambda: _drop_dac(libc), capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("running as root without the right to drop CAP_DAC_OVERRIDE: chmod 000 cannot stop root here")
+    return lambda: _drop_dac(libc)
+
+
+def _drop_dac(libc) -> None:
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")

@@ -6,6 +6,7 @@ import os
 import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,14 +19,17 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 from distributed import LocalCluster
 
-from budgetpdf.batch import BatchSettings, plan_batch, run_batch
+from budgetpdf.batch import BatchSettings, _dask_task, plan_batch, run_batch
 from budgetpdf.cli import main
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import file_sha256, path_doc_id, process_document
 from samples.generate import render
 from samples.reference_2026 import REFERENCE
 from budgetpdf.schemas import Status
-from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, golden_cells, unrelated_pdf, write_bad_inputs
+from conftest import (
+    REFERENCE_GOLDEN, REFERENCE_PDF, font_damaged_pdf, glyph_bomb_pdf, golden_cells, unrelated_pdf, without_file_permissions_bypass,
+    write_bad_inputs,
+)
 
 # Long enough for the sample on a loaded two-core machine, short enough for a test that waits for it.
 TIMEOUT = "10"
@@ -307,3 +311,194 @@ def test_a_scheduler_without_dask_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(REFERENCE_PDF), "--out", str(tmp_path), "--scheduler", "tcp://127.0.0.1:8786"])
     assert result.exit_code == 2 and "--scheduler needs --executor dask" in result.output
     assert not (tmp_path / "documents").exists()
+
+
+# --- issue 11: memory per worker, odd paths, Ctrl-C, one batch per folder ---------------------------------
+
+
+CLI = [sys.executable, "-c", "from budgetpdf.cli import main; main()"]
+
+
+def _cli(*args: str, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    """The command in a process of its own; a hang fails the test (TimeoutExpired) instead of stalling the suite."""
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def test_a_worker_over_the_memory_limit_is_killed_replaced_and_its_document_failed(tmp_path):
+    batch, out = tmp_path / "in", tmp_path / "out"
+    batch.mkdir()
+    glyph_bomb_pdf(batch / "glyphs.pdf", padding=60_000)  # larger than the sample: handed out first, to the one worker
+    (batch / "good.pdf").write_bytes(REFERENCE_PDF.read_bytes())
+    assert (batch / "glyphs.pdf").stat().st_size > (batch / "good.pdf").stat().st_size
+
+    started = time.monotonic()
+    result = _run(str(batch), "--out", str(out), "-j", "1", "--max-memory", "300", "--timeout", "60")
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 1, result.output
+    documents = _documents(out)
+    assert {name: row["status"] for name, row in documents.items()} == {"glyphs.pdf": "failed", "good.pdf": "ok"}
+    assert documents["glyphs.pdf"]["error"] == "its worker process exceeded the memory limit of 300 MB (--max-memory) and was killed"
+    assert elapsed < 30  # killed at the limit (the page alone takes 10 s and 1.1 GB), not at the time limit
+    glyphs = documents["glyphs.pdf"]["doc_id"]
+    assert not [p for p in out.rglob(f"*{glyphs}*") if p.parent.name not in ("documents", "checks")]
+    assert not _leftovers(out)
+
+
+def test_the_dask_task_keeps_the_memory_limit_too(tmp_path):
+    glyph_bomb_pdf(tmp_path / "glyphs.pdf")
+    out = tmp_path / "out"
+    out.mkdir()
+    outcome = _dask_task(str(tmp_path / "glyphs.pdf"), file_sha256(tmp_path / "glyphs.pdf"), str(out), 60, 300)
+    assert outcome.record.status == Status.FAILED and "memory limit of 300 MB" in outcome.record.error
+
+
+def test_a_memory_error_is_the_documents_failure_not_a_crash(monkeypatch):
+    def exhausted(path, settings):
+        raise MemoryError
+
+    monkeypatch.setattr("budgetpdf.pipeline.extract_document", exhausted)
+    record = process_document(REFERENCE_PDF).record
+    assert (record.status, record.error) == (Status.FAILED, "ran out of memory while reading it (MemoryError)")
+    assert record.doc_id == file_sha256(REFERENCE_PDF)
+
+
+def _odd_paths(folder: Path) -> dict[str, tuple[str, str]]:
+    """Every kind of path that is no readable PDF, beside a good one; name → (status, part of the error)."""
+    folder.mkdir()
+    (folder / "good.pdf").write_bytes(REFERENCE_PDF.read_bytes())
+    font_damaged_pdf(folder / "fonts.pdf")
+    os.mkfifo(folder / "fifo.pdf")
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(folder / "sock.pdf"))
+    listening.close()  # the socket file stays
+    (folder / "null.pdf").symlink_to("/dev/null")
+    (folder / "dangling.pdf").symlink_to(folder / "gone.pdf")
+    (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
+    unrelated_pdf(folder / "locked.pdf")
+    (folder / "locked.pdf").chmod(0)
+    (folder / "dir.pdf").mkdir()
+    unrelated_pdf(folder / "dir.pdf" / "inner.pdf")
+    return {
+        "good.pdf": ("ok", ""),
+        "fonts.pdf": ("failed", "characters (39%) did not decode"),
+        "fifo.pdf": ("failed", "not a regular file (FIFO)"),
+        "sock.pdf": ("failed", "not a regular file (socket)"),
+        "null.pdf": ("failed", "not a regular file (character device)"),
+        "dangling.pdf": ("failed", f"a dangling symbolic link: its target {folder / 'gone.pdf'} does not exist"),
+        "loop.pdf": ("failed", "a symbolic link loop"),
+        "locked.pdf": ("failed", "cannot be read: permission denied"),
+        "dir.pdf": ("failed", "not a regular file (directory)"),
+        "inner.pdf": ("not_a_budget", "none of the budget tables"),
+    }
+
+
+def _statuses(out: Path) -> dict[str, tuple[str, str]]:
+    return {name: (row["status"], row["error"] or "") for name, row in _documents(out).items()}
+
+
+def test_every_odd_path_in_a_folder_or_given_gets_one_row_and_nothing_hangs(tmp_path):
+    """A FIFO, a socket, a device, dangling and looping links, a file without read permission, a directory
+    named *.pdf and a PDF whose fonts are damaged, beside a good one: one row each, the batch goes on."""
+    batch, out = tmp_path / "in", tmp_path / "out"
+    expected = _odd_paths(batch)
+    unprivileged = without_file_permissions_bypass()
+
+    started = time.monotonic()
+    found = _cli("extract", str(batch), "--out", str(out), "-j", "2", preexec_fn=unprivileged)
+    assert time.monotonic() - started < 60
+    assert found.returncode == 1, found.stderr
+    statuses = _statuses(out)
+    assert statuses.keys() == expected.keys()
+    for name, (status, reason) in expected.items():
+        assert statuses[name][0] == status and reason in statuses[name][1], (name, statuses[name])
+    assert "extracted 10 document(s)" in found.stdout and "failed=8" in found.stdout
+    assert re.search(r"^failed +\S+fifo\.pdf .*\(not a regular file \(FIFO\)\)$", found.stdout, re.M)
+    rows = _rows(out / "documents")
+    unreadable = {r["doc_id"] for r in rows if Path(r["source_path"]).name not in ("good.pdf", "fonts.pdf", "inner.pdf")}
+    assert unreadable == {path_doc_id(batch / name) for name in expected if name not in ("good.pdf", "fonts.pdf", "inner.pdf")}
+
+    # the same paths given one by one (relative ones too) are the same rows: replaced, not duplicated
+    given = [f"in/{name}" for name in expected if name != "inner.pdf"]
+    argued = _cli("extract", *given, "--out", str(out), "-j", "2", cwd=tmp_path, preexec_fn=unprivileged)
+    assert argued.returncode == 1, argued.stderr
+    assert "failed=7; skipped=2;" in argued.stdout  # a directory given is searched (no row): inner.pdf and good.pdf are settled
+    assert {r["doc_id"] for r in _rows(out / "documents")} == {r["doc_id"] for r in rows}
+
+    # the file readable now: the row of its bytes takes the place of its path row
+    (batch / "locked.pdf").chmod(0o644)
+    again = _cli("extract", str(batch), "--out", str(out), "-q", preexec_fn=unprivileged)
+    assert again.returncode == 1
+    documents = _documents(out)
+    assert len(documents) == len(expected) and documents["locked.pdf"]["status"] == "not_a_budget"
+    assert documents["locked.pdf"]["doc_id"] == file_sha256(batch / "locked.pdf")
+    assert not _leftovers(out)
+
+
+def test_undecodable_text_is_damage_not_a_missing_budget(tmp_path):
+    """Fonts that map their glyphs to nothing: failed when nothing is left to read, partial when the tables still are."""
+    font_damaged_pdf(tmp_path / "both.pdf", fonts=(0, 1))
+    font_damaged_pdf(tmp_path / "one.pdf", fonts=(1,))
+    both, one = process_document(tmp_path / "both.pdf"), process_document(tmp_path / "one.pdf")
+    assert both.record.status == Status.FAILED and not both.lines
+    bad, total = map(lambda s: int(s.replace(",", "")), re.search(r"([\d,]+) of ([\d,]+) characters", both.record.error).groups())
+    assert bad > 0.3 * total and both.record.error.startswith("its text cannot be read")
+    assert one.record.status == Status.PARTIAL and one.lines  # its tables read, some text did not decode
+    assert [p.code for p in one.record.problems] == ["text_undecodable"]
+    assert re.search(r"^\d+ of [\d,]+ characters \(\d+%\) did not decode", one.record.error)
+
+
+def test_ctrl_c_exits_130_kills_the_workers_and_leaves_only_complete_documents(tmp_path):
+    _copies(tmp_path / "in", 5)
+    out = tmp_path / "out"
+    batch = subprocess.Popen([*CLI, "extract", str(tmp_path / "in"), "--out", str(out), "-j", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list((out / "documents").glob("*.parquet")) and batch.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = _children(batch.pid)
+    batch.send_signal(signal.SIGINT)
+    stdout, stderr = batch.communicate(timeout=30)
+    assert batch.returncode == 130, stderr
+    assert "interrupted" in stderr and "Aborted" not in stderr
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert workers and not any(_alive(w) for w in workers)
+    documents = _rows(out / "documents")
+    assert 1 <= len(documents) < 5, "the batch was not interrupted half way"
+    for row in documents:  # a row vouches for its files
+        partition = out / "lines" / f"year={row['year']}" / f"department={row['department']}"
+        assert (partition / f"{row['doc_id']}.parquet").exists() and (out / "checks" / f"{row['doc_id']}.parquet").exists()
+    vouched = {row["doc_id"] for row in documents}
+    assert {p.stem for p in out.rglob("*.parquet")} <= vouched  # nothing of an unfinished document
+    assert not _leftovers(out) and not (out / ".budgetpdf.lock").exists()
+
+
+def test_a_second_batch_on_the_same_folder_stops_at_once_naming_the_first(tmp_path):
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from budgetpdf.dataset import dataset_lock\n"
+         "with dataset_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)", str(out)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        started = time.monotonic()
+        result = CliRunner().invoke(main, ["extract", str(REFERENCE_PDF), "--out", str(out)])
+        assert time.monotonic() - started < 5
+        assert result.exit_code == 1
+        assert f"another budgetpdf extract (pid {holder.pid}) is writing into {out}; wait for it or use another --out" in result.output
+        assert not (out / "documents").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    after = _run(str(tmp_path / "empty.pdf"), "--out", str(out), "-q")  # the holder died: its lock went with it
+    assert after.exit_code == 1 and "failed=1" in after.output
+    assert not (out / ".budgetpdf.lock").exists()
+
+
+def test_a_path_that_names_nothing_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["extract", str(REFERENCE_PDF), str(tmp_path / "typo"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not (tmp_path / "out").exists()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import subprocess
 import sys
+import threading
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from budgetpdf.cli import main
-from conftest import BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, SAMPLE_GOLDENS, golden_cells, write_bad_inputs
+from budgetpdf.pipeline import ERROR_LIMIT, cap_error, join_problems, naming_the_file
+from conftest import BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, SAMPLE_GOLDENS, golden_cells, warning_pdf, write_bad_inputs
 
 README_SQL = (
     "select table_id, count(*), sum(amount) from "
@@ -165,3 +170,74 @@ def test_clean_failures_and_help(tmp_path):
     assert "Example:" in runner.invoke(main, ["inspect", "--help"]).output
     result = runner.invoke(main, ["extract", str(tmp_path)])
     assert result.exit_code == 1 and "no PDF files" in result.output
+
+
+CLI = [sys.executable, "-c", "from budgetpdf.cli import main; main()"]
+
+
+def test_inspect_exits_1_on_a_failed_document_and_never_opens_a_fifo(tmp_path):
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    failed = _run_quietly("inspect", str(tmp_path / "empty.pdf"))
+    assert failed.exit_code == 1 and "status      failed  (empty file (0 bytes))" in failed.output
+    os.mkfifo(tmp_path / "fifo.pdf")
+    # in a process of its own: opening a FIFO blocks until a writer comes, which would stall the suite, not fail it
+    fifo = subprocess.run([*CLI, "inspect", str(tmp_path / "fifo.pdf")], capture_output=True, text=True, timeout=60)
+    assert fifo.returncode == 1 and "status      failed  (not a regular file (FIFO))" in fifo.stdout
+    (tmp_path / "dangling.pdf").symlink_to(tmp_path / "gone.pdf")
+    dangling = _run_quietly("inspect", str(tmp_path / "dangling.pdf"))
+    assert dangling.exit_code == 1 and "a dangling symbolic link" in dangling.output
+    assert _run_quietly("inspect", str(tmp_path / "typo.pdf")).exit_code == 2
+    assert "Exit status:" in _run_quietly("inspect", "--help").output
+
+
+def _run_quietly(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_every_parser_warning_names_its_pdf(tmp_path):
+    """pdfminer's warnings say nothing of the file they are about; a worker's, and inspect's, name it."""
+    pdf = tmp_path / "gray.pdf"
+    warning_pdf(pdf)
+    for args in (["extract", str(pdf), "--out", str(tmp_path / "out"), "-q"], ["inspect", str(pdf)]):
+        result = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert any("Cannot set gray level" in line for line in lines), lines
+        assert all(line.startswith(f"{pdf}: ") for line in lines), lines
+
+
+def test_python_warnings_while_reading_name_the_pdf_and_other_threads_are_left_alone(capsys, caplog):
+    with naming_the_file(Path("some/budget.pdf")):
+        warnings.warn("a deprecated call", DeprecationWarning, stacklevel=1)
+        logging.getLogger("pdfminer.test").warning("odd %s", "operator")
+        other = threading.Thread(target=lambda: logging.getLogger("pdfminer.test").warning("elsewhere"))
+        other.start()
+        other.join()
+    logging.getLogger("pdfminer.test").warning("after")
+    assert capsys.readouterr().err.startswith("some/budget.pdf: DeprecationWarning: a deprecated call (test_cli.py:")
+    assert [record.getMessage() for record in caplog.records] == ["some/budget.pdf: odd operator", "elsewhere", "after"]
+
+
+def test_the_error_is_capped_and_keeps_the_first_problems():
+    messages = [f"t05 printed twice on page {n} and {n + 1}" for n in range(3000)]  # 113,000 characters joined
+    error = join_problems(messages)
+    assert len(error) <= ERROR_LIMIT
+    kept, tail = error.rsplit("; … and ", 1)
+    assert kept.split("; ") == messages[: len(kept.split("; "))]
+    assert tail == f"{3000 - len(kept.split('; ')):,} more (see problems)"
+    assert join_problems(messages[:3]) == "; ".join(messages[:3]) and join_problems([]) is None
+    huge = "x" * 70_000
+    assert len(join_problems([huge, "next"])) <= ERROR_LIMIT and join_problems([huge, "next"]).endswith("… and 1 more (see problems)")
+    capped = cap_error("Traceback: " + huge)
+    assert len(capped) <= ERROR_LIMIT and capped.startswith("Traceback: xxx") and capped.endswith("more characters)")
+    assert cap_error("short") == "short" and cap_error(None) is None
+
+
+def test_a_record_never_holds_an_error_beyond_the_cap(tmp_path):
+    """Every way an error reaches a row goes through the cap: the pipeline's and the batch's own."""
+    from budgetpdf.batch import _failed_record
+    from budgetpdf.pipeline import _record
+    from budgetpdf.schemas import Status
+
+    assert len(_record("d", tmp_path, Status.FAILED, "y" * 70_000).error) <= ERROR_LIMIT
+    assert len(_failed_record("d", tmp_path, Status.FAILED, "died: " + "z" * 70_000).error) <= ERROR_LIMIT
