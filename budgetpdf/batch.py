@@ -61,6 +61,19 @@ def memory_reason(max_memory: int) -> str:
     return f"its worker process exceeded the memory limit of {max_memory} MB (--max-memory) and was killed"
 
 
+def died_reason(code: int | None) -> str:
+    """A worker that died of something else than our limits: its exit code, or the signal that killed it."""
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        # not this batch (it records its own kills): SIGKILL from outside is most often the system's OOM killer
+        oom = ", from outside the batch: the system may have run out of memory" if -code == signal.SIGKILL else ""
+        return f"its worker process died (killed by {name}{oom})"
+    return f"its worker process died (exit code {code})"
+
+
 class BatchError(Exception):
     """The batch itself cannot run (no worker starts, no scheduler answers), as opposed to one document failing."""
 
@@ -352,7 +365,7 @@ def _run_local(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tup
                         replace_worker(worker)
                         if task is None:
                             raise BatchError(f"a worker process could not start (exit code {code})") from None
-                        yield task, _stopped(settings.out, task, Status.FAILED, f"its worker process died (exit code {code})")
+                        yield task, _stopped(settings.out, task, Status.FAILED, died_reason(code))
                         continue
                     if message is None:
                         worker.ready = True
@@ -426,7 +439,7 @@ def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int
         if child.returncode != 0:
             errors.seek(0)
             last = (errors.read().decode("utf-8", "replace").strip().splitlines() or [""])[-1]
-            return _stopped(Path(out), task, Status.FAILED, f"its worker process died (exit code {child.returncode}) {last}".strip())
+            return _stopped(Path(out), task, Status.FAILED, f"{died_reason(child.returncode)} {last}".strip())
     return pickle.loads(b"".join(chunks))
 
 

@@ -213,7 +213,7 @@ def _one_existing(ctx: click.Context, param: click.Parameter, path: Path) -> Pat
 
 
 @main.command()
-@click.argument("pdf", type=click.Path(readable=False, path_type=Path), callback=_one_existing)
+@click.argument("pdf", type=click.Path(readable=False, dir_okay=False, path_type=Path), callback=_one_existing)
 @click.option("--grids", is_flag=True, help="Also show what became of every ruled grid, page by page.")
 @click.option("--facts", "show_facts", is_flag=True, help="Also list every figure the prose states, with its sentence.")
 def inspect(pdf: Path, grids: bool, show_facts: bool) -> None:

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from click.testing import CliRunner
 from distributed import LocalCluster
 
-from budgetpdf.batch import BatchSettings, _dask_task, plan_batch, run_batch
+from budgetpdf.batch import BatchSettings, _dask_task, died_reason, memory_reason, plan_batch, run_batch
 from budgetpdf.cli import main
 from budgetpdf.dataset import write_document
 from budgetpdf.pipeline import file_sha256, path_doc_id, process_document
@@ -502,3 +502,9 @@ def test_a_path_that_names_nothing_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(REFERENCE_PDF), str(tmp_path / "typo"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "does not exist" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_worker_killed_from_outside_is_told_from_one_the_batch_killed():
+    assert died_reason(-signal.SIGKILL) == "its worker process died (killed by SIGKILL, from outside the batch: the system may have run out of memory)"
+    assert died_reason(-signal.SIGSEGV) == "its worker process died (killed by SIGSEGV)" and died_reason(3) == "its worker process died (exit code 3)"
+    assert "memory limit of 300 MB" in memory_reason(300) and "killed" in memory_reason(300)
