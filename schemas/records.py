@@ -81,7 +81,8 @@ class Problem:
     registry cannot read: kept under the generic id), ``unit_assumed`` (no
     unit printed or inferable: 万元 assumed), ``amount_unreadable`` (cells
     that should hold figures and do not), ``no_lines`` (the document prints
-    tables with figures, and none of them reached lines/).
+    tables with figures, and none of them reached lines/), ``text_undecodable``
+    (a share of its characters decode to no character: ``(cid:N)``, U+FFFD).
     """
 
     code: str
