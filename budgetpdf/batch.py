@@ -102,6 +102,7 @@ class BatchPlan:
     tasks: tuple[Task, ...]
     skipped: int  # already in the dataset, or the same bytes as another input
     unreadable: tuple[DocumentRecord, ...] = ()  # paths whose bytes cannot be read: failed rows, written without a worker
+    stale: tuple[str, ...] = ()  # path doc_ids of skipped files that can be read now: their real row stands, the path row goes
 
     @property
     def documents(self) -> int:
@@ -198,24 +199,26 @@ def plan_batch(paths: list[Path], settings: BatchSettings) -> BatchPlan:
     sizes: dict[str, int] = {}
     skipped = 0
     unreadable: dict[str, DocumentRecord] = {}
+    stale = []
     for path in paths:
         identity = identify(path)
         if identity.error is not None:
             unreadable[identity.doc_id] = _failed_record(identity.doc_id, path, Status.FAILED, identity.error)
         elif identity.doc_id in tasks or (not settings.force and _settled(settings.out, identity.doc_id)):
             skipped += 1
+            if (settings.out / "documents" / f"{path_doc_id(path)}.parquet").exists():
+                stale.append(path_doc_id(path))
         else:
             tasks[identity.doc_id] = Task(path, identity.doc_id)
             sizes[identity.doc_id] = identity.size
     ordered = sorted(tasks.values(), key=lambda task: sizes[task.doc_id], reverse=True)
-    return BatchPlan(tuple(ordered), skipped, tuple(unreadable.values()))
+    return BatchPlan(tuple(ordered), skipped, tuple(unreadable.values()), tuple(stale))
 
 
-def _drop_path_row(out: Path, path: Path, doc_id: str) -> None:
+def _drop_path_row(out: Path, doc_id: str) -> None:
     """A file that could not be read last time and can now: its path row gives way to the row of its bytes."""
-    stale = path_doc_id(path)
-    if stale != doc_id:
-        (out / "documents" / f"{stale}.parquet").unlink(missing_ok=True)
+    (out / "documents" / f"{doc_id}.parquet").unlink(missing_ok=True)
+    (out / "checks" / f"{doc_id}.parquet").unlink(missing_ok=True)  # a path row's only other file
 
 
 def run_batch(plan: BatchPlan, settings: BatchSettings,
@@ -242,6 +245,8 @@ def run_batch(plan: BatchPlan, settings: BatchSettings,
 
     running: Iterator[tuple[Task, DocumentOutcome]] | None = None
     try:
+        for stale in plan.stale:
+            _drop_path_row(settings.out, stale)
         for record in plan.unreadable:
             write_document_files(settings.out, DocumentResult(record))
             done(DocumentOutcome(record))
@@ -250,7 +255,8 @@ def run_batch(plan: BatchPlan, settings: BatchSettings,
             running = executor(plan.tasks, settings)
             for task, outcome in running:
                 outcome = replace(outcome, record=replace(outcome.record, source_path=str(task.path)))  # as given, on any machine
-                _drop_path_row(settings.out, task.path, outcome.record.doc_id)
+                if path_doc_id(task.path) != outcome.record.doc_id:
+                    _drop_path_row(settings.out, path_doc_id(task.path))
                 done(outcome)
     except KeyboardInterrupt:
         with _ignoring_sigint():  # a second Ctrl-C must not stop the cleaning half way

@@ -140,7 +140,8 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
     \b
     Exit status:
       0    every document was read (ok, partial, not_a_budget, needs_ocr)
-      1    some document failed or timed out (the batch still finished)
+      1    some document failed or timed out (the batch still finished);
+           also: another batch holds --out, or no PDF was found
       2    usage error (a PATH that does not exist, a bad option); nothing read
       130  interrupted (Ctrl-C): workers killed, unfinished files removed;
            run the same command again to resume

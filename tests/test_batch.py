@@ -375,6 +375,8 @@ def _odd_paths(folder: Path) -> dict[str, tuple[str, str]]:
     (folder / "dangling.pdf").symlink_to(folder / "gone.pdf")
     (folder / "loop.pdf").symlink_to(folder / "loop.pdf")
     unrelated_pdf(folder / "locked.pdf")
+    with open(folder / "locked.pdf", "ab") as handle:
+        handle.write(b"% other bytes than inner.pdf's, whatever reportlab writes\n")
     (folder / "locked.pdf").chmod(0)
     (folder / "dir.pdf").mkdir()
     unrelated_pdf(folder / "dir.pdf" / "inner.pdf")
@@ -424,13 +426,16 @@ def test_every_odd_path_in_a_folder_or_given_gets_one_row_and_nothing_hangs(tmp_
     assert "failed=7; skipped=2;" in argued.stdout  # a directory given is searched (no row): inner.pdf and good.pdf are settled
     assert {r["doc_id"] for r in _rows(out / "documents")} == {r["doc_id"] for r in rows}
 
-    # the file readable now: the row of its bytes takes the place of its path row
+    # the file readable now: the row of its bytes takes the place of its path row; so for a link that leads somewhere
     (batch / "locked.pdf").chmod(0o644)
+    (batch / "dangling.pdf").unlink()
+    (batch / "dangling.pdf").symlink_to(batch / "dir.pdf" / "inner.pdf")  # bytes the dataset holds already: skipped
     again = _cli("extract", str(batch), "--out", str(out), "-q", preexec_fn=unprivileged)
-    assert again.returncode == 1
+    assert again.returncode == 1 and "skipped=3" in again.stdout
     documents = _documents(out)
-    assert len(documents) == len(expected) and documents["locked.pdf"]["status"] == "not_a_budget"
-    assert documents["locked.pdf"]["doc_id"] == file_sha256(batch / "locked.pdf")
+    assert len(documents) == len(expected) - 1  # dangling.pdf and inner.pdf are one document now
+    assert documents["locked.pdf"]["status"] == "not_a_budget" and documents["locked.pdf"]["doc_id"] == file_sha256(batch / "locked.pdf")
+    assert "dangling.pdf" not in documents and not (out / "checks" / f"{path_doc_id(batch / 'dangling.pdf')}.parquet").exists()
     assert not _leftovers(out)
 
 
