@@ -423,12 +423,11 @@ def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int
         reader = threading.Thread(target=lambda: chunks.append(child.stdout.read()), daemon=True)
         reader.start()
         deadline = time.monotonic() + timeout
-        memory = psutil.Process(child.pid)
         while child.poll() is None:
             over = False
             try:
-                over = bool(max_memory) and memory.memory_info().rss > max_memory * 2**20
-            except psutil.Error:
+                over = bool(max_memory) and psutil.Process(child.pid).memory_info().rss > max_memory * 2**20
+            except psutil.Error:  # gone between poll() and here: the loop ends
                 pass
             if over or time.monotonic() >= deadline:
                 child.kill()
