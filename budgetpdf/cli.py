@@ -57,8 +57,12 @@ def _pdfs(paths: tuple[Path, ...]) -> tuple[list[Path], list[str]]:
 def _existing(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...]) -> tuple[Path, ...]:
     """A path that names nothing at all is a typo: a usage error.  Anything that is there (a dangling link too) is read."""
     for path in paths:
-        if not os.path.lexists(path):
-            raise click.BadParameter(f"{click.format_filename(path)!r} does not exist.", ctx, param)
+        try:
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            raise click.BadParameter(f"{click.format_filename(path)!r} does not exist.", ctx, param) from None
+        except OSError:
+            pass  # there, perhaps, behind a folder it may not search: its row will say why it cannot be read
     return paths
 
 

@@ -404,6 +404,9 @@ def test_every_odd_path_in_a_folder_or_given_gets_one_row_and_nothing_hangs(tmp_
     batch, out = tmp_path / "in", tmp_path / "out"
     expected = _odd_paths(batch)
     unprivileged = without_file_permissions_bypass()
+    (batch / "shut").mkdir()  # a folder it may not search: what is in it is not found, but can be given
+    unrelated_pdf(batch / "shut" / "hidden.pdf")
+    (batch / "shut").chmod(0)
 
     started = time.monotonic()
     found = _cli("extract", str(batch), "--out", str(out), "-j", "2", preexec_fn=unprivileged)
@@ -415,16 +418,18 @@ def test_every_odd_path_in_a_folder_or_given_gets_one_row_and_nothing_hangs(tmp_
         assert statuses[name][0] == status and reason in statuses[name][1], (name, statuses[name])
     assert "extracted 10 document(s)" in found.stdout and "failed=8" in found.stdout
     assert re.search(r"^failed +\S+fifo\.pdf .*\(not a regular file \(FIFO\)\)$", found.stdout, re.M)
+    assert f"note: cannot search {batch / 'shut'}: Permission denied" in found.stderr.splitlines()
     rows = _rows(out / "documents")
     unreadable = {r["doc_id"] for r in rows if Path(r["source_path"]).name not in ("good.pdf", "fonts.pdf", "inner.pdf")}
     assert unreadable == {path_doc_id(batch / name) for name in expected if name not in ("good.pdf", "fonts.pdf", "inner.pdf")}
 
     # the same paths given one by one (relative ones too) are the same rows: replaced, not duplicated
-    given = [f"in/{name}" for name in expected if name != "inner.pdf"]
+    given = [f"in/{name}" for name in expected if name != "inner.pdf"] + ["in/shut/hidden.pdf"]
     argued = _cli("extract", *given, "--out", str(out), "-j", "2", cwd=tmp_path, preexec_fn=unprivileged)
     assert argued.returncode == 1, argued.stderr
-    assert "failed=7; skipped=2;" in argued.stdout  # a directory given is searched (no row): inner.pdf and good.pdf are settled
-    assert {r["doc_id"] for r in _rows(out / "documents")} == {r["doc_id"] for r in rows}
+    assert "failed=8; skipped=2;" in argued.stdout  # a directory given is searched (no row): inner.pdf and good.pdf are settled
+    assert {r["doc_id"] for r in _rows(out / "documents")} == {r["doc_id"] for r in rows} | {path_doc_id(batch / "shut" / "hidden.pdf")}
+    assert _statuses(out)["hidden.pdf"] == ("failed", "cannot be read: permission denied (PermissionError)")
 
     # the file readable now: the row of its bytes takes the place of its path row; so for a link that leads somewhere
     (batch / "locked.pdf").chmod(0o644)
@@ -433,10 +438,11 @@ def test_every_odd_path_in_a_folder_or_given_gets_one_row_and_nothing_hangs(tmp_
     again = _cli("extract", str(batch), "--out", str(out), "-q", preexec_fn=unprivileged)
     assert again.returncode == 1 and "skipped=3" in again.stdout
     documents = _documents(out)
-    assert len(documents) == len(expected) - 1  # dangling.pdf and inner.pdf are one document now
+    assert len(documents) == len(expected)  # dangling.pdf and inner.pdf are one document now; hidden.pdf has its row
     assert documents["locked.pdf"]["status"] == "not_a_budget" and documents["locked.pdf"]["doc_id"] == file_sha256(batch / "locked.pdf")
     assert "dangling.pdf" not in documents and not (out / "checks" / f"{path_doc_id(batch / 'dangling.pdf')}.parquet").exists()
     assert not _leftovers(out)
+    (batch / "shut").chmod(0o755)
 
 
 def test_undecodable_text_is_damage_not_a_missing_budget(tmp_path):
