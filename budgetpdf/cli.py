@@ -66,7 +66,18 @@ def _existing(ctx: click.Context, param: click.Parameter, paths: tuple[Path, ...
     return paths
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Ctrl-C ends any command with status 130, as a shell reports it, not click's "Aborted!" and 1 (a failure's code)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted", err=True)
+            raise SystemExit(INTERRUPTED) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budgetpdf", message=f"%(prog)s %(version)s (extractor {EXTRACTOR_VERSION})")
 def main() -> None:
     """Chinese government budget disclosures (部门预算/决算公开) from PDF to validated Parquet."""
@@ -234,9 +245,10 @@ def inspect(pdf: Path, grids: bool, show_facts: bool) -> None:
 
     \b
     Exit status:
-      0  the document was read (ok, partial, not_a_budget, needs_ocr)
-      1  it failed (not readable: damaged, encrypted, not a regular file, …)
-      2  usage error (PDF does not exist, a bad option)
+      0    the document was read (ok, partial, not_a_budget, needs_ocr)
+      1    it failed (not readable: damaged, encrypted, not a regular file, …)
+      2    usage error (PDF does not exist, is a folder, a bad option)
+      130  interrupted (Ctrl-C)
 
     Example:
 

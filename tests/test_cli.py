@@ -5,21 +5,26 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 import warnings
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import psutil
 import pytest
 from click.testing import CliRunner
 
 from budgetpdf.cli import main
 from budgetpdf.pipeline import ERROR_LIMIT, cap_error, join_problems, naming_the_file
-from conftest import BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, SAMPLE_GOLDENS, golden_cells, warning_pdf, write_bad_inputs
+from conftest import (
+    BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, SAMPLE_GOLDENS, glyph_bomb_pdf, golden_cells, warning_pdf, write_bad_inputs,
+)
 
 README_SQL = (
     "select table_id, count(*), sum(amount) from "
@@ -241,3 +246,14 @@ def test_a_record_never_holds_an_error_beyond_the_cap(tmp_path):
 
     assert len(_record("d", tmp_path, Status.FAILED, "y" * 70_000).error) <= ERROR_LIMIT
     assert len(_failed_record("d", tmp_path, Status.FAILED, "died: " + "z" * 70_000).error) <= ERROR_LIMIT
+
+
+def test_ctrl_c_ends_inspect_with_130_too(tmp_path):
+    glyph_bomb_pdf(tmp_path / "glyphs.pdf")  # ten seconds of parsing: time to interrupt it
+    command = subprocess.Popen([*CLI, "inspect", str(tmp_path / "glyphs.pdf")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while command.poll() is None and psutil.Process(command.pid).memory_info().rss < 250 * 2**20 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until it is deep in the page, past its imports
+    command.send_signal(signal.SIGINT)
+    _, stderr = command.communicate(timeout=30)
+    assert command.returncode == 130 and "Aborted" not in stderr, stderr
