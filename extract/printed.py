@@ -542,7 +542,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
             view = dedupe_view(page, settings.duplicate_char_tolerance)
             all_lines = page_text_lines(view)
-            pieces = page_to_grids(page, number, settings)
+            pieces = page_to_grids(page, number, settings, fake_bold=len(view.chars) != len(page.chars))
             if len(pieces) > 1:  # a table drawn in pieces (长春): the text between them says whether they are one
                 outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
                 pieces = join_neighbouring_grids(pieces, outside, settings)
