@@ -133,8 +133,20 @@ def _hex(raw: bytes) -> bytes:
     return unhexlify(digits)
 
 
-def _numbers(raw: bytes) -> list[int | float]:
-    return [float(number) if b"." in number else int(number) for number in raw.split()]
+def _number(token: bytes) -> int | float:
+    if len(_NUMBER_VALUES) > _NUMBER_CACHE_SIZE:
+        _NUMBER_VALUES.clear()
+    _NUMBER_VALUES[token] = value = float(token) if b"." in token else int(token)
+    return value
+
+
+# A page repeats its coordinates, widths and colours: a lookup is cheaper than parsing them again.
+_NUMBER_VALUES: dict[bytes, int | float] = {}
+_NUMBER_CACHE_SIZE = 100_000
+
+
+def _numbers(raw: bytes, get=_NUMBER_VALUES.get) -> list[int | float]:
+    return [value if (value := get(token)) is not None else _number(token) for token in raw.split()]
 
 
 def _rare_token(kind: int, raw: bytes, data: bytes, pos: int) -> tuple[object, int]:
@@ -419,6 +431,9 @@ class _FastInterpreter(PDFPageInterpreter):
         descent = font.get_descent() * fontsize
         low, high = descent + rise, descent + rise + fontsize
         upright = ma * md * scaling > 0 and mb * mc <= 0
+        # unrotated, unmirrored text: the box's corners are known without min and max; the
+        # terms the general case adds are zeros, so the same floats come out
+        unrotated = mb == 0 and mc == 0 and ma > 0 and md > 0 and low <= high
         device = self.device
         glyphs = device.glyphs.get(font) or device.glyphs.setdefault(font, _glyphs(font))
         chars = device.chars()
@@ -435,15 +450,20 @@ class _FastInterpreter(PDFPageInterpreter):
                     if needcharspace:
                         x += charspace
                     glyph = glyphs.get(cid) or _glyph(font, cid, glyphs)
-                    e = x * ma + y * mc + me
-                    f = x * mb + y * md + mf
                     adv = glyph[1] * fontsize * scaling
-                    left1, bottom1 = ma * 0 + mc * low + e, mb * 0 + md * low + f
-                    right1, bottom2 = ma * adv + mc * low + e, mb * adv + md * low + f
-                    right2, top1 = ma * adv + mc * high + e, mb * adv + md * high + f
-                    left2, top2 = ma * 0 + mc * high + e, mb * 0 + md * high + f
-                    x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
-                    x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
+                    if unrotated and adv >= 0:
+                        e = x * ma + me
+                        f = y * md + mf
+                        x0, y0, x1, y1 = e, md * low + f, ma * adv + e, md * high + f
+                    else:
+                        e = x * ma + y * mc + me
+                        f = x * mb + y * md + mf
+                        left1, bottom1 = ma * 0 + mc * low + e, mb * 0 + md * low + f
+                        right1, bottom2 = ma * adv + mc * low + e, mb * adv + md * low + f
+                        right2, top1 = ma * adv + mc * high + e, mb * adv + md * high + f
+                        left2, top2 = ma * 0 + mc * high + e, mb * 0 + md * high + f
+                        x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+                        x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
                     top = (height - y1) + mb_top
                     char = {
                         **style,
