@@ -43,12 +43,13 @@ class Unsure(Exception):
 
 _NOT_NAME = rb"#/%\[\]()<>{}\s"
 # One match per token, whitespace before it included; the group that matched says what it is.
+# Keywords, the commonest tokens, are tried first: no other token starts with a letter.
 _TOKEN = re.compile(
     rb"[\s\x00]*+(?:"
-    rb"((?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
+    rb"([A-Za-z][^" + _NOT_NAME + rb"]*)"  # keyword (or true, false)
+    rb"|((?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
     rb"|([-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.)"  # real
     rb"|([-+]?[0-9]+)"  # integer
-    rb"|([A-Za-z][^" + _NOT_NAME + rb"]*)"  # keyword (or true, false)
     rb"|<([0-9a-fA-F\s]*)>(?!>)"  # hex string and the > that ends it
     rb"|/((?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"  # name
     rb"|\(([^()\\]*)\)"  # string without escapes or nesting
@@ -61,7 +62,7 @@ _TOKEN = re.compile(
     rb")",
     re.S,
 )
-(_NUMBERS, _REAL, _INTEGER, _KEYWORD, _HEX, _NAME, _PLAIN, _STRING, _BRACKET, _NOTHING, _OPEN_HEX, _GT, _BYTE) = range(1, 14)
+(_KEYWORD, _NUMBERS, _REAL, _INTEGER, _HEX, _NAME, _PLAIN, _STRING, _BRACKET, _NOTHING, _OPEN_HEX, _GT, _BYTE) = range(1, 14)
 _WHITESPACE = b" \t\n\r\f\v"
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _STRING_STOP = re.compile(rb"[()\\]")
@@ -350,10 +351,7 @@ class _FastInterpreter(PDFPageInterpreter):
                 for m in finditer(data, from_here):
                     kind = m.lastindex
                     raw = m[kind]
-                    if kind == _NUMBERS:
-                        (current if context else stack).extend(_numbers(raw))
-                        continue
-                    elif kind == _KEYWORD or kind == _BYTE:
+                    if kind == _KEYWORD or kind == _BYTE:
                         keyword, method, nargs = operators.get(raw) or self._operator(raw)
                         if keyword is None:
                             if nargs < 0:
@@ -372,6 +370,9 @@ class _FastInterpreter(PDFPageInterpreter):
                             else:
                                 method(self)
                             continue
+                    elif kind == _NUMBERS:
+                        (current if context else stack).extend(_numbers(raw))
+                        continue
                     elif kind == _HEX and m.end() != end:
                         obj = _hex(raw)
                     elif kind == _INTEGER:

@@ -1,5 +1,5 @@
 """The fast page reader gives what pdfminer gives: the same tokens, objects and lines;
-the indexed table finder and the linear dedupe give what pdfplumber's give.
+the indexed table finder, the linear dedupe and the text lines give what pdfplumber's give.
 
 On the samples always; on ../shared/corpus when it is there (read in
 place), comparing whole results — record, every line, every check — of the
@@ -24,7 +24,8 @@ from pdfminer.psparser import PSEOF, PSBaseParser
 
 from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_PDF
-from budgetpdf.extract.pages import Unsure, dedupe_chars, fast_objects, load_objects, stream_objects
+from budgetpdf.extract.page_text import TextLine, chars_to_text_lines
+from budgetpdf.extract.pages import Unsure, dedupe_chars, dedupe_view, fast_objects, load_objects, stream_objects
 from budgetpdf.extract.settings import ExtractSettings, PageSource
 from budgetpdf.extract.table_finder import find_tables
 from samples.generate import Layout, render
@@ -102,9 +103,15 @@ def test_page_objects_are_pdfminers(sample_pdf):
                 assert len(fast[kind]) == len(objs)
 
 
+def pdfplumbers_text_lines(page) -> list[TextLine]:
+    lines = page.extract_text_lines(return_chars=False)
+    return [TextLine(line["text"].strip(), line["top"], line["bottom"], line["x0"], line["x1"]) for line in lines if line["text"].strip()]
+
+
 def assert_finds_pdfplumbers_tables(pdf: Path) -> None:
     """The indexed table finder and pdfplumber's own find the same tables, cell for cell;
-    the linear dedupe keeps the characters pdfplumber's keeps."""
+    the linear dedupe keeps the characters pdfplumber's keeps; the text lines are
+    pdfplumber's, on the page and on the page without its fake bold."""
     settings = ExtractSettings().grid.pdfplumber_settings()
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
@@ -112,6 +119,8 @@ def assert_finds_pdfplumbers_tables(pdf: Path) -> None:
             ours, theirs = find_tables(page, settings), page.find_tables(settings)
             assert [(t.bbox, t.cells) for t in ours] == [(t.bbox, t.cells) for t in theirs], (pdf.name, page.page_number)
             assert dedupe_chars(page.chars, 1.5) == page.dedupe_chars(tolerance=1.5).chars, (pdf.name, page.page_number)
+            for view in (page, dedupe_view(page, 1.5)):
+                assert chars_to_text_lines(view.chars) == pdfplumbers_text_lines(view), (pdf.name, page.page_number)
             page.close()
 
 
