@@ -22,14 +22,18 @@ from __future__ import annotations
 import re
 from binascii import unhexlify
 from collections.abc import Sequence
+from contextlib import contextmanager
+from io import BytesIO
 from operator import itemgetter
 from weakref import WeakKeyDictionary
 
+from pdfminer import pdffont
+from pdfminer.cmapdb import CMapBase, CMapParser
 from pdfminer.pdfdevice import PDFDevice
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSLiteral, keyword_name, literal_name
+from pdfminer.psparser import KWD, LIT, PSEOF, PSLiteral, keyword_name, literal_name
 from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
@@ -517,11 +521,46 @@ def _glyph(font: PDFFont, cid: int, glyphs: dict[int, tuple[str, float]]) -> tup
     return glyph
 
 
+class _TokenCMapParser(CMapParser):
+    """pdfminer's CMapParser (a font's ToUnicode map) fed by the fast tokenizer: the same
+    tokens (tests/test_fast_path.py), so the same map, without pdfminer's byte-by-byte reading."""
+
+    def __init__(self, cmap: CMapBase, tokens: list) -> None:
+        super().__init__(cmap, BytesIO(b""))
+        self._tokens = iter(tokens)
+
+    def nexttoken(self) -> tuple[int, object]:
+        token = next(self._tokens, PSEOF)
+        if token is PSEOF:
+            raise PSEOF
+        return 0, token
+
+
+def _cmap_parser(cmap: CMapBase, fp: BytesIO) -> CMapParser:
+    """The parser pdfminer's fonts build for their ToUnicode stream; pdfminer's own where the
+    tokenizer is unsure of one."""
+    try:
+        return _TokenCMapParser(cmap, list(stream_objects(fp.getvalue())))
+    except Unsure:
+        return CMapParser(cmap, fp)
+
+
+@contextmanager
+def _token_cmaps():
+    """The fonts a fast page loads read their maps with _TokenCMapParser; the careful path keeps pdfminer's."""
+    pdffont.CMapParser = _cmap_parser
+    try:
+        yield
+    finally:
+        pdffont.CMapParser = CMapParser
+
+
 def fast_objects(page: Page) -> dict[str, list[dict]]:
     """The page's objects as pdfplumber's ``page.objects`` holds them; Unsure when in doubt."""
     device = _Collector(page)
     try:
-        _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+        with _token_cmaps():
+            _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     except Unsure:
         raise
     except Exception as error:  # noqa: BLE001 - on a broken page pdfminer's reading decides what happens
@@ -559,6 +598,8 @@ def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ..
             continue
         for row in _clusters(group, "doctop", tolerance):
             kept += row if len(row) == 1 else [min(same, key=position) for same in _clusters(row, "x0", tolerance)]
+    if len(kept) == len(chars):
+        return list(chars)  # nothing dropped: the characters in their order
     order = {id(char): n for n, char in enumerate(chars)}
     return sorted(kept, key=lambda char: order[id(char)])
 
