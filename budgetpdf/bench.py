@@ -1,16 +1,20 @@
-"""`make bench`: budgetpdf's pages per second and peak memory against pdfplumber's extract_tables().
+"""`make bench`: budgetpdf's pages per second and peak memory against pdfplumber's extract_tables() and camelot's lattice.
 
-Both read the same PDFs (../shared/corpus, else samples/), each side in a
-worker process of its own so the two never share a heap: budgetpdf runs
-process_document (extract, normalise, validate) on every document,
-pdfplumber runs extract_tables() on every page.  The two workers take the
-documents in turn, ten at a time, so both see the same load on a machine
-shared with other work; pages per second are pages over the
-CPU seconds the worker spent on them (wall time, which measures the
-neighbours too, is printed beside).  When the CLI has ``-j``,
-`budgetpdf extract -j 1` and ``-j 2`` run into a scratch folder and their
-wall times give the scaling.  The last line is
-``bench: ratio=R pages_per_s=P peak_rss_mb=M pages=N docs=D``.
+All three read the same PDFs (../shared/corpus, else samples/), each side in
+a worker process of its own so they never share a heap: budgetpdf runs
+process_document (extract, normalise, validate, the prose and its facts) on
+every document, pdfplumber runs extract_tables() on every page, camelot runs
+read_pdf(flavor="lattice", engine="vector") on every page: its fastest
+lattice, which reads the rules from the PDF's vector graphics instead of a
+rendered image.  The workers take the documents in turn, ten at a time, so
+all see the same load on a machine shared with other work; pages per second
+are pages over the CPU seconds the worker spent on them (wall time, which
+measures the neighbours too, is printed beside).  A document camelot cannot
+read is counted apart, not in its pages.  `budgetpdf extract -j 1` and
+``-j 2`` run into a scratch folder and their wall times give the scaling.
+The last line is ``bench: ratio=R ratio_camelot=C pages_per_s=P
+peak_rss_mb=M pages=N docs=D``, the ratios being budgetpdf's pages per
+second over each other reader's.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SIDES = ("budgetpdf", "pdfplumber")
+SIDES = ("budgetpdf", "pdfplumber", "camelot")
 # Documents a side reads before the other takes its turn: often enough that both
 # see the same load, seldom enough that neither starts cold each time.
 BLOCK = 10
@@ -47,13 +51,32 @@ def pdfplumber_pages(pdf: Path) -> int:
         return len(document.pages)
 
 
+def camelot_pages(pdf: Path) -> int:
+    import camelot
+    import pypdfium2
+
+    camelot.read_pdf(str(pdf), pages="all", flavor="lattice", engine="vector")
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+READERS = {"budgetpdf": budgetpdf_pages, "pdfplumber": pdfplumber_pages, "camelot": camelot_pages}
+
+
 def serve_side(side: str) -> None:
     """The worker: read each PDF path given on stdin, answer with its pages and CPU and wall
     seconds; at the end of the input, answer with the peak RSS."""
-    read = budgetpdf_pages if side == "budgetpdf" else pdfplumber_pages
+    read = READERS[side]
     for line in sys.stdin:
         cpu, wall = time.process_time(), time.perf_counter()
-        pages = read(Path(line.rstrip("\n")))
+        try:
+            pages = read(Path(line.rstrip("\n")))
+        except Exception as error:  # noqa: BLE001 - a reader that fails on a document is counted, not fatal
+            print(json.dumps({"failed": f"{type(error).__name__}: {error}"[:200]}), flush=True)
+            continue
         print(json.dumps({"pages": pages, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}), flush=True)
     print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 
@@ -65,7 +88,7 @@ def measure_sides(pdfs: list[Path], block: int = BLOCK) -> dict[str, dict]:
         side: subprocess.Popen([sys.executable, "-m", "budgetpdf.bench", "--side", side], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for side in SIDES
     }
-    totals = {side: {"pages": 0, "docs": 0, "cpu": 0.0, "wall": 0.0} for side in SIDES}
+    totals = {side: {"pages": 0, "docs": 0, "cpu": 0.0, "wall": 0.0, "failed": 0} for side in SIDES}
     blocks = [pdfs[:1]] + [pdfs[start : start + block] for start in range(0, len(pdfs), block)]
     for n, documents in enumerate(blocks):
         for side, worker in workers.items():
@@ -73,7 +96,9 @@ def measure_sides(pdfs: list[Path], block: int = BLOCK) -> dict[str, dict]:
                 worker.stdin.write(f"{pdf}\n")
                 worker.stdin.flush()
                 answer = json.loads(worker.stdout.readline())
-                if n:
+                if n and "failed" in answer:
+                    totals[side]["failed"] += 1
+                elif n:
                     total = totals[side]
                     total["docs"] += 1
                     for key in ("pages", "cpu", "wall"):
@@ -150,15 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     for side, result in results.items():
         print(
             f"{side:<10} {result['pages']} pages: {result['cpu']:.1f} s CPU ({rate(result, 'cpu'):.1f} pages/s), "
-            f"{result['wall']:.1f} s wall ({rate(result, 'wall'):.1f} pages/s), peak RSS {result['rss_mb']:.0f} MB",
+            f"{result['wall']:.1f} s wall ({rate(result, 'wall'):.1f} pages/s), peak RSS {result['rss_mb']:.0f} MB"
+            + (f"; {result['failed']} document(s) it could not read, not counted" if result["failed"] else ""),
             flush=True,
         )
     if not args.no_jobs:
         print(scaling(folder), flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
-    ours, theirs = results["budgetpdf"], results["pdfplumber"]
+    ours, theirs, camelot = results["budgetpdf"], results["pdfplumber"], results["camelot"]
     print(
-        f"bench: ratio={rate(ours, 'cpu') / rate(theirs, 'cpu'):.2f} pages_per_s={rate(ours, 'cpu'):.1f} "
+        f"bench: ratio={rate(ours, 'cpu') / rate(theirs, 'cpu'):.2f} ratio_camelot={rate(ours, 'cpu') / rate(camelot, 'cpu'):.2f} "
+        f"pages_per_s={rate(ours, 'cpu'):.1f} "
         f"peak_rss_mb={ours['rss_mb']:.0f} pages={ours['pages']} docs={ours['docs']}"
     )
     return 0

@@ -142,8 +142,12 @@ def chars_to_slots(chars: list[dict], xs: list[float], ys: list[float], touching
     return result
 
 
-def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], settings: ExtractSettings) -> Grid:
-    """Number the rows and columns of pdfplumber's cells and give each its text."""
+def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], settings: ExtractSettings, fake_bold: bool = True) -> Grid:
+    """Number the rows and columns of pdfplumber's cells and give each its text.
+
+    ``fake_bold=False`` says the page has no duplicate characters at all
+    (dedupe over the whole page kept every one): no cell can have any then,
+    since a cell's clusters of positions are finer than the page's."""
     tolerance = settings.grid.position_tolerance
     xs = cluster_positions([b[0] for b in bboxes] + [b[2] for b in bboxes], tolerance)
     ys = cluster_positions([b[1] for b in bboxes] + [b[3] for b in bboxes], tolerance)
@@ -165,7 +169,8 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
 
     # fake bold is dropped cell by cell, not over the page: a wide header centred
     # over its neighbour draws 预算 where the neighbour's 预算 stands, and neither is fake
-    contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) for cell_chars in contents]
+    if fake_bold:
+        contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) for cell_chars in contents]
     cells = tuple(
         GridCell(row, col, rowspan, colspan, chars_to_text(contents[n], settings), _indent(contents[n], xs[col]))
         for n, (row, col, rowspan, colspan) in enumerate(placed)
@@ -295,8 +300,8 @@ def open_ends(edges: list[dict], settings: ExtractSettings, min_rules: int = 3) 
     return closing
 
 
-def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Grid]:
-    """Every ruled grid of a pdfplumber page, top to bottom."""
+def page_to_grids(page, page_number: int, settings: ExtractSettings, fake_bold: bool = True) -> list[Grid]:
+    """Every ruled grid of a pdfplumber page, top to bottom (``fake_bold``: see cells_to_grid)."""
     drawn = page.filter(is_drawn)
     table_settings = {**settings.grid.pdfplumber_settings(), "explicit_horizontal_lines": open_ends(drawn.edges, settings)}
     tables = find_tables(drawn, table_settings)
@@ -305,7 +310,7 @@ def page_to_grids(page, page_number: int, settings: ExtractSettings) -> list[Gri
     for table in tables:
         x0, top, x1, bottom = table.bbox
         inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        grid = drop_empty_lines(cells_to_grid(page_number, list(table.cells), inside, settings))
+        grid = drop_empty_lines(cells_to_grid(page_number, list(table.cells), inside, settings, fake_bold))
         if grid.n_rows and grid.n_cols:
             grids.append(grid)
     return sorted(grids, key=lambda g: g.bbox[1])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import groupby
+from operator import itemgetter
 from dataclasses import dataclass
 
 from budgetpdf.extract.grid import Grid
@@ -35,12 +37,98 @@ class TextLine:
 
 
 def page_text_lines(page) -> list[TextLine]:
-    """The page's text lines, top to bottom."""
-    return [
-        TextLine(line["text"].strip(), line["top"], line["bottom"], line["x0"], line["x1"])
-        for line in page.extract_text_lines(return_chars=False)
-        if line["text"].strip()
-    ]
+    """The page's text lines, top to bottom: ``page.extract_text_lines()``, stripped."""
+    return chars_to_text_lines(page.chars)
+
+
+# pdfplumber's default x_tolerance and y_tolerance, and its ligatures
+_TOLERANCE = 3
+_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
+
+
+def chars_to_text_lines(chars: list[dict]) -> list[TextLine]:
+    """pdfplumber's ``extract_text_lines(return_chars=False)`` with its default settings, each
+    line's text stripped and blank lines left out, without the text map it builds on the way.
+
+    The same steps in the same order (tests/test_fast_path.py compares the two on every
+    corpus page): characters grouped by uprightness as they come; each group's lines by
+    clustering ``top`` (``x0`` for rotated text), sorted along the line; words split at
+    blanks and at gaps; the words then clustered into lines by ``top`` in the order they
+    came, and joined with one space.
+    """
+    words: list[tuple[str, float, float, float, float, bool]] = []  # text, x0, top, x1, bottom, whether it has letters
+    for upright, group in groupby(chars, itemgetter("upright")):
+        group = list(group)
+        if upright:
+            lines = _clusters(group, itemgetter("top"))
+            along = itemgetter("x0")
+            start, end, across = "x0", "x1", "top"
+        else:  # pdfplumber's rotated directions: lines by x0, characters top to bottom
+            lines = _clusters(group, itemgetter("x0"))
+            along = itemgetter("top", "bottom")
+            start, end, across = "top", "bottom", "x0"
+        for line in lines:
+            for word in _words(sorted(line, key=along), start, end, across):
+                letters = [c for c in word if c["text"]]
+                text = "".join(_LIGATURES.get(c["text"], c["text"]) for c in word)
+                box = letters or word
+                words.append((text, min(c["x0"] for c in box), min(c["top"] for c in word), max(c["x1"] for c in box),
+                              max(c["bottom"] for c in box), bool(letters)))
+    lines = []
+    for line in _clusters(words, itemgetter(2), keep_order=True):
+        text = ""
+        for word in line:
+            text = f"{text} {word[0]}" if text else word[0]  # a space before every word but the line's first letters
+        if not text.strip():
+            continue
+        inked = [word for word in line if word[5]]
+        lines.append(TextLine(text.strip(), min(w[2] for w in inked), max(w[4] for w in inked), min(w[1] for w in inked), max(w[3] for w in inked)))
+    return lines
+
+
+def _clusters(objs: list, key, keep_order: bool = False) -> list[list]:
+    """pdfplumber's cluster_objects at its default tolerance: the sorted distinct values, each
+    within the tolerance of the one before, share a cluster; the objects in cluster order
+    (or, with ``keep_order``, runs of the same cluster in the objects' order)."""
+    cluster_of: dict[float, int] = {}
+    n, last = -1, None
+    for value in sorted({key(obj) for obj in objs}):
+        if last is None or value > last + _TOLERANCE:
+            n += 1
+        cluster_of[value] = n
+        last = value
+    if not keep_order:
+        objs = sorted(objs, key=lambda obj: cluster_of[key(obj)])
+    return [list(run) for _, run in groupby(objs, key=lambda obj: cluster_of[key(obj)])]
+
+
+def _words(chars: list[dict], start: str, end: str, across: str) -> list[list[dict]]:
+    """pdfplumber's iter_chars_to_words: a blank ends a word, a character with no text is a word
+    of its own, and a character before the last one's start, past its end by more than the
+    tolerance, or off its line by more than the tolerance starts a new one."""
+    words: list[list[dict]] = []
+    current: list[dict] = []
+    for char in chars:
+        text = char["text"]
+        if text.isspace():
+            if current:
+                words.append(current)
+            current = []
+        elif not text:
+            if current:
+                words.append(current)
+            words.append([char])
+            current = []
+        elif current and (
+            char[start] < (last := current[-1])[start] or char[start] > last[end] + _TOLERANCE or abs(char[across] - last[across]) > _TOLERANCE
+        ):
+            words.append(current)
+            current = [char]
+        else:
+            current.append(char)
+    if current:
+        words.append(current)
+    return words
 
 
 def lines_outside(lines: list[TextLine], grids: list[Grid]) -> list[TextLine]:

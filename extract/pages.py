@@ -22,14 +22,18 @@ from __future__ import annotations
 import re
 from binascii import unhexlify
 from collections.abc import Sequence
+from contextlib import contextmanager
+from io import BytesIO
 from operator import itemgetter
 from weakref import WeakKeyDictionary
 
+from pdfminer import pdffont
+from pdfminer.cmapdb import CMapBase, CMapParser
 from pdfminer.pdfdevice import PDFDevice
 from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
-from pdfminer.psparser import KWD, LIT, PSLiteral, keyword_name, literal_name
+from pdfminer.psparser import KWD, LIT, PSEOF, PSLiteral, keyword_name, literal_name
 from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
@@ -43,12 +47,13 @@ class Unsure(Exception):
 
 _NOT_NAME = rb"#/%\[\]()<>{}\s"
 # One match per token, whitespace before it included; the group that matched says what it is.
+# Keywords, the commonest tokens, are tried first: no other token starts with a letter.
 _TOKEN = re.compile(
     rb"[\s\x00]*+(?:"
-    rb"((?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
+    rb"([A-Za-z][^" + _NOT_NAME + rb"]*)"  # keyword (or true, false)
+    rb"|((?:[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s+){2,})"  # two or more numbers, each ended by whitespace
     rb"|([-+]?[0-9]*\.[0-9]+|[-+]?[0-9]+\.)"  # real
     rb"|([-+]?[0-9]+)"  # integer
-    rb"|([A-Za-z][^" + _NOT_NAME + rb"]*)"  # keyword (or true, false)
     rb"|<([0-9a-fA-F\s]*)>(?!>)"  # hex string and the > that ends it
     rb"|/((?:[^" + _NOT_NAME + rb"]|#[0-9a-fA-F]{0,2})*)"  # name
     rb"|\(([^()\\]*)\)"  # string without escapes or nesting
@@ -61,7 +66,7 @@ _TOKEN = re.compile(
     rb")",
     re.S,
 )
-(_NUMBERS, _REAL, _INTEGER, _KEYWORD, _HEX, _NAME, _PLAIN, _STRING, _BRACKET, _NOTHING, _OPEN_HEX, _GT, _BYTE) = range(1, 14)
+(_KEYWORD, _NUMBERS, _REAL, _INTEGER, _HEX, _NAME, _PLAIN, _STRING, _BRACKET, _NOTHING, _OPEN_HEX, _GT, _BYTE) = range(1, 14)
 _WHITESPACE = b" \t\n\r\f\v"
 _NAME_HEX = re.compile(rb"#([0-9a-fA-F]{0,2})")
 _STRING_STOP = re.compile(rb"[()\\]")
@@ -133,8 +138,20 @@ def _hex(raw: bytes) -> bytes:
     return unhexlify(digits)
 
 
-def _numbers(raw: bytes) -> list[int | float]:
-    return [float(number) if b"." in number else int(number) for number in raw.split()]
+def _number(token: bytes) -> int | float:
+    if len(_NUMBER_VALUES) > _NUMBER_CACHE_SIZE:
+        _NUMBER_VALUES.clear()
+    _NUMBER_VALUES[token] = value = float(token) if b"." in token else int(token)
+    return value
+
+
+# A page repeats its coordinates, widths and colours: a lookup is cheaper than parsing them again.
+_NUMBER_VALUES: dict[bytes, int | float] = {}
+_NUMBER_CACHE_SIZE = 100_000
+
+
+def _numbers(raw: bytes, get=_NUMBER_VALUES.get) -> list[int | float]:
+    return [value if (value := get(token)) is not None else _number(token) for token in raw.split()]
 
 
 def _rare_token(kind: int, raw: bytes, data: bytes, pos: int) -> tuple[object, int]:
@@ -338,10 +355,7 @@ class _FastInterpreter(PDFPageInterpreter):
                 for m in finditer(data, from_here):
                     kind = m.lastindex
                     raw = m[kind]
-                    if kind == _NUMBERS:
-                        (current if context else stack).extend(_numbers(raw))
-                        continue
-                    elif kind == _KEYWORD or kind == _BYTE:
+                    if kind == _KEYWORD or kind == _BYTE:
                         keyword, method, nargs = operators.get(raw) or self._operator(raw)
                         if keyword is None:
                             if nargs < 0:
@@ -360,6 +374,9 @@ class _FastInterpreter(PDFPageInterpreter):
                             else:
                                 method(self)
                             continue
+                    elif kind == _NUMBERS:
+                        (current if context else stack).extend(_numbers(raw))
+                        continue
                     elif kind == _HEX and m.end() != end:
                         obj = _hex(raw)
                     elif kind == _INTEGER:
@@ -419,6 +436,9 @@ class _FastInterpreter(PDFPageInterpreter):
         descent = font.get_descent() * fontsize
         low, high = descent + rise, descent + rise + fontsize
         upright = ma * md * scaling > 0 and mb * mc <= 0
+        # unrotated, unmirrored text: the box's corners are known without min and max; the
+        # terms the general case adds are zeros, so the same floats come out
+        unrotated = mb == 0 and mc == 0 and ma > 0 and md > 0 and low <= high
         device = self.device
         glyphs = device.glyphs.get(font) or device.glyphs.setdefault(font, _glyphs(font))
         chars = device.chars()
@@ -435,15 +455,20 @@ class _FastInterpreter(PDFPageInterpreter):
                     if needcharspace:
                         x += charspace
                     glyph = glyphs.get(cid) or _glyph(font, cid, glyphs)
-                    e = x * ma + y * mc + me
-                    f = x * mb + y * md + mf
                     adv = glyph[1] * fontsize * scaling
-                    left1, bottom1 = ma * 0 + mc * low + e, mb * 0 + md * low + f
-                    right1, bottom2 = ma * adv + mc * low + e, mb * adv + md * low + f
-                    right2, top1 = ma * adv + mc * high + e, mb * adv + md * high + f
-                    left2, top2 = ma * 0 + mc * high + e, mb * 0 + md * high + f
-                    x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
-                    x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
+                    if unrotated and adv >= 0:
+                        e = x * ma + me
+                        f = y * md + mf
+                        x0, y0, x1, y1 = e, md * low + f, ma * adv + e, md * high + f
+                    else:
+                        e = x * ma + y * mc + me
+                        f = x * mb + y * md + mf
+                        left1, bottom1 = ma * 0 + mc * low + e, mb * 0 + md * low + f
+                        right1, bottom2 = ma * adv + mc * low + e, mb * adv + md * low + f
+                        right2, top1 = ma * adv + mc * high + e, mb * adv + md * high + f
+                        left2, top2 = ma * 0 + mc * high + e, mb * 0 + md * high + f
+                        x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+                        x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
                     top = (height - y1) + mb_top
                     char = {
                         **style,
@@ -496,11 +521,46 @@ def _glyph(font: PDFFont, cid: int, glyphs: dict[int, tuple[str, float]]) -> tup
     return glyph
 
 
+class _TokenCMapParser(CMapParser):
+    """pdfminer's CMapParser (a font's ToUnicode map) fed by the fast tokenizer: the same
+    tokens (tests/test_fast_path.py), so the same map, without pdfminer's byte-by-byte reading."""
+
+    def __init__(self, cmap: CMapBase, tokens: list) -> None:
+        super().__init__(cmap, BytesIO(b""))
+        self._tokens = iter(tokens)
+
+    def nexttoken(self) -> tuple[int, object]:
+        token = next(self._tokens, PSEOF)
+        if token is PSEOF:
+            raise PSEOF
+        return 0, token
+
+
+def _cmap_parser(cmap: CMapBase, fp: BytesIO) -> CMapParser:
+    """The parser pdfminer's fonts build for their ToUnicode stream; pdfminer's own where the
+    tokenizer is unsure of one."""
+    try:
+        return _TokenCMapParser(cmap, list(stream_objects(fp.getvalue())))
+    except Unsure:
+        return CMapParser(cmap, fp)
+
+
+@contextmanager
+def _token_cmaps():
+    """The fonts a fast page loads read their maps with _TokenCMapParser; the careful path keeps pdfminer's."""
+    pdffont.CMapParser = _cmap_parser
+    try:
+        yield
+    finally:
+        pdffont.CMapParser = CMapParser
+
+
 def fast_objects(page: Page) -> dict[str, list[dict]]:
     """The page's objects as pdfplumber's ``page.objects`` holds them; Unsure when in doubt."""
     device = _Collector(page)
     try:
-        _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+        with _token_cmaps():
+            _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     except Unsure:
         raise
     except Exception as error:  # noqa: BLE001 - on a broken page pdfminer's reading decides what happens
@@ -538,6 +598,8 @@ def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ..
             continue
         for row in _clusters(group, "doctop", tolerance):
             kept += row if len(row) == 1 else [min(same, key=position) for same in _clusters(row, "x0", tolerance)]
+    if len(kept) == len(chars):
+        return list(chars)  # nothing dropped: the characters in their order
     order = {id(char): n for n, char in enumerate(chars)}
     return sorted(kept, key=lambda char: order[id(char)])
 

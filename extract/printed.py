@@ -416,7 +416,7 @@ def text_grids(
     table_xs: tuple[float, ...] | None = None,
 ) -> list[Grid]:
     """Tables printed without rules: under a title no ruled grid follows, or at the top of a
-    page that carries on such a table.  Their grids come from where the words stand
+    page (without its fake bold: dedupe_view) that carries on such a table.  Their grids come from where the words stand
     (extract/text_grid.py); ``furniture``, the lines every page repeats, is no part of them.
     A table carried on from the page before keeps that page's columns (``table_xs``): a few
     rows alone cannot show where they are."""
@@ -434,7 +434,7 @@ def text_grids(
     grids = []
     if not regions:
         return grids
-    chars = [c for c in dedupe_view(page, settings.duplicate_char_tolerance).chars if c["text"].strip() and not _inside_any(c, ruled)]
+    chars = [c for c in page.chars if c["text"].strip() and not _inside_any(c, ruled)]
     page_lines = words_to_lines(chars_to_words(chars, settings))
     for top, bottom in regions:
         region = [
@@ -542,7 +542,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             # the grid reader drops fake-bold duplicates cell by cell (see cells_to_grid)
             view = dedupe_view(page, settings.duplicate_char_tolerance)
             all_lines = page_text_lines(view)
-            pieces = page_to_grids(page, number, settings)
+            pieces = page_to_grids(page, number, settings, fake_bold=len(view.chars) != len(page.chars))
             if len(pieces) > 1:  # a table drawn in pieces (长春): the text between them says whether they are one
                 outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
                 pieces = join_neighbouring_grids(pieces, outside, settings)
@@ -550,7 +550,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             carried_on = current is not None and current.unruled and current.pages[-1] == number - 1
             furniture = {header_text(text) for text in previous_texts}
             unruled = text_grids(
-                page, number, grids, lines_outside(all_lines, grids), bool(pending) or carried_on, furniture, settings,
+                view, number, grids, lines_outside(all_lines, grids), bool(pending) or carried_on, furniture, settings,
                 current.xs if carried_on and not pending else None,
             )
             grids = sorted(grids + unruled, key=lambda g: g.bbox[1])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 HeaderPath = tuple[str, ...]
 
@@ -24,6 +25,7 @@ class AmountColumn:
     aliases: tuple[HeaderPath, ...]
 
 
+@lru_cache(maxsize=1 << 16)  # every page's lines and cells go through it, and labels repeat
 def compact_label(text: str) -> str:
     """A printed label with its typography evened out: no whitespace, full-width
     brackets, no quotes, so ``财政专户 （教育收 费）`` equals ``财政专户(教育收费)``."""
@@ -33,6 +35,7 @@ def compact_label(text: str) -> str:
     return re.sub(r"[\"'“”‘’]", "", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def header_text(text: str) -> str:
     """A header label as the registry matches it: :func:`compact_label`, and
     neither a leading year nor "其中" — ``2026年预算数`` is 预算数 and

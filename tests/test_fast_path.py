@@ -1,5 +1,5 @@
 """The fast page reader gives what pdfminer gives: the same tokens, objects and lines;
-the indexed table finder and the linear dedupe give what pdfplumber's give.
+the indexed table finder, the linear dedupe and the text lines give what pdfplumber's give.
 
 On the samples always; on ../shared/corpus when it is there (read in
 place), comparing whole results — record, every line, every check — of the
@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from pdfminer.cmapdb import CMapParser, FileUnicodeMap
+from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import PSEOF, PSBaseParser
 
 from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_PDF
-from budgetpdf.extract.pages import Unsure, dedupe_chars, fast_objects, load_objects, stream_objects
+from budgetpdf.extract.page_text import TextLine, chars_to_text_lines
+from budgetpdf.extract.pages import Unsure, _cmap_parser, dedupe_chars, dedupe_view, fast_objects, load_objects, stream_objects
 from budgetpdf.extract.settings import ExtractSettings, PageSource
 from budgetpdf.extract.table_finder import find_tables
 from samples.generate import Layout, render
@@ -102,9 +105,15 @@ def test_page_objects_are_pdfminers(sample_pdf):
                 assert len(fast[kind]) == len(objs)
 
 
+def pdfplumbers_text_lines(page) -> list[TextLine]:
+    lines = page.extract_text_lines(return_chars=False)
+    return [TextLine(line["text"].strip(), line["top"], line["bottom"], line["x0"], line["x1"]) for line in lines if line["text"].strip()]
+
+
 def assert_finds_pdfplumbers_tables(pdf: Path) -> None:
     """The indexed table finder and pdfplumber's own find the same tables, cell for cell;
-    the linear dedupe keeps the characters pdfplumber's keeps."""
+    the linear dedupe keeps the characters pdfplumber's keeps; the text lines are
+    pdfplumber's, on the page and on the page without its fake bold."""
     settings = ExtractSettings().grid.pdfplumber_settings()
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
@@ -112,17 +121,43 @@ def assert_finds_pdfplumbers_tables(pdf: Path) -> None:
             ours, theirs = find_tables(page, settings), page.find_tables(settings)
             assert [(t.bbox, t.cells) for t in ours] == [(t.bbox, t.cells) for t in theirs], (pdf.name, page.page_number)
             assert dedupe_chars(page.chars, 1.5) == page.dedupe_chars(tolerance=1.5).chars, (pdf.name, page.page_number)
+            for view in (page, dedupe_view(page, 1.5)):
+                assert chars_to_text_lines(view.chars) == pdfplumbers_text_lines(view), (pdf.name, page.page_number)
             page.close()
+
+
+def assert_same_unicode_maps(pdf: Path) -> int:
+    """Every font's ToUnicode map, read by the fast reader's parser, is the map pdfminer's builds."""
+    compared = 0
+    with pdfplumber.open(pdf) as document:
+        for xref in document.doc.xrefs:
+            for objid in xref.get_objids():
+                obj = document.doc.getobj(objid)
+                if not (isinstance(obj, dict) and getattr(obj.get("Type"), "name", None) == "Font" and obj.get("ToUnicode") is not None):
+                    continue
+                data = stream_value(obj["ToUnicode"]).get_data()
+                ours, theirs = FileUnicodeMap(), FileUnicodeMap()
+                _cmap_parser(ours, BytesIO(data)).run()
+                CMapParser(theirs, BytesIO(data)).run()
+                assert (ours.cid2unichr, ours.attrs) == (theirs.cid2unichr, theirs.attrs), (pdf.name, objid)
+                compared += 1
+    return compared
 
 
 def test_table_finder_and_dedupe_are_pdfplumbers(sample_pdf):
     assert_finds_pdfplumbers_tables(sample_pdf)
 
 
+def test_unicode_maps_are_pdfminers():
+    # reportlab's fonts carry no ToUnicode map; LibreOffice's do
+    assert assert_same_unicode_maps(REFERENCE_PDF.with_name("reference_2026_word.pdf")) > 0
+
+
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"{CORPUS} is absent")
 def test_table_finder_and_dedupe_are_pdfplumbers_on_the_corpus():
     with ProcessPoolExecutor(2) as pool:
         list(pool.map(assert_finds_pdfplumbers_tables, one_per_generator(CORPUS)))
+        assert sum(pool.map(assert_same_unicode_maps, one_per_generator(CORPUS))) > 0
 
 
 def test_samples_give_the_same_result(sample_pdf):
