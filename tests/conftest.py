@@ -137,25 +137,31 @@ def write_bad_inputs(folder: Path) -> dict[str, str]:
 # --- inputs built byte by byte: odd paths, damaged fonts, parser warnings, memory -----------------------
 
 
-def raw_pdf(path: Path, content: bytes, compress: bool = False) -> None:
-    """A one-page PDF written by hand around one content stream (Helvetica as /F1), optionally deflated."""
-    data = zlib.compress(content, 9) if compress else content
-    objects = {
-        1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
-        4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        5: b"<< /Length %d%s >>\nstream\n" % (len(data), b" /Filter /FlateDecode" if compress else b"") + data + b"\nendstream",
-    }
+def write_raw_pdf(path: Path, objects: dict[int, bytes]) -> None:
+    """A PDF written by hand from its numbered objects (1 the catalogue), with the cross-reference table they need."""
     pdf = bytearray(b"%PDF-1.4\n")
     offsets = {}
     for number in sorted(objects):
         offsets[number] = len(pdf)
         pdf += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
     xref = len(pdf)
-    pdf += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, 6))
-    pdf += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (max(objects) + 1)
+    for number in range(1, max(objects) + 1):
+        pdf += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(objects) + 1, xref)
     path.write_bytes(bytes(pdf))
+
+
+def raw_pdf(path: Path, content: bytes, compress: bool = False) -> None:
+    """A one-page PDF written by hand around one content stream (Helvetica as /F1), optionally deflated."""
+    data = zlib.compress(content, 9) if compress else content
+    write_raw_pdf(path, {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
+        4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        5: b"<< /Length %d%s >>\nstream\n" % (len(data), b" /Filter /FlateDecode" if compress else b"") + data + b"\nendstream",
+    })
 
 
 def glyph_bomb_pdf(path: Path, glyphs: int = 1_000_000, padding: int = 0) -> None:

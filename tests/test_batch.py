@@ -28,7 +28,7 @@ from samples.reference_2026 import REFERENCE
 from budgetpdf.schemas import Status
 from conftest import (
     REFERENCE_GOLDEN, REFERENCE_PDF, font_damaged_pdf, glyph_bomb_pdf, golden_cells, unrelated_pdf, without_file_permissions_bypass,
-    write_bad_inputs,
+    write_bad_inputs, write_raw_pdf,
 )
 
 # Long enough for the sample on a loaded two-core machine, short enough for a test that waits for it.
@@ -66,17 +66,7 @@ def form_bomb_pdf(path: Path, depth: int = 40) -> None:
             b"0 0 m 1 1 l S" if last else b"/X Do /X Do",
             form if last else form + b"/Resources << /XObject << /X %d 0 R >> >> " % (11 + level),
         )
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = {}
-    for number in sorted(objects):
-        offsets[number] = len(pdf)
-        pdf += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (max(objects) + 1)
-    for number in range(1, max(objects) + 1):
-        pdf += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (max(objects) + 1, xref)
-    path.write_bytes(bytes(pdf))
+    write_raw_pdf(path, objects)
 
 
 def _copies(folder: Path, n: int) -> list[Path]:
