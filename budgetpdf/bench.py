@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 SIDES = ("budgetpdf", "pdfplumber", "camelot")
@@ -55,7 +57,9 @@ def camelot_pages(pdf: Path) -> int:
     import camelot
     import pypdfium2
 
-    camelot.read_pdf(str(pdf), pages="all", flavor="lattice", engine="vector")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No tables found on page-14", page after page
+        camelot.read_pdf(str(pdf), pages="all", flavor="lattice", engine="vector")
     document = pypdfium2.PdfDocument(str(pdf))
     try:
         return len(document)
@@ -70,15 +74,21 @@ def serve_side(side: str) -> None:
     """The worker: read each PDF path given on stdin, answer with its pages and CPU and wall
     seconds; at the end of the input, answer with the peak RSS."""
     read = READERS[side]
+    logging.disable(logging.WARNING)  # the parsers' complaints about the corpus's damage are not what is measured
+    answers, sys.stdout = sys.stdout, sys.stderr  # a reader's stray print must not garble an answer
+
+    def answer(message: dict) -> None:
+        print(json.dumps(message), file=answers, flush=True)
+
     for line in sys.stdin:
         cpu, wall = time.process_time(), time.perf_counter()
         try:
             pages = read(Path(line.rstrip("\n")))
         except Exception as error:  # noqa: BLE001 - a reader that fails on a document is counted, not fatal
-            print(json.dumps({"failed": f"{type(error).__name__}: {error}"[:200]}), flush=True)
+            answer({"failed": f"{type(error).__name__}: {error}"[:200]})
             continue
-        print(json.dumps({"pages": pages, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall}), flush=True)
-    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+        answer({"pages": pages, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall})
+    answer({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
 
 
 def measure_sides(pdfs: list[Path], block: int = BLOCK) -> dict[str, dict]:
