@@ -145,13 +145,20 @@ def _number(token: bytes) -> int | float:
     return value
 
 
-# A page repeats its coordinates, widths and colours: a lookup is cheaper than parsing them again.
+# A page repeats its coordinates, widths and colours, and whole runs of them (``0 0 0 rg``,
+# a WPS page's ``321.594 -0 TD`` after every glyph): a lookup is cheaper than parsing them again.
 _NUMBER_VALUES: dict[bytes, int | float] = {}
+_RUN_VALUES: dict[bytes, tuple[int | float, ...]] = {}
 _NUMBER_CACHE_SIZE = 100_000
 
 
-def _numbers(raw: bytes, get=_NUMBER_VALUES.get) -> list[int | float]:
-    return [value if (value := get(token)) is not None else _number(token) for token in raw.split()]
+def _numbers(raw: bytes, run=_RUN_VALUES.get, get=_NUMBER_VALUES.get) -> tuple[int | float, ...]:
+    values = run(raw)
+    if values is None:
+        if len(_RUN_VALUES) > _NUMBER_CACHE_SIZE:
+            _RUN_VALUES.clear()
+        values = _RUN_VALUES[raw] = tuple([value if (value := get(token)) is not None else _number(token) for token in raw.split()])
+    return values
 
 
 def _rare_token(kind: int, raw: bytes, data: bytes, pos: int) -> tuple[object, int]:
@@ -212,7 +219,7 @@ class _Collector(PDFDevice):
         self.doctop = page.initial_doctop
         self.objects: dict[str, list[dict]] = {}
         self.glyphs: dict[PDFFont, dict[int, tuple[str, float]]] = {}
-        self.styles: dict[tuple, dict] = {}
+        self.styles: dict[tuple, tuple] = {}
 
     def _add(self, kind: str, obj: dict) -> None:
         obj["object_type"] = kind
@@ -229,21 +236,20 @@ class _Collector(PDFDevice):
     def chars(self) -> list[dict]:
         return self.objects.setdefault("char", [])
 
-    def char_style(self, font: PDFFont, graphicstate: PDFGraphicState) -> dict:
-        """What every character of one text-showing operator shares, as pdfplumber writes it."""
+    def char_style(self, font: PDFFont, graphicstate: PDFGraphicState) -> tuple:
+        """What every character of one text-showing operator shares, as pdfplumber writes it:
+        ncs, stroking_color, non_stroking_color and fontname."""
         scolor, ncolor, space = graphicstate.scolor, graphicstate.ncolor, graphicstate.ncs.name
         key = (font, space, type(scolor), scolor, type(ncolor), ncolor)  # 0 and 0.0 are different colours here
         style = self.styles.get(key)
         if style is None:
             fontname = font.fontname
-            self.styles[key] = style = {
-                "object_type": "char",
-                "page_number": self.page_number,
-                "ncs": resolve_and_decode(space),
-                "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
-                "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,),
-                "fontname": fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
-            }
+            self.styles[key] = style = (
+                resolve_and_decode(space),
+                scolor if isinstance(scolor, tuple) else (scolor,),
+                ncolor if isinstance(ncolor, tuple) else (ncolor,),
+                fix_fontname_bytes(fontname) if isinstance(fontname, bytes) else fontname,
+            )
         return style
 
     def _curve(self, kind: str, pts: list, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool) -> None:
@@ -443,7 +449,8 @@ class _FastInterpreter(PDFPageInterpreter):
         glyphs = device.glyphs.get(font) or device.glyphs.setdefault(font, _glyphs(font))
         chars = device.chars()
         height, mb_x0, mb_top, doctop = device.height, device.mb_x0, device.mb_top, device.doctop
-        style = device.char_style(font, self.graphicstate)
+        ncs, scolor, ncolor, fontname = device.char_style(font, self.graphicstate)
+        page_number = device.page_number
         (x, y) = textstate.linematrix
         needcharspace = False
         for obj in seq:
@@ -471,7 +478,12 @@ class _FastInterpreter(PDFPageInterpreter):
                         x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
                     top = (height - y1) + mb_top
                     char = {
-                        **style,
+                        "object_type": "char",
+                        "page_number": page_number,
+                        "ncs": ncs,
+                        "stroking_color": scolor,
+                        "non_stroking_color": ncolor,
+                        "fontname": fontname,
                         "text": glyph[0],
                         "size": y1 - y0,
                         "adv": adv,
