@@ -38,7 +38,8 @@ import psutil
 import pyarrow.parquet as pq
 
 from budgetpdf.dataset import discard_document_files, remove_incomplete, write_document_files, write_document_record
-from budgetpdf.pipeline import DocumentResult, cap_error, identify, path_doc_id, process_document
+from budgetpdf.inputs import identify, path_doc_id
+from budgetpdf.pipeline import DocumentResult, cap_error, process_document
 from budgetpdf.extract import EXTRACTOR_VERSION
 from budgetpdf.schemas import DocumentRecord, Status
 

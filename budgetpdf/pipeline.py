@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import logging
 import os
 import re
-import stat
 import sys
 import threading
 import warnings
@@ -17,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetpdf.audit import audit_figures, primary_printings, printed_table_records
+from budgetpdf.inputs import identify
 from budgetpdf.units import least_certain, resolve_units
 from budgetpdf.extract import EXTRACTOR_VERSION, ExtractedDocument, ExtractSettings, extract_document
 from budgetpdf.normalize import NormalizeParams, table_to_lines
@@ -43,9 +41,6 @@ _SPACE = re.compile(r"\s+")
 # The longest `error` a documents row holds: the first problems, then "… and N more (see problems)".
 ERROR_LIMIT = 1000
 
-# The doc_id of a file whose bytes cannot be read: this prefix and the sha256 of its path.  A
-# sha256 of bytes is 64 hex digits, so the two never clash, and the name is safe on any file system.
-PATH_ID_PREFIX = "path-"
 
 
 @dataclass(frozen=True)
@@ -57,111 +52,12 @@ class DocumentResult:
     facts: tuple[Fact, ...] = ()
 
 
-class Unreadable(OSError):
-    """A path that cannot be read as a file; ``str()`` is the reason, for a documents row."""
-
-
-_NOT_REGULAR = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
-                (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "directory"))
-
-
-def _kind(mode: int) -> str:
-    return next((name for test, name in _NOT_REGULAR if test(mode)), "not a file")
-
-
-def _why(path: Path, error: OSError) -> str:
-    if error.errno == errno.ELOOP:
-        return "a symbolic link loop: the link leads, directly or not, back to itself"
-    if isinstance(error, FileNotFoundError):
-        if os.path.islink(path):
-            return f"a dangling symbolic link: its target {os.readlink(path)} does not exist"
-        return "no such file (moved or deleted before it was read)"
-    if isinstance(error, PermissionError):
-        return f"cannot be read: permission denied ({type(error).__name__})"
-    return cap_error(f"cannot be read: {error.strerror or error} ({type(error).__name__})")
-
-
-def open_regular(path: Path):
-    """Open a file for reading, never blocking: only a regular file is opened at all.
-
-    A FIFO, socket or device named *.pdf would block ``open()`` (or read
-    forever) before any time limit applies; a directory cannot be read.
-    The file is checked before it is opened and again once it is (O_NONBLOCK,
-    in case a FIFO took its place in between).  Raises ``Unreadable`` with
-    the reason.
-    """
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as error:
-        raise Unreadable(_why(path, error)) from None
-    if not stat.S_ISREG(mode):
-        raise Unreadable(f"not a regular file ({_kind(mode)})")
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError as error:
-        raise Unreadable(_why(path, error)) from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        raise Unreadable(f"not a regular file ({_kind(mode)})")
-    return os.fdopen(fd, "rb")
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a regular file's bytes, its doc_id; ``Unreadable`` (an OSError) for anything else."""
-    digest = hashlib.sha256()
-    with open_regular(path) as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def path_doc_id(path: Path) -> str:
-    """The doc_id of a path whose bytes cannot be read: stable for the path, so a rerun replaces its row.
-
-    ``path-`` and the sha256 of the absolute path, the folder's symbolic links
-    resolved (``./x.pdf`` and ``/data/x.pdf`` are one path), the file's own not
-    (two dangling links are two inputs).
-    """
-    folder, name = os.path.split(os.path.abspath(path))
-    key = os.path.join(os.path.realpath(folder), name)
-    return PATH_ID_PREFIX + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-@dataclass(frozen=True)
-class Identity:
-    """What a path is before it is read: its doc_id and size, or why its bytes cannot be read."""
-
-    doc_id: str
-    size: int = 0
-    error: str | None = None  # not None: the path cannot be read, and doc_id is path_doc_id(path)
-
-
-def identify(path: Path) -> Identity:
-    """The doc_id of a path (sha256 of its bytes), or a path doc_id and the reason it cannot be read; never blocks."""
-    try:
-        with open_regular(path) as handle:
-            size = os.fstat(handle.fileno()).st_size
-            digest = hashlib.sha256()
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except Unreadable as error:
-        return Identity(path_doc_id(path), error=str(error))
-    except OSError as error:  # e.g. EIO while reading
-        return Identity(path_doc_id(path), error=_why(path, error))
-    return Identity(digest.hexdigest(), size)
-
-
 def cap_error(message: str | None, limit: int = ERROR_LIMIT) -> str | None:
     """One message cut to ``limit`` characters, saying how much was cut."""
     if message is None or len(message) <= limit:
         return message
-    cut = limit
-    while True:
-        tail = f"… ({len(message) - cut:,} more characters)"
-        if cut + len(tail) <= limit:
-            return message[:cut] + tail
-        cut = limit - len(tail)
+    cut = limit - len(f"… ({len(message):,} more characters)")  # the tail is never longer than this
+    return message[:cut] + f"… ({len(message) - cut:,} more characters)"
 
 
 def join_problems(messages: list[str], limit: int = ERROR_LIMIT) -> str | None:

@@ -22,7 +22,8 @@ from distributed import LocalCluster
 from budgetpdf.batch import BatchSettings, _dask_task, died_reason, memory_reason, plan_batch, run_batch
 from budgetpdf.cli import main
 from budgetpdf.dataset import write_document
-from budgetpdf.pipeline import file_sha256, path_doc_id, process_document
+from budgetpdf.inputs import identify, path_doc_id
+from budgetpdf.pipeline import process_document
 from samples.generate import render
 from samples.reference_2026 import REFERENCE
 from budgetpdf.schemas import Status
@@ -192,7 +193,7 @@ def test_a_rerun_skips_settled_documents_reads_failed_ones_again_and_force_reads
     (batch / "empty.pdf").write_bytes(b"")
     assert _run(str(batch), "--out", str(out), "-q").exit_code == 1
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*.parquet")}
-    empty = file_sha256(batch / "empty.pdf")
+    empty = identify(batch / "empty.pdf").doc_id
 
     again = _run(str(batch), "--out", str(out), "-q")
     assert again.exit_code == 1  # the failed one was read again, and failed again
@@ -270,7 +271,7 @@ def _mutants(folder: Path) -> list[Path]:
 
 def test_mutated_samples_each_get_a_status_never_an_exception(tmp_path):
     mutants = _mutants(tmp_path / "in")
-    assert len(mutants) == 24 and len({file_sha256(p) for p in mutants}) == 24
+    assert len(mutants) == 24 and len({identify(p).doc_id for p in mutants}) == 24
     started = time.monotonic()
     result = _run(str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "2", "--timeout", "30", "-q")
     assert time.monotonic() - started < 80
@@ -338,7 +339,7 @@ def test_the_dask_task_keeps_the_memory_limit_too(tmp_path):
     glyph_bomb_pdf(tmp_path / "glyphs.pdf")
     out = tmp_path / "out"
     out.mkdir()
-    outcome = _dask_task(str(tmp_path / "glyphs.pdf"), file_sha256(tmp_path / "glyphs.pdf"), str(out), 60, 300)
+    outcome = _dask_task(str(tmp_path / "glyphs.pdf"), identify(tmp_path / "glyphs.pdf").doc_id, str(out), 60, 300)
     assert outcome.record.status == Status.FAILED and "memory limit of 300 MB" in outcome.record.error
 
 
@@ -349,7 +350,7 @@ def test_a_memory_error_is_the_documents_failure_not_a_crash(monkeypatch):
     monkeypatch.setattr("budgetpdf.pipeline.extract_document", exhausted)
     record = process_document(REFERENCE_PDF).record
     assert (record.status, record.error) == (Status.FAILED, "ran out of memory while reading it (MemoryError)")
-    assert record.doc_id == file_sha256(REFERENCE_PDF)
+    assert record.doc_id == identify(REFERENCE_PDF).doc_id
 
 
 def _odd_paths(folder: Path) -> dict[str, tuple[str, str]]:
@@ -429,7 +430,7 @@ def test_every_odd_path_in_a_folder_or_given_gets_one_row_and_nothing_hangs(tmp_
     assert again.returncode == 1 and "skipped=3" in again.stdout
     documents = _documents(out)
     assert len(documents) == len(expected)  # dangling.pdf and inner.pdf are one document now; hidden.pdf has its row
-    assert documents["locked.pdf"]["status"] == "not_a_budget" and documents["locked.pdf"]["doc_id"] == file_sha256(batch / "locked.pdf")
+    assert documents["locked.pdf"]["status"] == "not_a_budget" and documents["locked.pdf"]["doc_id"] == identify(batch / "locked.pdf").doc_id
     assert "dangling.pdf" not in documents and not (out / "checks" / f"{path_doc_id(batch / 'dangling.pdf')}.parquet").exists()
     assert not _leftovers(out)
     (batch / "shut").chmod(0o755)
