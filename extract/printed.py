@@ -30,6 +30,7 @@ from budgetpdf.extract.header import (
     spanned_text,
 )
 from budgetpdf.extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
+from budgetpdf.extract.ocr import OcrUnavailable, is_scanned, read_scanned_page
 from budgetpdf.extract.pages import dedupe_view, load_objects, seat_glyphs
 from budgetpdf.extract.prose import ProsePage, chars_to_lines
 from budgetpdf.extract.settings import ExtractSettings
@@ -93,6 +94,8 @@ class PrintedDocument:
     # units printed on pages without a grid: a note that holds for the whole document
     loose_units: tuple[str, ...] = ()
     prose: tuple[ProsePage, ...] = ()  # per page, the lines outside every grid: the running text
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR: they had no text layer
+    ocr_error: str | None = None  # why scanned pages were not read, where they were not
 
 
 _TABLE_NUMBER = re.compile(r"^(表[\d一二三四五六七八九十]+|附表\d*|附件\d*|预算\d+表|公开\d+表|.{0,4}\d+表|[（(]?续表?[）)]?)$")
@@ -532,10 +535,18 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
     pending: list[TextLine] = []  # a title (and its captions) left at the foot of a page
     previous_texts: set[str] = set()  # a running header repeats them on every page
 
-    with pdfplumber.open(path) as pdf:
+    ocr_pages: list[int] = []
+    ocr_error: str | None = None
+    with pdfplumber.open(path) as pdf, _Rasteriser(path) as raster:
         n_pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             load_objects(page, settings.page_source)
+            if settings.ocr.enabled and ocr_error is None and is_scanned(page):
+                try:
+                    read_scanned_page(page, raster.document, settings.ocr)
+                    ocr_pages.append(number)
+                except OcrUnavailable as error:
+                    ocr_error = str(error)
             seat_glyphs(page.chars)
             text_chars += len(page.chars)
             images += len(page.images)
@@ -594,4 +605,29 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             previous_texts = {line.text for line in lines}
             page.close()
 
-    return PrintedDocument(n_pages, text_chars, images, tuple(cover_texts), tuple(tables), tuple(fates), figures, tuple(loose_units), tuple(prose))
+    return PrintedDocument(
+        n_pages, text_chars, images, tuple(cover_texts), tuple(tables), tuple(fates), figures, tuple(loose_units), tuple(prose), tuple(ocr_pages), ocr_error
+    )
+
+
+class _Rasteriser:
+    """The document opened in pdfium on first use: only scanned pages are rendered."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._document = None
+
+    @property
+    def document(self):
+        if self._document is None:
+            import pypdfium2
+
+            self._document = pypdfium2.PdfDocument(str(self.path))
+        return self._document
+
+    def __enter__(self) -> _Rasteriser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._document is not None:
+            self._document.close()

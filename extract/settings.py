@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from budgetpdf.extract.ocr import OcrSettings
+
 
 @dataclass(frozen=True)
 class GridSettings:
@@ -39,6 +41,7 @@ class PageSource(str, Enum):
 class ExtractSettings:
     grid: GridSettings = GridSettings()
     page_source: PageSource = PageSource.FAST
+    ocr: OcrSettings = OcrSettings()  # pages without a text layer (extract/ocr.py)
     # Characters whose tops differ by less than this share a text line.
     line_tolerance: float = 3.0
     # A gap wider than this fraction of the font size is a space.

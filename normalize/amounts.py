@@ -8,6 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 _ZERO_MARKS = {"-", "—", "–", "－", "--", "——", "0", "/"}
 _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)$")
+# Every separator but the last splits groups of three and the last stands before one or two
+# digits: the last is the decimal point, whichever mark was printed or read (OCR reads
+# 4,728.00 as 4.728.00; some exports print 4.728,00).  Unambiguous, so read; 4.728 is not.
+_MIXED_SEPARATORS = re.compile(r"^(?P<sign>[-+]?)(?P<whole>\d{1,3}(?:[.,]\d{3})+)[.,](?P<fraction>\d{1,2})$")
 UNIT_FACTORS = {"万元": 0, "元": -4, "千元": -1, "亿元": 4}
 
 
@@ -20,7 +24,8 @@ def parse_amount(text: str | None) -> Decimal | None:
 
     Blank is ``None`` (no line); ``-`` and ``0.00`` are zero.  Thousands
     separators, full-width digits, spaces or line breaks inside the number,
-    a leading minus and accounting parentheses are all read.
+    a leading minus and accounting parentheses are all read, and so is a
+    decimal point printed or read as a comma where the grouping settles it.
     """
     if text is None:
         return None
@@ -33,6 +38,8 @@ def parse_amount(text: str | None) -> Decimal | None:
     if negative:
         cleaned = cleaned[1:-1]
     match = _NUMBER.match(cleaned)
+    if not match and (mixed := _MIXED_SEPARATORS.match(cleaned)):
+        match = _NUMBER.match(f"{mixed['sign']}{re.sub('[.,]', '', mixed['whole'])}.{mixed['fraction']}")
     if not match:
         raise AmountError(f"not an amount: {text!r}")
     try:

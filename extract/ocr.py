@@ -1,0 +1,353 @@
+"""Pages without a text layer → the same characters and rules a digital page gives.
+
+A scanned page holds an image and no text.  It is rendered (pdfium), turned
+straight again (its skew measured on the image), its rules found as long
+thin runs of ink, and its text read by RapidOCR (PP-OCRv4, the models ship
+inside the wheel: nothing is downloaded at run time) with a box for every
+character.  Characters and rules become pdfplumber's object dicts, so the
+grid finder, the header and row readers, normalisation and the prose
+reader work on a scanned page exactly as on a digital one: this module is
+the only place that knows a page was scanned.
+
+Every OCR character carries ``ocr_confidence``; the figures it makes are
+marked in ``lines/`` and ``facts/`` and vouched for by the arithmetic
+(``schemas/ocr.py``), never trusted as read.
+
+Chain: ``page_to_image`` → ``image_to_skew`` → ``straighten`` →
+``image_to_rules`` / ``image_to_glyphs`` → ``ocr_objects``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+# the text layer of a scanned page: nothing, or a stamp's few characters
+SCANNED_PAGE_MAX_CHARS = 10
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How scanned pages are read."""
+
+    enabled: bool = True
+    dpi: int = 200  # table figures of 8–9 pt come out 22–25 px tall: PP-OCR's best range
+    max_skew: float = 3.0  # degrees either way the page may be turned
+    threads: int = 1  # per worker process; a batch runs one worker per core
+    # a rule is a run of ink at least this long (points); the strokes of a
+    # 9 pt character are shorter, a table's rules longer
+    min_rule: float = 18.0
+    # a shorter upright run is a rule too where both its ends meet a horizontal rule
+    # (the 类 | 款 | 项 cells of a header row)
+    min_short_rule: float = 6.0
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One character OCR read, in image pixels."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+class OcrUnavailable(RuntimeError):
+    """RapidOCR (or its runtime) is not installed or cannot load."""
+
+
+def is_scanned(page) -> bool:
+    """A page that shows an image and prints (next to) no text."""
+    if not page.images:
+        return False
+    printed = sum(1 for char in page.chars if char["text"].strip())
+    return printed <= SCANNED_PAGE_MAX_CHARS
+
+
+# ---- image ------------------------------------------------------------------
+
+
+def page_to_image(pdf, index: int, dpi: int) -> np.ndarray:
+    """Page ``index`` (0-based) of a pypdfium2 document, rendered grey at ``dpi``."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=dpi / 72, grayscale=True)
+        image = bitmap.to_numpy()
+    finally:
+        page.close()
+    return np.ascontiguousarray(image[:, :, 0] if image.ndim == 3 else image)
+
+
+def _ink(grey: np.ndarray) -> np.ndarray:
+    """Dark pixels as 255, paper as 0 (Otsu's threshold: scans differ in contrast)."""
+    import cv2
+
+    _, ink = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return ink
+
+
+def image_to_skew(grey: np.ndarray, max_skew: float) -> float:
+    """The angle (degrees, counter-clockwise) that makes the page's text lines and rules level.
+
+    Rows of ink are sharpest when level: the angle that maximises the
+    variance of the ink per pixel row wins, searched in 0.1° steps and then
+    0.02° around the best, on a quarter-size image.
+    """
+    import cv2
+
+    ink = _ink(grey)
+    small = cv2.resize(ink, (max(1, ink.shape[1] // 4), max(1, ink.shape[0] // 4)), interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    height, width = small.shape
+    centre = (width / 2, height / 2)
+
+    def sharpness(angle: float) -> float:
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), (width, height), flags=cv2.INTER_LINEAR)
+        return float(np.var(turned.sum(axis=1, dtype=np.float64)))
+
+    coarse = max(np.arange(-max_skew, max_skew + 1e-9, 0.1), key=sharpness)
+    fine = max(np.arange(coarse - 0.1, coarse + 0.1 + 1e-9, 0.02), key=sharpness)
+    return round(float(fine), 2)
+
+
+def straighten(grey: np.ndarray, angle: float) -> np.ndarray:
+    """The page turned by ``angle`` degrees about its centre, the corners filled with paper."""
+    if abs(angle) < 0.01:
+        return grey
+    import cv2
+
+    height, width = grey.shape
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
+    return cv2.warpAffine(grey, turn, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+Segment = tuple[float, float, float, float]  # x0, top, x1, bottom in pixels
+
+
+def image_to_rules(grey: np.ndarray, px_per_pt: float, settings: OcrSettings) -> tuple[list[Segment], list[Segment]]:
+    """The page's horizontal and vertical rules, as thin boxes in pixels.
+
+    A rule is a run of ink the morphological opening keeps along one
+    direction; a character's strokes are shorter than ``min_rule``.  Upright
+    runs between ``min_short_rule`` and ``min_rule`` count where both of
+    their ends meet a horizontal rule: the short rules between a header's
+    类, 款 and 项 cells.
+    """
+    import cv2
+
+    ink = _ink(grey)
+    long_run = max(3, round(settings.min_rule * px_per_pt))
+    short_run = max(3, round(settings.min_short_rule * px_per_pt))
+    flat = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_run, 1)))
+    upright = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, short_run)))
+    horizontal = [box for box in _boxes(flat) if box[2] - box[0] >= long_run and box[3] - box[1] <= 0.8 * px_per_pt * 4]
+    vertical = []
+    reach = 1.0 * px_per_pt  # the rule's end lies in the other rule's ink; a stroke's stops short of it
+    for box in _boxes(upright):
+        x0, top, x1, bottom = box
+        if x1 - x0 > 0.8 * px_per_pt * 4:
+            continue
+        if bottom - top >= long_run or (_meets(horizontal, (x0 + x1) / 2, top, reach) and _meets(horizontal, (x0 + x1) / 2, bottom, reach)):
+            vertical.append(box)
+    return horizontal, vertical
+
+
+def _boxes(mask: np.ndarray) -> list[Segment]:
+    import cv2
+
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(float(x), float(y), float(x + w), float(y + h)) for x, y, w, h, _ in stats[1:count]]
+
+
+def _meets(rules: list[Segment], x: float, y: float, reach: float) -> bool:
+    return any(r[0] - reach <= x <= r[2] + reach and r[1] - reach <= y <= r[3] + reach for r in rules)
+
+
+# ---- text ---------------------------------------------------------------------
+
+_engines: dict[int, object] = {}
+_engine_lock = threading.Lock()
+
+
+def ocr_engine(threads: int):
+    """One RapidOCR engine per process (its models take a second and ~100 MB to load)."""
+    with _engine_lock:
+        if threads not in _engines:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as error:  # noqa: F841 - said in the message
+                raise OcrUnavailable(f"RapidOCR is not installed ({error}): pip install rapidocr-onnxruntime") from error
+            try:
+                _engines[threads] = RapidOCR(use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+            except Exception as error:  # noqa: BLE001 - a runtime that cannot load is the same as none
+                raise OcrUnavailable(f"RapidOCR could not load its models: {type(error).__name__}: {error}") from error
+        return _engines[threads]
+
+
+def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[Glyph]:
+    """Every character RapidOCR reads on the image, with its own box and confidence.
+
+    RapidOCR boxes each text line and, asked for word boxes, each character
+    in it (a run of Latin letters may come as one word: its box is shared
+    out among its letters by width).
+    """
+    engine = ocr_engine(settings.threads)
+    result, _ = engine(grey, return_word_box=True)
+    glyphs: list[Glyph] = []
+    for found in result or []:
+        box, text, confidence = found[0], found[1], float(found[2])
+        words = found[4] if len(found) > 5 else None
+        if words and len(found[3]) == len(words):
+            line: list[Glyph] = []
+            for word_box, word, word_confidence in zip(found[3], words, found[5]):
+                line += _split(word, _bounds(word_box), float(word_confidence))
+        else:
+            line = _split(text, _bounds(box), confidence)
+        glyphs += _closed_up(line)
+    return glyphs
+
+
+def _closed_up(line: list[Glyph]) -> list[Glyph]:
+    """One OCR text line's characters edge to edge.
+
+    The character boxes hug the ink, so the gaps between them would read as
+    spaces ("一、 财政 拨款"); OCR has already judged the run to be one
+    text, and the gaps between texts (a cell's rule, a column's gutter) stay.
+    """
+    closed = []
+    for glyph, after in zip(line, line[1:] + [None]):
+        if after is not None and 0 < after.x0 - glyph.x1 < glyph.bottom - glyph.top:
+            glyph = Glyph(glyph.text, glyph.x0, glyph.top, after.x0, glyph.bottom, glyph.confidence)
+        closed.append(glyph)
+    return closed
+
+
+def _bounds(quad) -> tuple[float, float, float, float]:
+    xs = [float(point[0]) for point in quad]
+    ys = [float(point[1]) for point in quad]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _split(text: str, box: tuple[float, float, float, float], confidence: float) -> list[Glyph]:
+    """A word's box shared among its characters: a CJK character is twice as wide as a Latin one."""
+    text = text.strip()
+    if not text:
+        return []
+    x0, top, x1, bottom = box
+    weights = [2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text]
+    step = (x1 - x0) / sum(weights)
+    glyphs, x = [], x0
+    for ch, weight in zip(text, weights):
+        if ch.strip():
+            glyphs.append(Glyph(ch, x, top, x + weight * step, bottom, confidence))
+        x += weight * step
+    return glyphs
+
+
+# ---- objects ------------------------------------------------------------------
+
+
+def ocr_objects(page, glyphs: list[Glyph], rules: tuple[list[Segment], list[Segment]], image_shape: tuple[int, int]) -> dict[str, list[dict]]:
+    """pdfplumber's ``page.objects`` for a scanned page: a char per glyph, a line per rule.
+
+    Pixel boxes are scaled onto the page; each character's size is its line's
+    height rounded to half a point, so a line of text keeps one size.
+    """
+    x_origin, top_origin, x_end, bottom_end = page.bbox
+    sx = (x_end - x_origin) / image_shape[1]
+    sy = (bottom_end - top_origin) / image_shape[0]
+    height = page.height
+    chars = []
+    for glyph in glyphs:
+        x0, x1 = x_origin + glyph.x0 * sx, x_origin + glyph.x1 * sx
+        top, bottom = top_origin + glyph.top * sy, top_origin + glyph.bottom * sy
+        size = max(0.5, round((bottom - top) * 2) / 2)
+        y0, y1 = height - bottom, height - top
+        chars.append(
+            {
+                "object_type": "char",
+                "page_number": page.page_number,
+                "ncs": "DeviceGray",
+                "stroking_color": (0,),
+                "non_stroking_color": (0,),
+                "fontname": "OCR",
+                "text": glyph.text,
+                "size": size,
+                "adv": x1 - x0,
+                "upright": True,
+                "matrix": (size, 0, 0, size, x0, y0 + 0.12 * (y1 - y0)),
+                "x0": x0,
+                "y0": y0,
+                "x1": x1,
+                "y1": y1,
+                "width": x1 - x0,
+                "height": y1 - y0,
+                "top": top,
+                "bottom": bottom,
+                "doctop": page.initial_doctop + top,
+                "ocr_confidence": glyph.confidence,
+            }
+        )
+    lines = []
+    horizontal, vertical = rules
+    for x0, top, x1, bottom in horizontal:
+        y = top_origin + (top + bottom) / 2 * sy
+        lines.append(_line(page, x_origin + x0 * sx, y, x_origin + x1 * sx, y, (bottom - top) * sy))
+    for x0, top, x1, bottom in vertical:
+        x = x_origin + (x0 + x1) / 2 * sx
+        lines.append(_line(page, x, top_origin + top * sy, x, top_origin + bottom * sy, (x1 - x0) * sx))
+    return {"char": chars, "line": lines, "image": list(page.images)}
+
+
+def _line(page, x0: float, top: float, x1: float, bottom: float, width: float) -> dict:
+    height = page.height
+    return {
+        "object_type": "line",
+        "page_number": page.page_number,
+        "pts": [(x0, top), (x1, bottom)],
+        "x0": x0,
+        "y0": height - bottom,
+        "x1": x1,
+        "y1": height - top,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "top": top,
+        "bottom": bottom,
+        "doctop": page.initial_doctop + top,
+        "linewidth": width,
+        "stroke": True,
+        "fill": False,
+        "evenodd": False,
+        "stroking_color": (0,),
+        "non_stroking_color": (0,),
+        "dash": None,
+    }
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """What reading one scanned page took."""
+
+    skew: float  # degrees the page was turned back
+    glyphs: int
+    rules: int
+
+
+def read_scanned_page(page, source: Path | object, settings: OcrSettings) -> OcrPage:
+    """Give a scanned pdfplumber page the objects OCR reads on its image (``page._objects``).
+
+    ``source`` is the document open in pypdfium2.
+    """
+    grey = page_to_image(source, page.page_number - 1, settings.dpi)
+    skew = image_to_skew(grey, settings.max_skew)
+    grey = straighten(grey, skew)
+    rules = image_to_rules(grey, settings.dpi / 72, settings)
+    glyphs = image_to_glyphs(grey, settings)
+    page._objects = ocr_objects(page, glyphs, rules, grey.shape)
+    return OcrPage(skew, len(glyphs), len(rules[0]) + len(rules[1]))
