@@ -14,7 +14,7 @@ marked in ``lines/`` and ``facts/`` and vouched for by the arithmetic
 (``schemas/ocr.py``), never trusted as read.
 
 Chain: ``page_to_image`` → ``image_to_skew`` → ``straighten`` →
-``image_to_rules`` / ``image_to_glyphs`` → ``ocr_objects``.
+``image_to_rules`` and ``image_to_glyphs`` → ``close_up`` → ``ocr_objects``.
 """
 
 from __future__ import annotations
@@ -190,8 +190,8 @@ def ocr_engine(threads: int):
         return _engines[threads]
 
 
-def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[Glyph]:
-    """Every character RapidOCR reads on the image, with its own box and confidence.
+def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[list[Glyph]]:
+    """Every character RapidOCR reads on the image, with its own box and confidence, per text line.
 
     RapidOCR boxes each text line and, asked for word boxes, each character
     in it (a run of Latin letters may come as one word: its box is shared
@@ -199,7 +199,7 @@ def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[Glyph]:
     """
     engine = ocr_engine(settings.threads)
     result, _ = engine(grey, return_word_box=True)
-    glyphs: list[Glyph] = []
+    lines: list[list[Glyph]] = []
     for found in result or []:
         box, text, confidence = found[0], found[1], float(found[2])
         words = found[4] if len(found) > 5 else None
@@ -209,23 +209,30 @@ def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[Glyph]:
                 line += _split(word, _bounds(word_box), float(word_confidence))
         else:
             line = _split(text, _bounds(box), confidence)
-        glyphs += _closed_up(line)
+        lines.append(line)
+    return lines
+
+
+def close_up(lines: list[list[Glyph]], vertical: list[Segment]) -> list[Glyph]:
+    """Each OCR text line's characters edge to edge, except across a rule.
+
+    The character boxes hug the ink, so the gaps between them would read as
+    spaces ("一、 财政 拨款"); OCR has judged the run to be one text.  It may
+    also run one cell's text into the next (``5,708.69支出总计``): a gap a
+    rule crosses stays open, so each side falls in its own cell.
+    """
+    glyphs = []
+    for line in lines:
+        for glyph, after in zip(line, line[1:] + [None]):
+            if after is not None and 0 < after.x0 - glyph.x1 < glyph.bottom - glyph.top and not _ruled_between(glyph, after, vertical):
+                glyph = Glyph(glyph.text, glyph.x0, glyph.top, after.x0, glyph.bottom, glyph.confidence)
+            glyphs.append(glyph)
     return glyphs
 
 
-def _closed_up(line: list[Glyph]) -> list[Glyph]:
-    """One OCR text line's characters edge to edge.
-
-    The character boxes hug the ink, so the gaps between them would read as
-    spaces ("一、 财政 拨款"); OCR has already judged the run to be one
-    text, and the gaps between texts (a cell's rule, a column's gutter) stay.
-    """
-    closed = []
-    for glyph, after in zip(line, line[1:] + [None]):
-        if after is not None and 0 < after.x0 - glyph.x1 < glyph.bottom - glyph.top:
-            glyph = Glyph(glyph.text, glyph.x0, glyph.top, after.x0, glyph.bottom, glyph.confidence)
-        closed.append(glyph)
-    return closed
+def _ruled_between(left: Glyph, right: Glyph, vertical: list[Segment]) -> bool:
+    middle = (left.top + left.bottom) / 2
+    return any(left.x1 <= (x0 + x1) / 2 <= right.x0 and top <= middle <= bottom for x0, top, x1, bottom in vertical)
 
 
 def _bounds(quad) -> tuple[float, float, float, float]:
@@ -348,6 +355,6 @@ def read_scanned_page(page, source: Path | object, settings: OcrSettings) -> Ocr
     skew = image_to_skew(grey, settings.max_skew)
     grey = straighten(grey, skew)
     rules = image_to_rules(grey, settings.dpi / 72, settings)
-    glyphs = image_to_glyphs(grey, settings)
+    glyphs = close_up(image_to_glyphs(grey, settings), rules[1])
     page._objects = ocr_objects(page, glyphs, rules, grey.shape)
     return OcrPage(skew, len(glyphs), len(rules[0]) + len(rules[1]))

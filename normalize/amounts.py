@@ -34,6 +34,8 @@ def parse_amount(text: str | None) -> Decimal | None:
         return None
     if cleaned in _ZERO_MARKS:
         return Decimal("0")
+    if len(cleaned) > 1 and cleaned[-1] in ".," and cleaned[-2].isdigit():
+        cleaned = cleaned[:-1]  # a stray mark after the last digit (a speck OCR reads as "."): the digits are whole
     negative = cleaned.startswith("(") and cleaned.endswith(")")
     if negative:
         cleaned = cleaned[1:-1]
