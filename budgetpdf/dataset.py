@@ -81,6 +81,8 @@ def _line_row(line: Line) -> dict:
         "column": line.column,
         "amount": line.amount,
         "is_total": line.is_total,
+        "ocr": line.ocr,
+        "ocr_verified": line.ocr_verified,
     }
 
 
@@ -115,6 +117,7 @@ def facts_table(record: DocumentRecord, facts: tuple[Fact, ...]) -> pa.Table:
             **key, "key": f.key, "amount": f.amount, "previous_amount": f.previous_amount, "change_amount": f.change_amount,
             # a rate printed to more than four decimals is rounded to the column's scale, the only rounding anywhere
             "change_pct": None if f.change_pct is None else f.change_pct.quantize(_PCT), "page": f.page, "sentence": f.sentence,
+            "ocr": f.ocr, "ocr_verified": f.ocr_verified,
         }
         for f in facts
     ]

@@ -10,7 +10,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from budgetpdf.audit import audit_figures, primary_printings, printed_table_records
@@ -22,7 +22,8 @@ from budgetpdf.normalize.facts import FactParams, sentences_to_facts
 from budgetpdf.normalize.places import find_place
 from budgetpdf.schemas import GENERIC_ID, CheckResult, DocForm, DocumentRecord, Fact, Line, Problem, Status, spec_for
 from budgetpdf.schemas.facts import OTHER_PREFIX
-from budgetpdf.schemas.validate import narrative_ties, validate
+from budgetpdf.schemas.validate import fact_identities, narrative_ties, validate
+from budgetpdf.schemas.verify import vouch
 
 # A document whose prose names this many of the vocabulary's figures is a
 # disclosure even when it prints none of the tables (its tables are a separate file).
@@ -157,6 +158,21 @@ def _record(doc_id: str, path: Path, status: Status, error: str | None, extracte
     )
 
 
+def _fact_figures(fact: Fact) -> int:
+    return sum(value is not None for value in (fact.amount, fact.previous_amount, fact.change_amount, fact.change_pct))
+
+
+def _ocr_counts(extracted: ExtractedDocument, lines: list[Line], facts: list[Fact]) -> dict[str, int]:
+    """documents/: pages read by OCR, the figures read from them, and how many of those the arithmetic vouches for."""
+    ocr_lines = [line for line in lines if line.ocr]
+    ocr_facts = [fact for fact in facts if fact.ocr]
+    return {
+        "ocr_pages": len(extracted.ocr_pages),
+        "ocr_figures": len(ocr_lines) + sum(map(_fact_figures, ocr_facts)),
+        "ocr_verified": sum(bool(line.ocr_verified) for line in ocr_lines) + sum(_fact_figures(f) for f in ocr_facts if f.ocr_verified),
+    }
+
+
 def _place(extracted: ExtractedDocument | None) -> dict[str, str | None]:
     place = find_place(extracted.department, extracted.cover_texts) if extracted else None
     if place is None:
@@ -226,6 +242,9 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         return DocumentResult(_record(doc_id, path, Status.FAILED, _describe_error(error)))
 
     facts = sentences_to_facts(list(extracted.sentences), FactParams(extracted.year, extracted.department))
+    ocr_pages = set(extracted.ocr_pages)
+    if ocr_pages:
+        facts = [replace(fact, ocr=True) if fact.page in ocr_pages else fact for fact in facts]
     named = {fact.key for fact in facts if not fact.key.startswith(OTHER_PREFIX)}
     has_tables = any(raw.table_id != GENERIC_ID for raw in extracted.tables)
     undecoded, characters = undecodable_text(extracted)
@@ -239,7 +258,8 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         return DocumentResult(_record(doc_id, path, Status.FAILED, f"its text cannot be read: {undecodable}", extracted), extracted=extracted)
     if not has_tables:
         if extracted.text_chars == 0 and extracted.images > 0:
-            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, "no text layer, only images: scanned pages need OCR", extracted, doc_form=DocForm.SCANNED))
+            message = "no text layer, only images: scanned pages need OCR" + (f" ({extracted.ocr_error})" if extracted.ocr_error else "")
+            return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, message, extracted, doc_form=DocForm.SCANNED))
         if len(named) < NARRATIVE_KEYS:
             message = "none of the budget tables was found, and its prose states no budget figures"
             return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, message, extracted), extracted=extracted)
@@ -258,8 +278,13 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
             if role.kind != "label":
                 printed.setdefault((raw.table_id, raw.table_no, role.side), set()).add(role.key)
     primary = primary_printings(extracted.tables)
+    if ocr_pages:
+        lines = [replace(line, ocr=True) if line.page in ocr_pages else line for line in lines]
     checks += validate(lines, printed, primary)
     checks += narrative_ties(facts, lines, primary)
+    checks += fact_identities(facts)
+    lines, facts, unverified = vouch(lines, facts, checks)
+    checks += unverified
 
     problems = list(extracted.problems)
     with_lines = {(line.table_id, line.table_no) for line in lines}
@@ -275,6 +300,14 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         problems.append(Problem("no_lines", None, None, "the document prints tables with figures, and none of them could be read"))
     if damaged:
         problems.append(Problem("text_undecodable", None, None, undecodable))
+    if extracted.ocr_error:
+        problems.append(Problem("ocr_unavailable", None, None, f"pages without a text layer were not read: {extracted.ocr_error}"))
+    if unverified:
+        ocr_count = sum(line.ocr for line in lines) + sum(_fact_figures(fact) for fact in facts if fact.ocr)
+        problems.append(Problem(
+            "ocr_unverified", None, unverified[0].page,
+            f"{len(unverified)} of {ocr_count} figures read by OCR are not vouched for by an identity that holds (checks ocr_unverified)",
+        ))
 
     found = tuple(sorted({t.table_id for t in extracted.tables}))
     empty = tuple(t for t in found if t not in {table_id for table_id, _ in with_lines})
@@ -286,5 +319,6 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         figures_read=figures_read,
         problems=tuple(problems),
         printed_tables=printed_table_records(extracted, units),
+        **_ocr_counts(extracted, lines, facts),
     )
     return DocumentResult(record, tuple(lines), tuple(checks), extracted, tuple(facts))

@@ -37,6 +37,8 @@ class ExtractedDocument:
     problems: tuple[Problem, ...] = ()
     sentences: tuple[Sentence, ...] = ()  # the running text outside the tables
     cover_texts: tuple[str, ...] = ()  # the lines of the first pages outside the tables: title, department, place
+    ocr_pages: tuple[int, ...] = ()  # pages without a text layer, read by OCR
+    ocr_error: str | None = None  # why pages without a text layer were not read
 
 
 def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> ExtractedDocument:
@@ -65,4 +67,6 @@ def extract_document(path: Path, settings: ExtractSettings = ExtractSettings()) 
         problems=tuple(m.problem for m in mappings if m.problem),
         sentences=tuple(sentences),
         cover_texts=printed.cover_texts,
+        ocr_pages=printed.ocr_pages,
+        ocr_error=printed.ocr_error,
     )

@@ -49,8 +49,14 @@ DOCUMENTS = pa.schema(
         ("city", pa.string()),
         ("county", pa.string()),
         ("division_code", pa.string()),
+        ("ocr_pages", pa.int32()),
+        ("ocr_figures", pa.int32()),
+        ("ocr_verified", pa.int32()),
     ]
 )
+
+# where a figure came from: OCR of a page image, and whether an identity that holds vouches for it
+_OCR_FIELDS = [("ocr", pa.bool_()), ("ocr_verified", pa.bool_())]
 
 _PRINTED_TABLE_FIELDS = [("table_no", pa.int16()), ("table_title", pa.string())]  # which printed table a row came from
 
@@ -76,6 +82,7 @@ LINES = pa.schema(
         ("column", pa.string()),
         ("amount", AMOUNT),
         ("is_total", pa.bool_()),
+        *_OCR_FIELDS,
     ]
 )
 
@@ -89,6 +96,7 @@ FACTS = pa.schema(
         ("change_pct", pa.decimal128(9, 4)),
         ("page", pa.int32()),
         ("sentence", pa.string()),
+        *_OCR_FIELDS,
     ]
 )
 

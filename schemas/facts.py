@@ -83,6 +83,15 @@ FACT_KEYS: tuple[FactKey, ...] = (
 )
 
 FACT_KEYS_BY_NAME = {fact_key.key: fact_key for fact_key in FACT_KEYS}
+
+# Wholes the prose states with all of their parts (check ``fact_sum``): each holds by definition,
+# so a document that states the whole and every part once must add up.
+FACT_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("sangong_total", ("sangong_abroad", "sangong_reception", "sangong_vehicle")),
+    ("sangong_vehicle", ("sangong_vehicle_purchase", "sangong_vehicle_operation")),
+    ("procurement_total", ("procurement_goods", "procurement_works", "procurement_services")),
+    ("fiscal_appropriation", ("general_budget", "gov_fund", "state_capital")),
+)
 OTHER_PREFIX = "other:"
 
 

@@ -54,6 +54,8 @@ class Line:
     table_title: str | None = None  # the title of the printed table the line came from
     printed: Decimal | None = None  # the figure as printed, before conversion to 万元 (for the figure audit)
     group: str = ""  # the unit of a per-unit table the row belongs to; the checks stay within it
+    ocr: bool = False  # read by OCR from a page image
+    ocr_verified: bool | None = None  # OCR figures: True where an identity that holds vouches for it (schemas/verify.py)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ class CheckResult:
     passed: bool
     message: str
     table_no: int | None = None  # which printing of ``table_id``, where the check is about one table
+    # not published: the figures compared, each with +1 (summed into ``expected``) or -1 (``actual``),
+    # so that an OCR figure knows which identities vouch for it (schemas/verify.py)
+    figures: tuple[tuple[tuple, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,9 @@ class DocumentRecord:
     city: str | None = None
     county: str | None = None
     division_code: str | None = None  # the six-digit 行政区划代码 of the most specific place settled
+    ocr_pages: int = 0  # pages without a text layer, read by OCR
+    ocr_figures: int = 0  # figures (lines and facts) read by OCR
+    ocr_verified: int = 0  # of them, vouched for by an identity that holds
 
 
 @dataclass(frozen=True)
@@ -195,3 +203,15 @@ class Fact:
     page: int
     sentence: str
     precision: Decimal | None = None  # one unit of the amount's last printed digit, in 万元; not published
+    ocr: bool = False  # read by OCR from a page image
+    ocr_verified: bool | None = None  # OCR facts: True where an identity that holds vouches for every figure it states
+
+
+def figure_ref(line: Line) -> tuple:
+    """What names one printed figure of the lines across checks: its table, printing, side, block, row and column."""
+    return ("line", line.table_id, line.table_no, line.side, line.block, line.group, line.row_no, line.column)
+
+
+def fact_ref(index: int, field: str) -> tuple:
+    """One figure of the document's ``index``-th fact: ``amount``, ``previous_amount``, ``change_amount`` or ``change_pct``."""
+    return ("fact", index, field)

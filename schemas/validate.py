@@ -9,6 +9,11 @@ Stable check codes (a downstream filter may rely on them):
 - ``total_tie``     a total printed in two places is the same figure (declared in TIES)
 - ``narrative_tie`` a figure the prose states equals the table figure that states it
   too (declared in schemas/facts.py), to the precision the sentence prints
+- ``fact_change``   a sentence's figure = last year's + the change it states
+- ``fact_rate``     the rate a sentence states = the change over last year's figure,
+  to the digits it prints (rounded or cut)
+- ``fact_sum``      a whole the prose states = the sum of its parts, where it states
+  every part (declared in schemas/facts.py FACT_SUMS)
 
 A sum may differ from its printed parent by one unit of the last printed
 digit (0.01 万元 when the table prints two decimals) because each figure is
@@ -23,8 +28,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgetpdf.schemas.facts import FACT_KEYS_BY_NAME, FactSource
-from budgetpdf.schemas.records import CheckResult, Fact, Line
+from budgetpdf.schemas.facts import FACT_KEYS_BY_NAME, FACT_SUMS, FactSource
+from budgetpdf.schemas.records import CheckResult, Fact, Line, fact_ref, figure_ref
 from budgetpdf.schemas.tables import TIES, TotalRef, spec_for
 
 ZERO = Decimal(0)
@@ -44,6 +49,7 @@ class _Row:
     label: str
     of_which: bool = False
     values: dict[str, Decimal] = field(default_factory=dict)
+    lines: dict[str, Line] = field(default_factory=dict)  # the line behind each value: who takes part in a check
 
 
 def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, tuple[int, str]], list[_Row]]:
@@ -59,6 +65,7 @@ def _rows(lines: list[Line]) -> dict[tuple[str, int, str | None, tuple[int, str]
                 line.is_total, label, line.of_which,
             )
         rows[key].values[line.column] = line.amount
+        rows[key].lines[line.column] = line
     grouped: dict[tuple[str, int, str | None, tuple[int, str]], list[_Row]] = defaultdict(list)
     for key in sorted(rows, key=lambda k: (k[0], k[1], k[2] or "", k[3], k[4])):
         grouped[key[:4]].append(rows[key])
@@ -89,6 +96,7 @@ def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal
         expected = sum((c.values.get(column, ZERO) for c in children), ZERO)
         actual = parent.values.get(column, ZERO)
         allowed = _allowance(tolerance, actual, *(c.values[column] for c in children if column in c.values))
+        figures = _figures([parent], children, column)
         results.append(
             CheckResult(
                 code,
@@ -102,9 +110,20 @@ def _sum_check(code: str, parent: _Row, children: list[_Row], tolerance: Decimal
                 abs(expected - actual) <= allowed,
                 f"{parent.label or 'row ' + str(parent.row_no)} = sum of {len(children)} {what}",
                 parent.table_no,
+                figures,
             )
         )
     return results
+
+
+def _figures(totals: list[_Row], parts: list[_Row], *columns: str) -> tuple[tuple[tuple, int], ...]:
+    """The figures a check compares: each part counts once towards ``expected`` (+1), each
+    total once towards ``actual`` (-1); the first of ``columns`` for the totals, the rest for the parts."""
+    total_column, part_columns = columns[0], columns[1:] or columns
+    return tuple(
+        [(figure_ref(row.lines[total_column]), -1) for row in totals if total_column in row.lines]
+        + [(figure_ref(row.lines[column]), 1) for row in parts for column in part_columns if column in row.lines]
+    )
 
 
 def _code_sums(rows: list[_Row], tolerance: Decimal) -> list[CheckResult]:
@@ -217,6 +236,7 @@ def _identities(table_id: str, rows: list[_Row], printed: set[str], tolerance: D
                     abs(expected - actual) <= allowed,
                     f"{identity.total} = {' + '.join(identity.parts)}",
                     row.table_no,
+                    _figures([row], [row], identity.total, *identity.parts),
                 )
             )
     return results
@@ -251,13 +271,15 @@ def _ties(grouped: dict, primary: dict[str, int]) -> list[CheckResult]:
         if any(column in left[-1].values for column in tie.unless):
             continue
         row, actual = left[-1], left[-1].values[tie.left.column]
-        candidates = [r.values[tie.right.column] for r in right]
-        candidates += [r.values[ref.column] for ref in tie.also for r in _total_rows(grouped, ref, primary)]
-        expected = min(reversed(candidates), key=lambda value: abs(value - actual))
+        candidates = [r.lines[tie.right.column] for r in right]
+        candidates += [r.lines[ref.column] for ref in tie.also for r in _total_rows(grouped, ref, primary)]
+        chosen = min(reversed(candidates), key=lambda line: abs(line.amount - actual))
+        expected = chosen.amount
         allowed = _allowance(ZERO, actual, expected)
         result = CheckResult(
             "total_tie", tie.left.table_id, row.row_no, tie.left.column, row.page, expected, actual, allowed, abs(expected - actual) <= allowed,
             f"{_describe(tie.left)} total = {_describe(tie.right)} total" + "".join(f" or {_describe(ref)} total" for ref in tie.also), row.table_no,
+            ((figure_ref(row.lines[tie.left.column]), -1), (figure_ref(chosen), 1)),
         )
         results.append(((tie.left.table_id, tie.right.table_id), result))
     tied = {frozenset(pair) for pair, result in results if result.passed}
@@ -320,7 +342,7 @@ def narrative_ties(facts: list[Fact], lines: list[Line], primary: dict[str, int]
     for line in lines:
         by_column[(line.table_id, line.table_no, line.side, line.column)].append(line)
     results = []
-    for fact in facts:
+    for index, fact in enumerate(facts):
         fact_key = FACT_KEYS_BY_NAME.get(fact.key)
         if fact_key is None or fact.amount is None:
             continue
@@ -333,5 +355,66 @@ def narrative_ties(facts: list[Fact], lines: list[Line], primary: dict[str, int]
             "narrative_tie", line.table_id, line.row_no, source.column, fact.page, line.amount, fact.amount, fact.precision,
             _agrees(fact, line.amount),
             f"{fact.key}: the prose says {_money(fact.amount)} (page {fact.page}), {where} says {_money(line.amount)}", line.table_no,
+            ((figure_ref(line), 1), (fact_ref(index, "amount"), -1)),
+        ))
+    return results
+
+
+_HUNDRED = Decimal(100)
+
+
+def _unit_of(value: Decimal) -> Decimal:
+    return Decimal(1).scaleb(value.as_tuple().exponent)
+
+
+def _rate_agrees(stated: Decimal, change: Decimal, previous: Decimal) -> bool:
+    """The rate printed (6.13) against the change over last year's figure, rounded or cut to its digits."""
+    exact = change / previous * _HUNDRED
+    unit = _unit_of(stated)
+    return abs(exact - stated) <= unit / 2 or ZERO <= abs(exact) - abs(stated) < unit
+
+
+def fact_identities(facts: list[Fact]) -> list[CheckResult]:
+    """The arithmetic inside the prose: this year = last year + the change, the rate, and the wholes of FACT_SUMS."""
+    results = []
+    for index, fact in enumerate(facts):
+        if fact.amount is None or fact.change_amount is None:
+            continue
+        change = fact.change_amount
+        if fact.previous_amount is not None:
+            expected = fact.previous_amount + change
+            allowed = max(_unit_of(fact.amount), _unit_of(fact.previous_amount), _unit_of(change))
+            results.append(CheckResult(
+                "fact_change", None, None, fact.key, fact.page, expected, fact.amount, allowed, abs(expected - fact.amount) <= allowed,
+                f"{fact.key}: {_money(fact.amount)} = last year's {_money(fact.previous_amount)} + the change {_money(change)}", None,
+                ((fact_ref(index, "amount"), -1), (fact_ref(index, "previous_amount"), 1), (fact_ref(index, "change_amount"), 1)),
+            ))
+        previous = fact.amount - change if fact.previous_amount is None else fact.previous_amount
+        if fact.change_pct is not None and previous:
+            exact = change / previous * _HUNDRED
+            figures = [(fact_ref(index, "change_pct"), -1), (fact_ref(index, "change_amount"), 1), (fact_ref(index, "amount"), 1)]
+            if fact.previous_amount is not None:
+                figures.append((fact_ref(index, "previous_amount"), 1))
+            results.append(CheckResult(
+                "fact_rate", None, None, fact.key, fact.page, exact.quantize(Decimal("0.0001")), fact.change_pct, _unit_of(fact.change_pct),
+                _rate_agrees(fact.change_pct, change, previous),
+                f"{fact.key}: the rate {fact.change_pct}% = the change {_money(change)} over last year's {_money(previous)}", None, tuple(figures),
+            ))
+    stated: dict[str, list[int]] = defaultdict(list)
+    for index, fact in enumerate(facts):
+        if fact.amount is not None:
+            stated[fact.key].append(index)
+    for whole, parts in FACT_SUMS:
+        named = [whole, *parts]
+        if any(len({facts[i].amount for i in stated.get(key, [])}) != 1 for key in named):
+            continue  # a figure not stated, or stated as two different ones: nothing to add up
+        first = {key: stated[key][0] for key in named}
+        total = facts[first[whole]]
+        expected = sum((facts[first[part]].amount for part in parts), ZERO)
+        allowed = max(_unit_of(facts[first[key]].amount) for key in named)
+        results.append(CheckResult(
+            "fact_sum", None, None, whole, total.page, expected, total.amount, allowed, abs(expected - total.amount) <= allowed,
+            f"{whole} = {' + '.join(parts)}", None,
+            tuple([(fact_ref(i, "amount"), -1) for i in stated[whole]] + [(fact_ref(i, "amount"), 1) for part in parts for i in stated[part]]),
         ))
     return results
