@@ -5,7 +5,7 @@
 writer and the command line, on top of extract/, normalize/ and schemas/.
 """
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
 __all__ = ["Dataset", "Document", "__version__", "open_dataset", "read_pdf"]
 

@@ -41,6 +41,7 @@ from budgetpdf.dataset import discard_document_files, remove_incomplete, write_d
 from budgetpdf.inputs import identify, path_doc_id
 from budgetpdf.pipeline import DocumentResult, cap_error, process_document
 from budgetpdf.extract import EXTRACTOR_VERSION
+from budgetpdf.extract.ocr import telling_ocr_pages
 from budgetpdf.schemas import DocumentRecord, Status
 
 SETTLED = frozenset(s.value for s in (Status.OK, Status.PARTIAL, Status.NOT_A_BUDGET, Status.NEEDS_OCR))
@@ -88,6 +89,9 @@ class BatchSettings:
     executor: Literal["local", "dask"] = "local"
     scheduler: str | None = None  # a Dask scheduler's address; None starts a LocalCluster
     max_memory: int | None = DEFAULT_MAX_MEMORY  # MB of resident memory per worker; None: no limit
+    # seconds added to a document's time limit for each page without a text layer it reads
+    # by OCR (3–6 s each on one core): a 40-page scan must not time out
+    ocr_page_timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,13 @@ class DocumentOutcome:
     facts: int = 0
 
 
+@dataclass(frozen=True)
+class OcrPageStarted:
+    """A worker began reading a page by OCR (local executor): more time, and news for the progress bar."""
+
+    page: int
+
+
 @dataclass
 class BatchSummary:
     statuses: Counter[str] = field(default_factory=Counter)
@@ -130,6 +141,8 @@ class BatchSummary:
     facts: int = 0
     checks_failed: int = 0
     pages: int = 0
+    ocr_pages: int = 0  # read by OCR, in the documents done
+    ocr_started: int = 0  # OCR pages begun so far, done documents or not (local executor)
     seconds: float = 0.0
 
     def add(self, outcome: DocumentOutcome) -> None:
@@ -139,6 +152,7 @@ class BatchSummary:
         self.facts += outcome.facts
         self.checks_failed += outcome.checks_failed
         self.pages += outcome.record.pages
+        self.ocr_pages += outcome.record.ocr_pages
 
     @property
     def documents(self) -> int:
@@ -223,7 +237,8 @@ def _drop_path_row(out: Path, doc_id: str) -> None:
 
 
 def run_batch(plan: BatchPlan, settings: BatchSettings,
-              on_document: Callable[[DocumentOutcome, BatchSummary], None] = lambda outcome, summary: None) -> BatchSummary:
+              on_document: Callable[[DocumentOutcome, BatchSummary], None] = lambda outcome, summary: None,
+              on_ocr_page: Callable[[Task, int, BatchSummary], None] = lambda task, page, summary: None) -> BatchSummary:
     """Run the plan's tasks, writing each documents row as its document completes.
 
     The unreadable paths' rows come first (no worker reads them).  On
@@ -255,6 +270,11 @@ def run_batch(plan: BatchPlan, settings: BatchSettings,
             executor = _run_dask if settings.executor == "dask" else _run_local
             running = executor(plan.tasks, settings)
             for task, outcome in running:
+                if isinstance(outcome, OcrPageStarted):
+                    summary.ocr_started += 1
+                    summary.seconds = time.monotonic() - started
+                    on_ocr_page(task, outcome.page, summary)
+                    continue
                 outcome = replace(outcome, record=replace(outcome.record, source_path=str(task.path)))  # as given, on any machine
                 if path_doc_id(task.path) != outcome.record.doc_id:
                     _drop_path_row(settings.out, path_doc_id(task.path))
@@ -303,7 +323,9 @@ def _serve(conn: Connection, out: Path) -> None:
         except EOFError:
             return
         try:
-            conn.send(run_document(path, out))
+            with telling_ocr_pages(lambda page: conn.send(("ocr_page", page))):
+                outcome = run_document(path, out)
+            conn.send(outcome)
         except MemoryError:
             conn.send("it ran out of memory while its files were written (MemoryError)")
         except Exception as error:  # noqa: BLE001 - e.g. a full disk: this document's failure, told to the parent
@@ -321,6 +343,7 @@ class _Worker:
         self.ready = False
         self.task: Task | None = None
         self.deadline = float("inf")
+        self.limit = 0.0  # seconds the current document has: --timeout, and more for each OCR page
         self.memory = psutil.Process(self.process.pid)
 
     def resident_mb(self) -> float:
@@ -332,7 +355,7 @@ class _Worker:
 
     def give(self, task: Task, timeout: float) -> None:
         self.conn.send(task.path)
-        self.task, self.deadline = task, time.monotonic() + timeout
+        self.task, self.deadline, self.limit = task, time.monotonic() + timeout, timeout
 
     def kill(self) -> None:
         self.process.kill()
@@ -377,6 +400,11 @@ def _run_local(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tup
                     if message is None:
                         worker.ready = True
                         continue
+                    if isinstance(message, tuple):  # ("ocr_page", n): a scanned page, read slowly
+                        worker.deadline += settings.ocr_page_timeout
+                        worker.limit += settings.ocr_page_timeout
+                        yield task, OcrPageStarted(message[1])
+                        continue
                     worker.task, worker.deadline = None, float("inf")
                     if limit and worker.resident_mb() > limit / 2:
                         replace_worker(worker)  # what one large document left in it must not count against the next
@@ -386,7 +414,7 @@ def _run_local(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tup
                         yield task, message
                 elif task is not None and time.monotonic() >= worker.deadline:
                     replace_worker(worker)
-                    yield task, _timed_out(settings.out, task, settings.timeout)
+                    yield task, _timed_out(settings.out, task, worker.limit)
                 elif task is not None and limit and worker.resident_mb() > limit:
                     replace_worker(worker)  # the parent kills it, so the parent knows why it died
                     yield task, _stopped(settings.out, task, Status.FAILED, memory_reason(limit))

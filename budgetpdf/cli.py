@@ -12,7 +12,7 @@ import click
 
 from budgetpdf import __version__
 from budgetpdf.batch import (
-    DEFAULT_MAX_MEMORY, FAILURES, BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, plan_batch, run_batch,
+    DEFAULT_MAX_MEMORY, FAILURES, BatchError, BatchPlan, BatchSettings, BatchSummary, DocumentOutcome, Task, plan_batch, run_batch,
 )
 from budgetpdf.dataset import DatasetLocked, dataset_lock
 from budgetpdf.pipeline import process_document
@@ -93,7 +93,10 @@ def _document_line(outcome: DocumentOutcome) -> str:
 
 
 def _rate(summary: BatchSummary | None) -> str:
-    return f"{summary.pages_per_second:.1f} pages/s, {summary.failures} failed" if summary else ""
+    if not summary:
+        return ""
+    ocr = f", {summary.ocr_started} OCR pages" if summary.ocr_started else ""
+    return f"{summary.pages_per_second:.1f} pages/s{ocr}, {summary.failures} failed"
 
 
 def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
@@ -104,7 +107,7 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
         ("lines", str(summary.lines)),
         ("facts", f"{summary.facts}  (figures the prose states)"),
         ("checks failed", str(summary.checks_failed)),
-        ("pages", str(summary.pages)),
+        ("pages", str(summary.pages) + (f"  ({summary.ocr_pages} without a text layer, read by OCR)" if summary.ocr_pages else "")),
         ("wall time", f"{summary.seconds:.1f} s"),
         ("pages/s", f"{summary.pages_per_second:.1f}"),
     ]
@@ -120,6 +123,9 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
 @click.option("--force", is_flag=True, help="Read again documents the dataset already holds.")
 @click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Time limit per document: its worker is killed and the document gets status timeout.")
+@click.option("--ocr-page-timeout", default=30.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Added to a document's time limit for each page it reads by OCR (a scanned page takes 3-6 s on one "
+                   "core, so a 40-page scan gets 120 + 40 x 30 s at most).")
 @click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, type=click.IntRange(min=200), metavar="MB",
               help="Resident memory limit per worker process: a worker above it is killed and replaced, and its document "
                    "gets status failed saying so.  The largest published budgets need about 210 MB; the default leaves "
@@ -129,7 +135,7 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; without it a LocalCluster is started).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
-def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout: float, max_memory: int, executor: str,
+def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout: float, ocr_page_timeout: float, max_memory: int, executor: str,
             scheduler: str | None, quiet: bool) -> None:
     """Read every PDF in PATHS (files or folders) into the dataset at --out.
 
@@ -178,7 +184,7 @@ def extract(paths: tuple[Path, ...], out: Path, jobs: int, force: bool, timeout:
         click.echo(f"note: {note}", err=True)
     if not pdfs:
         raise click.ClickException(f"no PDF files under {', '.join(map(str, paths))}")
-    settings = BatchSettings(out=out, jobs=jobs, force=force, timeout=timeout, executor=executor, scheduler=scheduler,
+    settings = BatchSettings(out=out, jobs=jobs, force=force, timeout=timeout, ocr_page_timeout=ocr_page_timeout, executor=executor, scheduler=scheduler,
                              max_memory=max_memory)
     try:
         with dataset_lock(out):
@@ -217,9 +223,13 @@ def _extract(pdfs: list[Path], settings: BatchSettings, quiet: bool) -> tuple[Ba
         if bar is not None:
             bar.update(1, summary)
 
+    def on_ocr_page(task: Task, page: int, summary: BatchSummary) -> None:
+        if bar is not None:
+            bar.update(0, summary)  # the bar's text counts the OCR pages as they start
+
     try:
         with bar if bar is not None else nullcontext():
-            return run_batch(plan, settings, on_document), plan
+            return run_batch(plan, settings, on_document, on_ocr_page), plan
     except BatchError as error:
         raise click.ClickException(str(error)) from None
 
@@ -270,8 +280,11 @@ def _show(pdf: Path, result, grids: bool, show_facts: bool) -> None:
     click.echo(f"year        {record.year or '-'}")
     click.echo(f"kind        {record.doc_kind or '-'}")
     click.echo(f"unit        {record.unit or '-'}" + (f"  (least certain source: {record.unit_source})" if record.unit_source else ""))
-    click.echo(f"pages       {record.pages}")
+    click.echo(f"pages       {record.pages}" + (f"  ({record.ocr_pages} without a text layer, read by OCR)" if record.ocr_pages else ""))
     click.echo(f"form        {record.doc_form or '-'}")
+    if record.ocr_pages:
+        click.echo(f"ocr         {record.ocr_figures} figures read by OCR, {record.ocr_verified} vouched for by an identity that holds; "
+                   "the others have an ocr_unverified check")
     place = " ".join(dict.fromkeys(p for p in (record.province, record.city, record.county) if p))
     click.echo(f"place       {place or '-'}" + (f"  ({record.division_code})" if record.division_code else ""))
     if record.figures_printed:

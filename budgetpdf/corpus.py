@@ -109,6 +109,9 @@ class _Tally:
     facts: int = 0
     ties_passed: int = 0
     ties_failed: int = 0
+    ocr_pages: int = 0
+    ocr_figures: int = 0
+    ocr_verified: int = 0
 
     def line(self, name: str) -> str:
         share = f"{self.found / self.present:.1%}" if self.present else "-"
@@ -118,6 +121,8 @@ class _Tally:
             f"figures={self.figures_read}/{self.figures_printed} ({coverage(self.figures_read, self.figures_printed):.3f}) "
             f"checks_passed={self.passed} checks_failed={self.failed}{cells} "
             f"facts={self.facts} narrative_ties={self.ties_passed}/{self.ties_passed + self.ties_failed}"
+            + (f" ocr_pages={self.ocr_pages} ocr_verified={self.ocr_verified}/{self.ocr_figures} "
+               f"({coverage(self.ocr_verified, self.ocr_figures):.3f})" if self.ocr_pages else "")
         )
 
 
@@ -167,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
                 tally.facts += len(result.facts)
                 tally.ties_passed += sum(c.passed for c in ties)
                 tally.ties_failed += sum(not c.passed for c in ties)
+                tally.ocr_pages += record.ocr_pages
+                tally.ocr_figures += record.ocr_figures
+                tally.ocr_verified += record.ocr_verified
                 if comparison:
                     tally.cells_matched += comparison.matched
                     tally.cells_expected += comparison.expected
@@ -181,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 + f" figures={record.figures_read}/{record.figures_printed}"
                 + f" lines={len(result.lines)} checks={len(result.checks) - failed}/{len(result.checks)}{cells}"
                 + f" form={record.doc_form} facts={len(result.facts)} ties={sum(c.passed for c in ties)}/{len(ties)}"
+                + (f" ocr_pages={record.ocr_pages} ocr_verified={record.ocr_verified}/{record.ocr_figures}" if record.ocr_pages else "")
                 + (f"  {record.error}" if record.error else ""),
                 flush=True,
             )

@@ -257,13 +257,18 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         # not "no budget here": text that does not decode is damage, and nothing usable was read
         return DocumentResult(_record(doc_id, path, Status.FAILED, f"its text cannot be read: {undecodable}", extracted), extracted=extracted)
     if not has_tables:
-        if extracted.text_chars == 0 and extracted.images > 0:
+        if extracted.text_chars == 0 and extracted.images > 0 and not extracted.ocr_pages:
             message = "no text layer, only images: scanned pages need OCR" + (f" ({extracted.ocr_error})" if extracted.ocr_error else "")
             return DocumentResult(_record(doc_id, path, Status.NEEDS_OCR, message, extracted, doc_form=DocForm.SCANNED))
+        if extracted.text_chars == 0 and extracted.ocr_pages:
+            message = f"its {len(extracted.ocr_pages)} page(s) are images, and OCR read no text on them"
+            return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, message, extracted, doc_form=DocForm.SCANNED, **_ocr_counts(extracted, [], [])))
         if len(named) < NARRATIVE_KEYS:
             message = "none of the budget tables was found, and its prose states no budget figures"
             return DocumentResult(_record(doc_id, path, Status.NOT_A_BUDGET, message, extracted), extracted=extracted)
     doc_form = (DocForm.FULL if named else DocForm.TABLES_ONLY) if has_tables else DocForm.NARRATIVE_ONLY
+    if extracted.ocr_pages and len(extracted.ocr_pages) == extracted.pages:
+        doc_form = DocForm.SCANNED  # page images throughout, read by OCR: what they print is in lines/ and facts/
 
     units = resolve_units(extracted)
     lines: list[Line] = []

@@ -3,6 +3,6 @@
 from budgetpdf.extract.document import ExtractedDocument, extract_document
 from budgetpdf.extract.settings import ExtractSettings, GridSettings
 
-EXTRACTOR_VERSION = "0.6.0"  # raise it whenever extraction changes: re-runs skip only what this version read
+EXTRACTOR_VERSION = "0.7.0"  # raise it whenever extraction changes: re-runs skip only what this version read
 
 __all__ = ["EXTRACTOR_VERSION", "ExtractSettings", "ExtractedDocument", "GridSettings", "extract_document"]

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -372,11 +373,27 @@ class OcrPage:
     rules: int
 
 
-def read_scanned_page(page, source: Path | object, settings: OcrSettings) -> OcrPage:
+_listeners: list[Callable[[int], None]] = []
+
+
+@contextmanager
+def telling_ocr_pages(listener: Callable[[int], None]) -> Iterator[None]:
+    """``listener(page_number)`` is called as each scanned page starts: a batch worker tells its
+    parent, which shows OCR pages on the progress bar and gives the document more time."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+def read_scanned_page(page, source, settings: OcrSettings) -> OcrPage:
     """Give a scanned pdfplumber page the objects OCR reads on its image (``page._objects``).
 
     ``source`` is the document open in pypdfium2.
     """
+    for listener in _listeners:
+        listener(page.page_number)
     grey = page_to_image(source, page.page_number - 1, settings.dpi)
     skew = image_to_skew(grey, settings.max_skew)
     grey = straighten(grey, skew)

@@ -42,6 +42,7 @@ from reportlab.platypus import (
 from samples.model import CodeRow, DownRow, ItemRow, PairRow, ProjectRow, Row, SampleDocument, SampleTable, TotalRow, UnitRow
 from samples.beyond_2026 import BEYOND
 from samples.reference_2026 import REFERENCE
+from samples.scan import scan_pdf
 from samples.stacked_2026 import STACKED
 
 FONT = "STSong-Light"
@@ -519,10 +520,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SAMPLES_DIR, help="folder for <name>.pdf and <name>.expected/")
     args = parser.parse_args()
+    narratives = {}
     for sample in SAMPLES:
-        pdf, narrative_pages = render_with_pages(sample.document, args.out / f"{sample.name}.pdf", sample.layout)
-        write_goldens(sample.document, args.out / f"{sample.name}.expected", narrative_pages)
+        pdf, narratives[sample.name] = render_with_pages(sample.document, args.out / f"{sample.name}.pdf", sample.layout)
+        write_goldens(sample.document, args.out / f"{sample.name}.expected", narratives[sample.name])
         print(f"wrote {pdf} and {sample.name}.expected/")
+    # the reference as a scanner returns it: page images, grey, noisy, turned a little (samples/scan.py)
+    name = f"{REFERENCE.name}_scanned"
+    pdf = scan_pdf(args.out / f"{REFERENCE.name}.pdf", args.out / f"{name}.pdf")
+    write_goldens(REFERENCE, args.out / f"{name}.expected", narratives[REFERENCE.name])
+    print(f"wrote {pdf} and {name}.expected/")
     # the reference typed in Word without borders, exported by LibreOffice (samples/office.py)
     from samples import office
 

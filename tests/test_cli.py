@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from budgetpdf.cli import main
 from budgetpdf.pipeline import ERROR_LIMIT, cap_error, join_problems, naming_the_file
 from conftest import (
-    BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, SAMPLE_GOLDENS, glyph_bomb_pdf, golden_cells, warning_pdf, write_bad_inputs,
+    BEYOND_PDF, REFERENCE_GOLDEN, REFERENCE_PDF, DIGITAL_GOLDENS, digital_samples, glyph_bomb_pdf, golden_cells, warning_pdf, write_bad_inputs,
 )
 
 README_SQL = (
@@ -39,7 +39,7 @@ def _run(*args: str):
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cli") / "dataset"
-    result = _run("extract", str(REFERENCE_PDF.parent), "--out", str(out))
+    result = _run("extract", str(digital_samples(out.parent / "samples")), "--out", str(out))
     assert result.exit_code == 0, result.output
     return out
 
@@ -47,25 +47,25 @@ def dataset(tmp_path_factory) -> Path:
 
 
 def _expected_lines() -> list[tuple]:
-    return [cell for golden in SAMPLE_GOLDENS for cell in golden_cells(golden)]
+    return [cell for golden in DIGITAL_GOLDENS for cell in golden_cells(golden)]
 
 
 def test_extract_writes_the_datasets(dataset):
     documents = pd.read_parquet(dataset / "documents").sort_values("source_path")
     assert documents[["status", "department", "year", "unit", "doc_kind"]].values.tolist() == [
         ["ok", "乌鲁木齐市口岸管理办公室", 2026, "万元", "budget"]
-    ] * len(SAMPLE_GOLDENS)
+    ] * len(DIGITAL_GOLDENS)
     lines = pd.read_parquet(dataset / "lines", partitioning=None)
     assert len(lines) == len(_expected_lines())
     assert sorted(p.name for p in (dataset / "tables").iterdir()) == [f"t{n:02d}" for n in range(1, 14) if n not in (8, 9)]
     checks = pd.read_parquet(dataset / "checks")
     failed = checks[~checks["passed"]]
-    assert (failed["check"] == "code_sum").sum() == 2 * len(SAMPLE_GOLDENS)  # 301 工资福利支出 as published, in each sample
+    assert (failed["check"] == "code_sum").sum() == 2 * len(DIGITAL_GOLDENS)  # 301 工资福利支出 as published, in each sample
     assert set(failed["check"]) == {"code_sum", "narrative_tie"}  # and the 说明's 4,460 万元 of 上年结转结余资金
     facts = pd.read_parquet(dataset / "facts", partitioning=None)
-    assert set(facts["doc_id"]) == set(documents["doc_id"]) and facts["amount"].notna().sum() > 60 * len(SAMPLE_GOLDENS)
+    assert set(facts["doc_id"]) == set(documents["doc_id"]) and facts["amount"].notna().sum() > 60 * len(DIGITAL_GOLDENS)
     partition = dataset / "lines" / "year=2026" / "department=乌鲁木齐市口岸管理办公室"
-    assert len(list(partition.glob("*.parquet"))) == len(SAMPLE_GOLDENS)
+    assert len(list(partition.glob("*.parquet"))) == len(DIGITAL_GOLDENS)
 
 
 def test_wide_tables_are_the_lines_pivoted(dataset):
@@ -83,7 +83,7 @@ def test_the_readme_queries_work(dataset):
         count, total = expected.get(cell[0], (0, Decimal(0)))
         expected[cell[0]] = (count + 1, total + cell[10])
     assert {r[0]: (r[1], r[2]) for r in rows} == expected
-    assert expected["t01"] == (11 * len(SAMPLE_GOLDENS), Decimal("61143.78") * len(SAMPLE_GOLDENS))  # t01 of each sample
+    assert expected["t01"] == (11 * len(DIGITAL_GOLDENS), Decimal("61143.78") * len(DIGITAL_GOLDENS))  # t01 of each sample
     cli = Path(sys.executable).with_name("duckdb")
     if cli.exists():
         printed = subprocess.run([str(cli), "-csv", "-c", README_SQL.format(root=dataset)], capture_output=True, text=True, check=True)
@@ -112,7 +112,7 @@ def test_every_readme_example_runs_on_the_dataset(dataset, monkeypatch):
         assert len(namespace["lines"]) == len(_expected_lines())
         assert str(namespace["lines"]["year"].dtype) == "Int32" and str(namespace["lines"]["code_level"].dtype) == "Int8"
         assert set(namespace["failed"]["table_id"]) <= {"t06", "t12", "t02"}
-        assert len(namespace["facts"]) > 70 * len(SAMPLE_GOLDENS)
+        assert len(namespace["facts"]) > 70 * len(DIGITAL_GOLDENS)
 
 
 def test_rerun_replaces_instead_of_duplicating(tmp_path):

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from budgetpdf.pipeline import process_document
-from conftest import SAMPLE_GOLDENS
+from conftest import DIGITAL_GOLDENS
 from budgetpdf.extract.prose import ProseLine, ProsePage, pages_to_sentences
 from budgetpdf.normalize.facts import FactParams, sentence_to_facts, sentences_to_facts, stated_figures
 from budgetpdf.schemas import Fact, Line
@@ -171,7 +171,7 @@ def test_narrative_ties_to_the_precision_the_sentence_prints():
 
 # --- the samples: every figure of the rendered 说明, exactly ---------------------------------------------
 
-FACT_GOLDENS = [folder for folder in SAMPLE_GOLDENS if (folder / "facts.csv").exists()]
+FACT_GOLDENS = [folder for folder in DIGITAL_GOLDENS if (folder / "facts.csv").exists()]
 
 
 def _golden_facts(folder) -> list[tuple]:
