@@ -11,7 +11,7 @@ the only place that knows a page was scanned.
 
 Every OCR character carries ``ocr_confidence``; the figures it makes are
 marked in ``lines/`` and ``facts/`` and vouched for by the arithmetic
-(``schemas/ocr.py``), never trusted as read.
+(``schemas/verify.py``), never trusted as read.
 
 Chain: ``page_to_image`` → ``image_to_skew`` → ``straighten`` →
 ``image_to_rules`` and ``image_to_glyphs`` → ``close_up`` → ``ocr_objects``.

@@ -9,8 +9,9 @@ year is last year plus the change); a figure read right keeps them.  So:
 - every other OCR figure gets a failed check ``ocr_unverified`` that says
   why: no identity covers it, or which identities fail;
 - where changing one digit of it would make every identity it takes part in
-  hold, and no other figure of a failing identity could mend it that way,
-  the check proposes that reading (``expected``).  Nothing is ever changed.
+  hold, and no other figure of a failing identity could mend as many of the
+  failing identities that way, the check proposes that reading
+  (``expected``).  Nothing is ever changed.
 
 Which figures a check compares, and on which side, travels with the check
 (``CheckResult.figures``), so this module needs no knowledge of the tables.
@@ -99,12 +100,21 @@ def vouch(lines: list[Line], facts: list[Fact], checks: list[CheckResult]) -> tu
     verified = {ref for ref in figures if taking_part[ref] and all(check.passed for check, _ in taking_part[ref])}
     unverified = [ref for ref in figures if ref not in verified]
     proposals = {ref: _proposal(figures[ref][0], figures[ref][1], taking_part[ref]) for ref in unverified}
-    # a failing identity that one digit of any of several figures would mend does not say which: no proposal
-    for check in {id(check): check for ref in unverified for check, _ in taking_part[ref] if not check.passed}.values():
+    # Of the figures whose one-digit reading would mend a failing identity, the one whose reading
+    # mends the most failing identities is proposed; where several mend as many, none is: the
+    # arithmetic does not say which digit OCR misread.
+    def mended(ref: tuple) -> int:
+        return sum(not check.passed for check, _ in taking_part[ref])
+
+    failing_checks = {id(check): check for ref in unverified for check, _ in taking_part[ref] if not check.passed}
+    dropped = set()
+    for check in failing_checks.values():
         menders = [ref for ref, _ in check.figures if proposals.get(ref) is not None]
-        if len(menders) > 1:
-            for ref in menders:
-                proposals[ref] = None
+        best = max(map(mended, menders), default=0)
+        winners = [ref for ref in menders if mended(ref) == best]
+        dropped.update(ref for ref in menders if len(winners) > 1 or ref not in winners)
+    for ref in dropped:
+        proposals[ref] = None
     flags = []
     for ref in unverified:
         value, _, where, page = figures[ref]

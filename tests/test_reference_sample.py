@@ -40,7 +40,9 @@ def test_only_the_published_error_fails_and_the_figure_stays_as_printed(referenc
     printed_301 = {l.column: l.amount for l in reference_result.lines if l.table_id == "t06" and l.code == "301"}
     assert printed_301 == {"total": Decimal("269.07"), "personnel": Decimal("269.07")}
     passed = [c for c in reference_result.checks if c.passed]
-    assert {c.check for c in passed} == {"code_sum", "outline_sum", "total_sum", "row_identity", "total_tie", "narrative_tie"}
+    assert {c.check for c in passed} == {
+        "code_sum", "outline_sum", "total_sum", "row_identity", "total_tie", "narrative_tie", "fact_rate", "fact_sum",
+    }  # the 说明's own arithmetic holds too: its rates, and 财政拨款 = its three sources
     assert len([c for c in passed if c.check == "total_tie"]) == 8
 
 
