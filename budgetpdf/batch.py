@@ -432,10 +432,18 @@ def _child_main(argv: list[str]) -> None:
     sys.stdout = sys.stderr  # a stray print must not corrupt the outcome
     outcome_stream.write(b"ready\n")
     outcome_stream.flush()
-    outcome_stream.write(pickle.dumps(run_document(Path(argv[1]), Path(argv[0]))))
+
+    def tell(page: int) -> None:  # a scanned page: the parent gives the document more time
+        outcome_stream.write(b"ocr\n")
+        outcome_stream.flush()
+
+    with telling_ocr_pages(tell):
+        outcome = run_document(Path(argv[1]), Path(argv[0]))
+    outcome_stream.write(pickle.dumps(outcome))
 
 
-def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int | None = DEFAULT_MAX_MEMORY) -> DocumentOutcome:
+def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int | None = DEFAULT_MAX_MEMORY,
+               ocr_page_timeout: float = 0.0) -> DocumentOutcome:
     """One document on a Dask worker, in a child process killed at the time limit or the memory limit.
 
     Dask cannot stop a running task, and its worker processes are daemons
@@ -449,10 +457,19 @@ def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int
     with tempfile.TemporaryFile() as errors, subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, bufsize=0) as child:
         child.stdout.readline()  # unbuffered: reads the ready line and nothing of the outcome
         chunks: list[bytes] = []
-        reader = threading.Thread(target=lambda: chunks.append(child.stdout.read()), daemon=True)
+        ocr_pages = [0]
+
+        def read() -> None:
+            while (line := child.stdout.readline()) == b"ocr\n":  # a pickle never starts with "ocr"
+                ocr_pages[0] += 1
+            chunks.append(line + child.stdout.read())
+
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
         while child.poll() is None:
+            limit = timeout + ocr_pages[0] * ocr_page_timeout
+            deadline = started + limit
             over = False
             try:
                 over = bool(max_memory) and psutil.Process(child.pid).memory_info().rss > max_memory * 2**20
@@ -464,7 +481,7 @@ def _dask_task(path: str, doc_id: str, out: str, timeout: float, max_memory: int
                 reader.join()
                 if over:
                     return _stopped(Path(out), task, Status.FAILED, memory_reason(max_memory))
-                return _timed_out(Path(out), task, timeout)
+                return _timed_out(Path(out), task, limit)
             try:
                 child.wait(min(MEMORY_POLL, max(0.0, deadline - time.monotonic())))
             except subprocess.TimeoutExpired:
@@ -493,7 +510,8 @@ def _run_dask(tasks: tuple[Task, ...], settings: BatchSettings) -> Iterator[tupl
             client = stack.enter_context(Client(cluster))
         out = str(settings.out.resolve())  # workers see the shared folder under the same absolute path
         futures = {
-            client.submit(_dask_task, str(task.path.resolve()), task.doc_id, out, settings.timeout, settings.max_memory, pure=False): task
+            client.submit(_dask_task, str(task.path.resolve()), task.doc_id, out, settings.timeout, settings.max_memory,
+                          settings.ocr_page_timeout, pure=False): task
             for task in tasks
         }
         for future in as_completed(futures):

@@ -9,16 +9,17 @@ import cv2
 import numpy as np
 import pandas as pd
 import pypdfium2
-import pytest
 from click.testing import CliRunner
 
+from budgetpdf.batch import _dask_task
 from budgetpdf.cli import main
 from budgetpdf.dataset import write_document
 from budgetpdf.extract import ocr
 from budgetpdf.extract.ocr import Glyph, OcrSettings, OcrUnavailable, close_up, image_to_rules, image_to_skew, straighten, typical_sizes
+from budgetpdf.inputs import identify
 from budgetpdf.pipeline import process_document
 from budgetpdf.schemas import Line, Status
-from budgetpdf.schemas.records import CheckResult, Fact
+from budgetpdf.schemas.records import Fact
 from budgetpdf.schemas.validate import fact_identities, validate
 from budgetpdf.schemas.verify import vouch
 from conftest import REFERENCE_GOLDEN, REFERENCE_PDF, SCANNED_PDF, extracted_cells, golden_cells
@@ -250,3 +251,12 @@ def test_the_prose_checks_its_own_arithmetic():
     assert whole.check == "fact_sum" and whole.passed
     facts, _, flags = (lambda checks: vouch([], parts, checks))(fact_identities(parts))
     assert all(fact.ocr_verified for fact in facts) and flags == []
+
+
+def test_a_dask_task_gives_a_scan_more_time_per_ocr_page_too(tmp_path):
+    scan = _pages(SCANNED_PDF, [(SCANNED_PDF, 2)], tmp_path / "t01_scan.pdf")
+    doc_id = identify(scan).doc_id
+    read = _dask_task(str(scan), doc_id, str(tmp_path / "a"), 0.5, None, 120.0)
+    assert read.record.status is not Status.TIMEOUT and read.record.ocr_pages == 1, read.record.error
+    late = _dask_task(str(scan), doc_id, str(tmp_path / "b"), 0.5, None, 0.0)
+    assert late.record.status is Status.TIMEOUT
