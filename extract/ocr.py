@@ -317,15 +317,15 @@ def ocr_objects(page, glyphs: list[Glyph], rules: tuple[list[Segment], list[Segm
     return {"char": chars, "line": lines, "image": list(page.images)}
 
 
-_SAME_SIZE = 1.25  # glyph heights within this ratio of the cluster's smallest are one size (OCR boxes of one text vary by 15%)
+_SAME_SIZE = 1.4  # glyph heights within this ratio of the cluster's smallest are one size (OCR boxes of one text vary by 20%)
 
 
 def typical_sizes(heights: list[float]) -> dict[float, float]:
     """Each height (rounded to half a point) → the most common height of its cluster.
 
     Heights sorted and cut where one exceeds the cluster's smallest by more
-    than ``_SAME_SIZE``: a 16 pt title and 12 pt body text stay apart, a body
-    line boxed at 11.5 pt joins its neighbours at 12.
+    than ``_SAME_SIZE``: an 18 pt title and 12 pt body text stay apart; a body
+    line boxed at 11.5 pt, or a short one at 16, joins its neighbours at 12.
     """
     counted = Counter(round(height * 2) / 2 for height in heights)
     sizes: dict[float, float] = {}

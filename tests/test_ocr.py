@@ -186,8 +186,8 @@ def test_an_ocr_line_is_closed_up_except_across_a_rule():
 
 
 def test_one_body_text_keeps_one_size():
-    sizes = typical_sizes([12.0, 12.0, 11.6, 12.3, 13.4, 16.0, 16.0, 17.0, 9.0])
-    assert sizes[11.5] == sizes[12.5] == sizes[13.5] == 12.0 and sizes[17.0] == 16.0 and sizes[9.0] == 9.0
+    sizes = typical_sizes([12.0, 12.0, 11.6, 12.3, 13.4, 15.9, 17.0, 17.0, 18.0, 8.0])
+    assert sizes[11.5] == sizes[12.5] == sizes[13.5] == sizes[16.0] == 12.0 and sizes[18.0] == 17.0 and sizes[8.0] == 8.0
 
 
 # --- vouching, on lines written here ---------------------------------------------------------------------------
