@@ -23,6 +23,7 @@ from budgetpdf.schemas import (
     compact_label,
     header_text,
     match_amount_key,
+    near_amount_key,
 )
 
 _LABEL_ROLE_BY_TEXT = {header_text(alias): role for role, aliases in LABEL_ROLES.items() for alias in aliases}
@@ -218,17 +219,21 @@ def _sides(paths: list[tuple[str, ...]]) -> list[tuple[str | None, tuple[str, ..
     return halves
 
 
-def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tuple[str, ...]] = ()) -> list[ColumnRole]:
+def paths_to_roles(paths: list[tuple[str, ...]], spec: TableSpec, body: list[tuple[str, ...]] = (), near: bool = False) -> list[ColumnRole]:
     """Column roles through the registry: side, label role or amount key, else ``other:``.
 
     A column whose header names no key but whose cells are words is a
     label column; only the first such column per side names the row.
+    ``near``: the header was read by OCR, and a label one character off an
+    alias names its key (``near_amount_key``).
     """
     roles = []
     sides = _sides(paths) if spec.row_key is RowKey.TWO_SIDED else [(None, path) for path in paths]
     for c, (side, path) in enumerate(sides):
         label = _label_role(path)
         key = None if label else (match_amount_key(path, spec.columns_for_side(side)) if path else None)
+        if near and path and label is None and key is None:
+            key = near_amount_key(path, spec.columns_for_side(side))
         values = [row[c] for row in body]
         if label is None and key is None and _mostly_text(values):
             label = "name"

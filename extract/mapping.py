@@ -55,7 +55,7 @@ def _rows(table: PrintedTable, label_columns: set[int]) -> tuple[RawRow, ...]:
 
 def _raw(table: PrintedTable, table_id: str, body: list[tuple[str, ...]]) -> RawTable:
     spec = spec_for(table_id)
-    columns = paths_to_roles(table.paths, spec, body)
+    columns = paths_to_roles(table.paths, spec, body, near=table.read_by_ocr)
     # a label merged across the code parts (201 over 类 | 款 | 项) is their one code: it is not repeated in each
     labels = {c for c, role in enumerate(columns) if role.kind == "label" and role.key not in _CODE_PARTS}
     raw = RawTable(table_id, table.title, table.unit, tuple(table.pages), tuple(columns), _rows(table, labels), number=table.number)

@@ -64,6 +64,7 @@ class PrintedTable:
     rows: list[PrintedRow] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     unruled: bool = False  # read from where its words stand, not from rules
+    read_by_ocr: bool = False  # its first page is an image: OCR read its header
 
     @property
     def has_figures(self) -> bool:
@@ -595,6 +596,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
                     fates.append(GridFate(number, grid.bbox, "continued", current.number, "no title; the same columns at the top of the next page"))
                     continue
                 current = _open(len(tables) + 1, title, grid, caption_rows, above + inside)
+                current.read_by_ocr = number in ocr_pages
                 tables.append(current)
                 reason = "under its title" if title else "no title above it, and it continues no table"
                 reason += "" if grid.ruled else "; no rules: read from where its words stand"

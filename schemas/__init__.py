@@ -3,7 +3,7 @@
 Imports nothing from the rest of budgetpdf.
 """
 
-from budgetpdf.schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key
+from budgetpdf.schemas.columns import AMOUNT_COLUMNS, LABEL_ROLES, compact_label, header_text, match_amount_key, near_amount_key
 from budgetpdf.schemas.records import CheckResult, ColumnRole, DocForm, DocumentRecord, Fact, Line, PrintedTableRecord, Problem, RawRow, RawTable, Status
 from budgetpdf.schemas.tables import (
     GENERIC_ID,
@@ -54,5 +54,6 @@ __all__ = [
     "compact_label",
     "header_text",
     "match_amount_key",
+    "near_amount_key",
     "match_title",
 ]

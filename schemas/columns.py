@@ -212,6 +212,37 @@ LABEL_ROLE_BY_TEXT: dict[str, str] = {
 }
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one character replaced, dropped or added turns ``a`` into ``b``."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+_NEAR_MIN = 4  # a label this long or longer may be one character off; 合计 and 小计 may not
+
+
+def near_amount_key(path: HeaderPath, allowed: tuple[str, ...]) -> str | None:
+    """For headers read by OCR: the amount key one of whose aliases ``path`` ends with, one
+    character off in one label of four or more (基本文出 is 基本支出, 上级一般公共算安排的转移支付
+    lost its 预), where exactly one key is that near; None otherwise."""
+    path = tuple(header_text(part) for part in path)
+    near = set()
+    for key in allowed:
+        for alias in AMOUNT_COLUMNS[key].aliases:
+            alias = (alias[0].lstrip("^"), *alias[1:])
+            if len(alias) > len(path):
+                continue
+            tail = path[len(path) - len(alias):]
+            off = [(mine, theirs) for mine, theirs in zip(tail, alias) if mine != theirs]
+            if len(off) == 1 and min(map(len, off[0])) >= _NEAR_MIN and _one_edit_apart(*off[0]):
+                near.add(key)
+    return near.pop() if len(near) == 1 else None
+
+
 def match_amount_key(path: HeaderPath, allowed: tuple[str, ...]) -> str | None:
     """The amount key whose longest alias is a suffix of ``path``, among ``allowed``.
 

@@ -5,7 +5,8 @@ equals the sum of its 款, a total the sum of its rows, t02 ties to t03, this
 year is last year plus the change); a figure read right keeps them.  So:
 
 - an OCR figure in at least one identity that holds, and in none that fails,
-  is verified (``ocr_verified`` in lines/ and facts/);
+  is verified (``ocr_verified`` in lines/ and facts/), unless its column's
+  header names no known key (``other:``): OCR may have misread the header;
 - every other OCR figure gets a failed check ``ocr_unverified`` that says
   why: no identity covers it, or which identities fail;
 - where changing one digit of it would make every identity it takes part in
@@ -23,6 +24,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
+from budgetpdf.schemas.facts import OTHER_PREFIX
 from budgetpdf.schemas.records import CheckResult, Fact, Line, fact_ref, figure_ref
 
 # Checks whose residual (expected - actual) moves by exactly a figure's change: a
@@ -97,7 +99,10 @@ def vouch(lines: list[Line], facts: list[Fact], checks: list[CheckResult]) -> tu
                 taking_part[ref].append((check, sign))
             elif ref in figures:
                 taking_part[ref].append((check, 0))  # named twice (a fact repeated): vouched for, never corrected
-    verified = {ref for ref in figures if taking_part[ref] and all(check.passed for check, _ in taking_part[ref])}
+    # a figure under a header OCR read as no known column may be a known column misread: its
+    # arithmetic can hold while the column it is filed under is wrong
+    unnamed = {ref for ref in figures if ref[0] == "line" and ref[7].startswith(OTHER_PREFIX)}
+    verified = {ref for ref in figures if taking_part[ref] and all(check.passed for check, _ in taking_part[ref])} - unnamed
     unverified = [ref for ref in figures if ref not in verified]
     proposals = {ref: _proposal(figures[ref][0], figures[ref][1], taking_part[ref]) for ref in unverified}
     # Of the figures whose one-digit reading would mend a failing identity, the one whose reading
@@ -120,7 +125,9 @@ def vouch(lines: list[Line], facts: list[Fact], checks: list[CheckResult]) -> tu
         value, _, where, page = figures[ref]
         failing = [check for check, _ in taking_part[ref] if not check.passed]
         proposal = proposals[ref]
-        if not taking_part[ref]:
+        if ref in unnamed:
+            message = f"{where}: {value} read by OCR under a header that names no known column; the column may be misread"
+        elif not taking_part[ref]:
             message = f"{where}: {value} read by OCR; no identity covers it, so nothing vouches for it"
         else:
             named = "; ".join(f"{check.check} {check.message}" for check in failing[:3]) + (" …" if len(failing) > 3 else "")

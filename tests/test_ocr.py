@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from budgetpdf.extract import ocr
 from budgetpdf.extract.ocr import Glyph, OcrSettings, OcrUnavailable, close_up, image_to_rules, image_to_skew, straighten, typical_sizes
 from budgetpdf.inputs import identify
 from budgetpdf.pipeline import process_document
-from budgetpdf.schemas import Line, Status
+from budgetpdf.schemas import TABLES_BY_ID, Line, Status, match_amount_key, near_amount_key
 from budgetpdf.schemas.records import Fact
 from budgetpdf.schemas.validate import fact_identities, validate
 from budgetpdf.schemas.verify import vouch
@@ -260,3 +261,16 @@ def test_a_dask_task_gives_a_scan_more_time_per_ocr_page_too(tmp_path):
     assert read.record.status is not Status.TIMEOUT and read.record.ocr_pages == 1, read.record.error
     late = _dask_task(str(scan), doc_id, str(tmp_path / "b"), 0.5, None, 0.0)
     assert late.record.status is Status.TIMEOUT
+
+
+def test_a_figure_under_a_header_no_key_names_is_never_verified():
+    lines = [_line(1, "201", None, "30.00"), _line(2, "20101", "201", "10.00"), _line(3, "20102", "201", "20.00")]
+    lines = [replace(line, column="other:基本文出") for line in lines]
+    checked, _, flags = vouch(lines, [], validate(lines, {("t03", 1, None): {"other:基本文出"}}))
+    assert not any(line.ocr_verified for line in checked) and all("names no known column" in f.message for f in flags)
+
+
+def test_an_ocr_header_one_character_off_names_its_key():
+    assert near_amount_key(("支出预算", "基本文出"), TABLES_BY_ID["t03"].amount_columns) == "basic"
+    assert near_amount_key(("合汁",), TABLES_BY_ID["t03"].amount_columns) is None  # two characters: too short to guess
+    assert match_amount_key(("支出预算", "基本文出"), TABLES_BY_ID["t03"].amount_columns) is None  # digital headers: exact only
