@@ -9,8 +9,8 @@ year is last year plus the change); a figure read right keeps them.  So:
   header names no known key (``other:``): OCR may have misread the header;
 - every other OCR figure gets a failed check ``ocr_unverified`` that says
   why: no identity covers it, or which identities fail;
-- where changing one digit of it would make every identity it takes part in
-  hold, and no other figure of a failing identity could mend as many of the
+- where changing one digit of it (or restoring a decimal point OCR lost)
+  would make every identity it takes part in hold, and no other figure of a failing identity could mend as many of the
   failing identities that way, the check proposes that reading
   (``expected``).  Nothing is ever changed.
 
@@ -33,10 +33,11 @@ LINEAR_CHECKS = frozenset({"code_sum", "outline_sum", "total_sum", "row_identity
 _FACT_FIELDS = ("amount", "previous_amount", "change_amount", "change_pct")
 
 
-def _digit_changes(value: Decimal) -> list[Decimal]:
-    """Every value one digit away from ``value`` as printed (same number of digits and decimals)."""
+def _one_slip_changes(value: Decimal) -> list[Decimal]:
+    """How far every reading one OCR slip away from ``value`` lies: one digit changed (same
+    digits and decimals), or a decimal point lost (558 for 5.58, 26128 for 261.28)."""
     sign, digits, exponent = value.as_tuple()
-    changes = []
+    changes = [value.scaleb(-places) - value for places in (1, 2) if exponent == 0 and len(digits) > places]
     for position, digit in enumerate(digits):
         for other in range(10):
             if other == digit or (other == 0 and position == 0 and len(digits) > 1):
@@ -52,13 +53,13 @@ def _holds(check: CheckResult, sign: int, delta: Decimal) -> bool:
 
 
 def _proposal(value: Decimal, scale: Decimal, checks: list[tuple[CheckResult, int]]) -> Decimal | None:
-    """The one reading a digit away from ``value`` (as printed; ``scale`` turns it into the
+    """The one reading a slip away from ``value`` (as printed; ``scale`` turns it into the
     checks' 万元) that makes every check hold, if exactly one does."""
     if not checks or any(
         check.check not in LINEAR_CHECKS or check.expected is None or check.actual is None or sign == 0 for check, sign in checks
     ):
         return None
-    fits = [value + delta for delta in _digit_changes(value) if all(_holds(check, sign, delta * scale) for check, sign in checks)]
+    fits = [value + delta for delta in _one_slip_changes(value) if all(_holds(check, sign, delta * scale) for check, sign in checks)]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -133,7 +134,7 @@ def vouch(lines: list[Line], facts: list[Fact], checks: list[CheckResult]) -> tu
             named = "; ".join(f"{check.check} {check.message}" for check in failing[:3]) + (" …" if len(failing) > 3 else "")
             message = f"{where}: {value} read by OCR takes part in {len(failing)} failing identit{'y' if len(failing) == 1 else 'ies'} ({named})"
             if proposal is not None:
-                message += f"; reading {proposal} instead (one digit) would make every identity it takes part in hold: not applied"
+                message += f"; reading {proposal} instead (one digit, or a lost decimal point) would make every identity it takes part in hold: not applied"
         flags.append(CheckResult(
             "ocr_unverified", ref[1] if ref[0] == "line" else None, ref[6] if ref[0] == "line" else None, ref[7] if ref[0] == "line" else ref[2], page,
             proposal, value, None, False, message, ref[2] if ref[0] == "line" else None, ((ref, -1),),

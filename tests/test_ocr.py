@@ -274,3 +274,9 @@ def test_an_ocr_header_one_character_off_names_its_key():
     assert near_amount_key(("支出预算", "基本文出"), TABLES_BY_ID["t03"].amount_columns) == "basic"
     assert near_amount_key(("合汁",), TABLES_BY_ID["t03"].amount_columns) is None  # two characters: too short to guess
     assert match_amount_key(("支出预算", "基本文出"), TABLES_BY_ID["t03"].amount_columns) is None  # digital headers: exact only
+
+
+def test_a_lost_decimal_point_is_proposed():
+    lines = [_line(1, "201", None, "30.58"), _line(2, "20101", "201", "25.00", ocr=False), _line(3, "20102", "201", "558")]
+    _, _, flags = _checked(lines)
+    assert [flag.expected for flag in flags if flag.row == 3] == [Decimal("5.58")]
