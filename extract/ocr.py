@@ -273,14 +273,12 @@ def ocr_objects(page, glyphs: list[Glyph], rules: tuple[list[Segment], list[Segm
     x_origin, top_origin, x_end, bottom_end = page.bbox
     sx = (x_end - x_origin) / image_shape[1]
     sy = (bottom_end - top_origin) / image_shape[0]
-    height = page.height
     sizes = typical_sizes([(glyph.bottom - glyph.top) * sy for glyph in glyphs])
     chars = []
     for glyph in glyphs:
         x0, x1 = x_origin + glyph.x0 * sx, x_origin + glyph.x1 * sx
         top, bottom = top_origin + glyph.top * sy, top_origin + glyph.bottom * sy
         size = sizes[round((bottom - top) * 2) / 2]
-        y0, y1 = height - bottom, height - top
         chars.append(
             {
                 "object_type": "char",
@@ -293,16 +291,8 @@ def ocr_objects(page, glyphs: list[Glyph], rules: tuple[list[Segment], list[Segm
                 "size": size,
                 "adv": x1 - x0,
                 "upright": True,
-                "matrix": (size, 0, 0, size, x0, y0 + 0.12 * (y1 - y0)),
-                "x0": x0,
-                "y0": y0,
-                "x1": x1,
-                "y1": y1,
-                "width": x1 - x0,
-                "height": y1 - y0,
-                "top": top,
-                "bottom": bottom,
-                "doctop": page.initial_doctop + top,
+                "matrix": (size, 0, 0, size, x0, page.height - bottom + 0.12 * (bottom - top)),  # baseline in the box, low
+                **_box(page, x0, top, x1, bottom),
                 "ocr_confidence": glyph.confidence,
             }
         )
@@ -339,21 +329,21 @@ def typical_sizes(heights: list[float]) -> dict[float, float]:
     return sizes
 
 
-def _line(page, x0: float, top: float, x1: float, bottom: float, width: float) -> dict:
+def _box(page, x0: float, top: float, x1: float, bottom: float) -> dict:
+    """An object's position in all the ways pdfplumber keeps it."""
     height = page.height
+    return {
+        "x0": x0, "y0": height - bottom, "x1": x1, "y1": height - top, "width": x1 - x0, "height": bottom - top,
+        "top": top, "bottom": bottom, "doctop": page.initial_doctop + top,
+    }
+
+
+def _line(page, x0: float, top: float, x1: float, bottom: float, width: float) -> dict:
     return {
         "object_type": "line",
         "page_number": page.page_number,
         "pts": [(x0, top), (x1, bottom)],
-        "x0": x0,
-        "y0": height - bottom,
-        "x1": x1,
-        "y1": height - top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "top": top,
-        "bottom": bottom,
-        "doctop": page.initial_doctop + top,
+        **_box(page, x0, top, x1, bottom),
         "linewidth": width,
         "stroke": True,
         "fill": False,
