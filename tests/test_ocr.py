@@ -12,8 +12,8 @@ import pandas as pd
 import pypdfium2
 from click.testing import CliRunner
 
-from budgetpdf.batch import _dask_task
-from budgetpdf.cli import main
+from budgetpdf.batch import BatchSummary, _dask_task
+from budgetpdf.cli import _rate, main
 from budgetpdf.dataset import write_document
 from budgetpdf.extract import ocr
 from budgetpdf.extract.ocr import Glyph, OcrSettings, OcrUnavailable, close_up, image_to_rules, image_to_skew, straighten, typical_sizes
@@ -280,3 +280,9 @@ def test_a_lost_decimal_point_is_proposed():
     lines = [_line(1, "201", None, "30.58"), _line(2, "20101", "201", "25.00", ocr=False), _line(3, "20102", "201", "558")]
     _, _, flags = _checked(lines)
     assert [flag.expected for flag in flags if flag.row == 3] == [Decimal("5.58")]
+
+
+def test_the_progress_bar_counts_ocr_pages():
+    summary = BatchSummary(pages=40, ocr_started=12, seconds=10.0)
+    assert _rate(summary) == "4.0 pages/s, 12 OCR pages, 0 failed"
+    assert "OCR" not in _rate(BatchSummary(pages=40, seconds=10.0))
