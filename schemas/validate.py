@@ -367,11 +367,35 @@ def _unit_of(value: Decimal) -> Decimal:
     return Decimal(1).scaleb(value.as_tuple().exponent)
 
 
-def _rate_agrees(stated: Decimal, change: Decimal, previous: Decimal) -> bool:
-    """The rate printed (6.13) against the change over last year's figure, rounded or cut to its digits."""
-    exact = change / previous * _HUNDRED
+def _rate_agrees(stated: Decimal, change: Decimal, previous: Decimal, change_unit: Decimal, previous_unit: Decimal) -> bool:
+    """The rate printed (6.13) against the change over last year's figure, rounded or cut to its digits.
+
+    The two figures are themselves printed rounded (to ``change_unit`` and
+    ``previous_unit``), and offices compute the rate from the figures before
+    rounding: any rate the unrounded figures allow will do.
+    """
+    rates = [
+        (change + dc) / (previous + dp) * _HUNDRED
+        for dc in (-change_unit / 2, change_unit / 2)
+        for dp in (-previous_unit / 2, previous_unit / 2)
+        if previous + dp
+    ]
+    if not rates or min(previous - previous_unit / 2, previous + previous_unit / 2) <= ZERO <= max(previous - previous_unit / 2, previous + previous_unit / 2):
+        return True  # last year's figure may be zero: no rate to hold it to
+    low, high = min(rates), max(rates)
     unit = _unit_of(stated)
-    return abs(exact - stated) <= unit / 2 or ZERO <= abs(exact) - abs(stated) < unit
+    # rounded: the stated rate within half a unit of a possible one; cut: a possible one within a unit beyond it
+    rounded = low - unit / 2 <= stated <= high + unit / 2
+    cut = (low <= stated + unit and stated <= high) if stated >= 0 else (low <= stated and stated - unit <= high)
+    return rounded or cut
+
+
+def _previous_unit(fact: Fact) -> Decimal:
+    """How precisely last year's figure is known: as printed, or, derived as this year's less
+    the change, to both of their last digits."""
+    if fact.previous_amount is not None:
+        return _unit_of(fact.previous_amount)
+    return _unit_of(fact.amount) + _unit_of(fact.change_amount)
 
 
 def fact_identities(facts: list[Fact]) -> list[CheckResult]:
@@ -397,7 +421,7 @@ def fact_identities(facts: list[Fact]) -> list[CheckResult]:
                 figures.append((fact_ref(index, "previous_amount"), 1))
             results.append(CheckResult(
                 "fact_rate", None, None, fact.key, fact.page, exact.quantize(Decimal("0.0001")), fact.change_pct, _unit_of(fact.change_pct),
-                _rate_agrees(fact.change_pct, change, previous),
+                _rate_agrees(fact.change_pct, change, previous, _unit_of(change), _previous_unit(fact)),
                 f"{fact.key}: the rate {fact.change_pct}% = the change {_money(change)} over last year's {_money(previous)}", None, tuple(figures),
             ))
     stated: dict[str, list[int]] = defaultdict(list)
