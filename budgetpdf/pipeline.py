@@ -287,7 +287,7 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         lines = [replace(line, ocr=True) if line.page in ocr_pages else line for line in lines]
     checks += validate(lines, printed, primary)
     checks += narrative_ties(facts, lines, primary)
-    checks += fact_identities(facts)
+    checks += fact_identities(facts, [sentence.text for sentence in extracted.sentences])
     lines, facts, unverified = vouch(lines, facts, checks)
     checks += unverified
 

@@ -14,6 +14,8 @@ Stable check codes (a downstream filter may rely on them):
   to the digits it prints (rounded or cut)
 - ``fact_sum``      a whole the prose states = the sum of its parts, where it states
   every part (declared in schemas/facts.py FACT_SUMS)
+- ``fact_outline_sum`` a numbered sentence's figure = the sum of those numbered one
+  level below it
 
 A sum may differ from its printed parent by one unit of the last printed
 digit (0.01 万元 when the table prints two decimals) because each figure is
@@ -398,8 +400,9 @@ def _previous_unit(fact: Fact) -> Decimal:
     return _unit_of(fact.amount) + _unit_of(fact.change_amount)
 
 
-def fact_identities(facts: list[Fact]) -> list[CheckResult]:
-    """The arithmetic inside the prose: this year = last year + the change, the rate, and the wholes of FACT_SUMS."""
+def fact_identities(facts: list[Fact], sentences: list[str] = ()) -> list[CheckResult]:
+    """The arithmetic inside the prose: this year = last year + the change, the rate, the wholes of
+    FACT_SUMS, and, given the document's ``sentences`` in order, the sums of its numbered outline."""
     results = []
     for index, fact in enumerate(facts):
         if fact.amount is None or fact.change_amount is None:
@@ -440,5 +443,52 @@ def fact_identities(facts: list[Fact]) -> list[CheckResult]:
             "fact_sum", None, None, whole, total.page, expected, total.amount, allowed, abs(expected - total.amount) <= allowed,
             f"{whole} = {' + '.join(parts)}", None,
             tuple([(fact_ref(i, "amount"), -1) for i in stated[whole]] + [(fact_ref(i, "amount"), 1) for part in parts for i in stated[part]]),
+        ))
+    return results + _outline_sums(facts, sentences)
+
+
+# How the prose numbers its parts, outermost first: 一、 › （一） › 1. › （1）
+_PROSE_OUTLINE = (
+    re.compile(r"^[一二三四五六七八九十]+、"),
+    re.compile(r"^[（(][一二三四五六七八九十]+[)）]"),
+    re.compile(r"^\d+[.．、](?!\d)"),
+    re.compile(r"^[（(]\d+[)）]"),
+)
+
+
+def _prose_level(sentence: str) -> int | None:
+    return next((level for level, marker in enumerate(_PROSE_OUTLINE) if marker.match(sentence)), None)
+
+
+def _outline_sums(facts: list[Fact], sentences: list[str]) -> list[CheckResult]:
+    """``fact_outline_sum``: a numbered sentence's figure = the sum of the figures of the sentences
+    numbered one level below it, up to the next sentence numbered at its level or above
+    (（一）本年财政拨款收入101,673.03万元 = 1.一般公共预算拨款收入 + 2.… + 3.…).  Each sentence
+    counts by its first figure; a numbered sentence without one (a heading) still ends the
+    parts above it, and where a part states no figure there is nothing to add up."""
+    first: dict[str, int] = {}  # a sentence's text → its first fact with an amount
+    for index, fact in enumerate(facts):
+        if fact.amount is not None:
+            first.setdefault(fact.sentence, index)
+    numbered = [(level, first.get(text)) for text in sentences if (level := _prose_level(text)) is not None]
+    results = []
+    for k, (level, index) in enumerate(numbered):
+        if index is None:
+            continue
+        below = []
+        for later_level, later in numbered[k + 1 :]:
+            if later_level <= level:
+                break
+            below.append((later_level, later))
+        parts = [later for later_level, later in below if later_level == min((l for l, _ in below), default=None)]
+        if not parts or None in parts:
+            continue
+        whole = facts[index]
+        expected = sum((facts[i].amount for i in parts), ZERO)
+        allowed = max(_unit_of(facts[i].amount) for i in (index, *parts))
+        results.append(CheckResult(
+            "fact_outline_sum", None, None, whole.key, whole.page, expected, whole.amount, allowed, abs(expected - whole.amount) <= allowed,
+            f"{whole.sentence[:24]}… = the sum of the {len(parts)} numbered below it", None,
+            ((fact_ref(index, "amount"), -1), *((fact_ref(i, "amount"), 1) for i in parts)),
         ))
     return results

@@ -29,7 +29,7 @@ from budgetpdf.schemas.records import CheckResult, Fact, Line, fact_ref, figure_
 
 # Checks whose residual (expected - actual) moves by exactly a figure's change: a
 # single-digit correction can be tested against them without computing them again.
-LINEAR_CHECKS = frozenset({"code_sum", "outline_sum", "total_sum", "row_identity", "total_tie", "fact_change", "fact_sum"})
+LINEAR_CHECKS = frozenset({"code_sum", "outline_sum", "total_sum", "row_identity", "total_tie", "fact_change", "fact_sum", "fact_outline_sum"})
 _FACT_FIELDS = ("amount", "previous_amount", "change_amount", "change_pct")
 
 

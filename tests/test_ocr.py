@@ -286,3 +286,16 @@ def test_the_progress_bar_counts_ocr_pages():
     summary = BatchSummary(pages=40, ocr_started=12, seconds=10.0)
     assert _rate(summary) == "4.0 pages/s, 12 OCR pages, 0 failed"
     assert "OCR" not in _rate(BatchSummary(pages=40, seconds=10.0))
+
+
+def test_a_numbered_sentence_is_the_sum_of_those_numbered_below_it():
+    def stated(sentence: str, amount: str) -> Fact:
+        return replace(_fact(amount), sentence=sentence)
+
+    sentences = ["二、收入预算情况说明", "（一）本年财政拨款收入101.00万元", "1.一般公共预算拨款收入100.00万元。", "2.政府性基金预算拨款收入1.00万元。",
+                 "（二）本年其他资金收入", "3.事业收入5.00万元。", "（三）上年结转结余4.00万元", "4.上年结转结余4.00万元。"]
+    facts = [stated(text, amount) for text, amount in zip(sentences[1:], ["101.00", "100.00", "1.00"])]
+    facts += [stated(sentences[5], "5.00"), stated(sentences[6], "4.00"), stated(sentences[7], "4.00")]
+    sums = [c for c in fact_identities(facts, sentences) if c.check == "fact_outline_sum"]
+    # （二） states no figure: its part is not added to （一）, and it has no sum of its own
+    assert [(c.actual, c.expected, c.passed) for c in sums] == [(Decimal("101.00"), Decimal("101.00"), True), (Decimal("4.00"), Decimal("4.00"), True)]
