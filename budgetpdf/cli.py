@@ -128,8 +128,9 @@ def _summary_table(plan: BatchPlan, summary: BatchSummary) -> list[str]:
                    "core, so a 40-page scan gets 120 + 40 x 30 s at most).")
 @click.option("--max-memory", default=DEFAULT_MAX_MEMORY, show_default=True, type=click.IntRange(min=200), metavar="MB",
               help="Resident memory limit per worker process: a worker above it is killed and replaced, and its document "
-                   "gets status failed saying so.  The largest published budgets need about 210 MB; the default leaves "
-                   "ten times that, and -j 4 workers still fit a laptop's 8-16 GB.  A worker idles at about 85 MB.")
+                   "gets status failed saying so.  The largest published budgets need about 210 MB, and a worker reading "
+                   "a scanned page by OCR about 1.1 GB; the default leaves room for both, and -j 4 workers still fit a "
+                   "laptop's 8-16 GB.  A worker idles at about 85 MB.")
 @click.option("--executor", default="local", show_default=True, type=click.Choice(["local", "dask"]),
               help="local: worker processes on this machine; dask: tasks on a Dask cluster.")
 @click.option("--scheduler", metavar="ADDRESS",
