@@ -30,6 +30,7 @@ from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_PDF
 from budgetpdf.extract.page_text import TextLine, chars_to_text_lines
 from budgetpdf.extract.pages import Unsure, _cmap_parser, dedupe_chars, dedupe_view, fast_objects, load_objects, stream_objects
+from budgetpdf.extract.ocr import OcrSettings
 from budgetpdf.extract.settings import ExtractSettings, PageSource
 from budgetpdf.extract.table_finder import find_tables
 from samples.generate import Layout, render
@@ -37,7 +38,10 @@ from samples.reference_2026 import REFERENCE
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-FAST, CAREFUL = ExtractSettings(page_source=PageSource.FAST), ExtractSettings(page_source=PageSource.PDFMINER)
+# pages without a text layer are read by OCR the same way on both paths: not read here (tests/test_ocr.py)
+_NO_OCR = OcrSettings(enabled=False)
+FAST = ExtractSettings(page_source=PageSource.FAST, ocr=_NO_OCR)
+CAREFUL = ExtractSettings(page_source=PageSource.PDFMINER, ocr=_NO_OCR)
 
 
 def pdfminer_tokens(data: bytes) -> list:
