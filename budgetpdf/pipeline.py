@@ -23,7 +23,7 @@ from budgetpdf.normalize.places import find_place
 from budgetpdf.schemas import GENERIC_ID, CheckResult, DocForm, DocumentRecord, Fact, Line, Problem, Status, spec_for
 from budgetpdf.schemas.facts import OTHER_PREFIX
 from budgetpdf.schemas.validate import fact_identities, narrative_ties, validate
-from budgetpdf.schemas.verify import vouch
+from budgetpdf.schemas.verify import fact_figures, vouch
 
 # A document whose prose names this many of the vocabulary's figures is a
 # disclosure even when it prints none of the tables (its tables are a separate file).
@@ -158,18 +158,14 @@ def _record(doc_id: str, path: Path, status: Status, error: str | None, extracte
     )
 
 
-def _fact_figures(fact: Fact) -> int:
-    return sum(value is not None for value in (fact.amount, fact.previous_amount, fact.change_amount, fact.change_pct))
-
-
 def _ocr_counts(extracted: ExtractedDocument, lines: list[Line], facts: list[Fact]) -> dict[str, int]:
     """documents/: pages read by OCR, the figures read from them, and how many of those the arithmetic vouches for."""
     ocr_lines = [line for line in lines if line.ocr]
     ocr_facts = [fact for fact in facts if fact.ocr]
     return {
         "ocr_pages": len(extracted.ocr_pages),
-        "ocr_figures": len(ocr_lines) + sum(map(_fact_figures, ocr_facts)),
-        "ocr_verified": sum(bool(line.ocr_verified) for line in ocr_lines) + sum(_fact_figures(f) for f in ocr_facts if f.ocr_verified),
+        "ocr_figures": len(ocr_lines) + sum(map(fact_figures, ocr_facts)),
+        "ocr_verified": sum(bool(line.ocr_verified) for line in ocr_lines) + sum(fact_figures(f) for f in ocr_facts if f.ocr_verified),
     }
 
 
@@ -307,11 +303,11 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         problems.append(Problem("text_undecodable", None, None, undecodable))
     if extracted.ocr_error:
         problems.append(Problem("ocr_unavailable", None, None, f"pages without a text layer were not read: {extracted.ocr_error}"))
+    ocr_counts = _ocr_counts(extracted, lines, facts)
     if unverified:
-        ocr_count = sum(line.ocr for line in lines) + sum(_fact_figures(fact) for fact in facts if fact.ocr)
         problems.append(Problem(
             "ocr_unverified", None, unverified[0].page,
-            f"{len(unverified)} of {ocr_count} figures read by OCR are not vouched for by an identity that holds (checks ocr_unverified)",
+            f"{len(unverified)} of {ocr_counts['ocr_figures']} figures read by OCR are not vouched for by an identity that holds (checks ocr_unverified)",
         ))
 
     found = tuple(sorted({t.table_id for t in extracted.tables}))
@@ -324,6 +320,6 @@ def _process(path: Path, doc_id: str, size: int, settings: ExtractSettings) -> D
         figures_read=figures_read,
         problems=tuple(problems),
         printed_tables=printed_table_records(extracted, units),
-        **_ocr_counts(extracted, lines, facts),
+        **ocr_counts,
     )
     return DocumentResult(record, tuple(lines), tuple(checks), extracted, tuple(facts))

@@ -9,9 +9,8 @@ grid finder, the header and row readers, normalisation and the prose
 reader work on a scanned page exactly as on a digital one: this module is
 the only place that knows a page was scanned.
 
-Every OCR character carries ``ocr_confidence``; the figures it makes are
-marked in ``lines/`` and ``facts/`` and vouched for by the arithmetic
-(``schemas/verify.py``), never trusted as read.
+The figures OCR reads are marked in ``lines/`` and ``facts/`` and vouched
+for by the arithmetic (``schemas/verify.py``), never trusted as read.
 
 Chain: ``page_to_image`` → ``image_to_skew`` → ``straighten`` →
 ``image_to_rules`` and ``image_to_glyphs`` → ``close_up`` → ``ocr_objects``.
@@ -56,7 +55,6 @@ class Glyph:
     top: float
     x1: float
     bottom: float
-    confidence: float
 
 
 class OcrUnavailable(RuntimeError):
@@ -193,7 +191,7 @@ def ocr_engine(threads: int):
 
 
 def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[list[Glyph]]:
-    """Every character RapidOCR reads on the image, with its own box and confidence, per text line.
+    """Every character RapidOCR reads on the image, with its own box, per text line.
 
     RapidOCR boxes each text line and, asked for word boxes, each character
     in it (a run of Latin letters may come as one word: its box is shared
@@ -203,14 +201,14 @@ def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[list[Glyph]
     result, _ = engine(grey, return_word_box=True)
     lines: list[list[Glyph]] = []
     for found in result or []:
-        box, text, confidence = found[0], found[1], float(found[2])
+        box, text = found[0], found[1]
         words = found[4] if len(found) > 5 else None
         if words and len(found[3]) == len(words):
             line: list[Glyph] = []
-            for word_box, word, word_confidence in zip(found[3], words, found[5]):
-                line += _split(word, _bounds(word_box), float(word_confidence))
+            for word_box, word in zip(found[3], words):
+                line += _split(word, _bounds(word_box))
         else:
-            line = _split(text, _bounds(box), confidence)
+            line = _split(text, _bounds(box))
         lines.append(line)
     return lines
 
@@ -227,7 +225,7 @@ def close_up(lines: list[list[Glyph]], vertical: list[Segment]) -> list[Glyph]:
     for line in lines:
         for glyph, after in zip(line, line[1:] + [None]):
             if after is not None and 0 < after.x0 - glyph.x1 < glyph.bottom - glyph.top and not _ruled_between(glyph, after, vertical):
-                glyph = Glyph(glyph.text, glyph.x0, glyph.top, after.x0, glyph.bottom, glyph.confidence)
+                glyph = Glyph(glyph.text, glyph.x0, glyph.top, after.x0, glyph.bottom)
             glyphs.append(glyph)
     return glyphs
 
@@ -243,7 +241,7 @@ def _bounds(quad) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _split(text: str, box: tuple[float, float, float, float], confidence: float) -> list[Glyph]:
+def _split(text: str, box: tuple[float, float, float, float]) -> list[Glyph]:
     """A word's box shared among its characters: a CJK character is twice as wide as a Latin one."""
     text = text.strip()
     if not text:
@@ -254,7 +252,7 @@ def _split(text: str, box: tuple[float, float, float, float], confidence: float)
     glyphs, x = [], x0
     for ch, weight in zip(text, weights):
         if ch.strip():
-            glyphs.append(Glyph(ch, x, top, x + weight * step, bottom, confidence))
+            glyphs.append(Glyph(ch, x, top, x + weight * step, bottom))
         x += weight * step
     return glyphs
 
@@ -293,7 +291,6 @@ def ocr_objects(page, glyphs: list[Glyph], rules: tuple[list[Segment], list[Segm
                 "upright": True,
                 "matrix": (size, 0, 0, size, x0, page.height - bottom + 0.12 * (bottom - top)),  # baseline in the box, low
                 **_box(page, x0, top, x1, bottom),
-                "ocr_confidence": glyph.confidence,
             }
         )
     lines = []

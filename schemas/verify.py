@@ -66,6 +66,11 @@ def _proposal(value: Decimal, scale: Decimal, checks: list[tuple[CheckResult, in
 _ONE = Decimal(1)
 
 
+def fact_figures(fact: Fact) -> int:
+    """How many figures one fact states: its amount, last year's, the change and the rate, where printed."""
+    return sum(getattr(fact, field) is not None for field in _FACT_FIELDS)
+
+
 def _ocr_figures(lines: list[Line], facts: list[Fact]) -> dict[tuple, tuple[Decimal, Decimal, str, int | None]]:
     """Every OCR figure: its reference → (value as printed, 万元 per printed unit, how to name it, page)."""
     figures = {}

@@ -181,7 +181,7 @@ def test_a_short_rule_between_two_rules_counts():
 
 
 def test_an_ocr_line_is_closed_up_except_across_a_rule():
-    line = [Glyph("5", 0, 0, 8, 30, 1.0), Glyph("8", 10, 0, 18, 30, 1.0), Glyph("支", 40, 0, 62, 30, 1.0), Glyph("出", 64, 0, 86, 30, 1.0)]
+    line = [Glyph("5", 0, 0, 8, 30), Glyph("8", 10, 0, 18, 30), Glyph("支", 40, 0, 62, 30), Glyph("出", 64, 0, 86, 30)]
     closed = close_up([line], [(28, 0, 30, 40)])
     assert [(g.x0, g.x1) for g in closed] == [(0, 10), (10, 18), (40, 64), (64, 86)]
 
