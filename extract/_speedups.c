@@ -24,7 +24,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define SPEEDUPS_VERSION 1
+#define SPEEDUPS_VERSION 2
 
 /* set by configure() */
 static PyObject *Unsure;      /* pages.Unsure */
@@ -1409,6 +1409,232 @@ static PyObject *show_string(PyObject *module, PyObject *const *args, Py_ssize_t
     return show_items(args[0], &args[1], 1);
 }
 
+/* ------------------------------------------------------------- the dedupe */
+
+static PyObject *S_UPRIGHT, *S_TEXT, *S_DOCTOP_KEY, *S_X0_KEY;
+
+typedef struct {
+    double value;
+    Py_ssize_t index; /* into the objects being clustered */
+} keyed;
+
+static int by_value(const void *a, const void *b)
+{
+    double x = ((const keyed *)a)->value, y = ((const keyed *)b)->value;
+    if (x < y)
+        return -1;
+    if (x > y)
+        return 1;
+    Py_ssize_t i = ((const keyed *)a)->index, j = ((const keyed *)b)->index;
+    return (i > j) - (i < j); /* stable: the objects keep their order within a value */
+}
+
+static int by_address(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (PyObject *const *)a, y = (uintptr_t) * (PyObject *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* pages._clusters: each object's cluster number (values within tolerance of the distinct value
+   before share one); returns the number of clusters. values[k] is objects k's; work is n long. */
+static Py_ssize_t cluster_numbers(const double *values, Py_ssize_t n, double tolerance, keyed *work, Py_ssize_t *cluster)
+{
+    for (Py_ssize_t k = 0; k < n; k++)
+        work[k].value = values[k], work[k].index = k;
+    qsort(work, (size_t)n, sizeof(keyed), by_value);
+    Py_ssize_t c = 0;
+    double last = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        double value = work[k].value;
+        if (k > 0 && value != last) { /* the next distinct value */
+            if (value > last + tolerance)
+                c++;
+            last = value;
+        }
+        else if (k == 0)
+            last = value;
+        cluster[work[k].index] = c;
+    }
+    return n ? c + 1 : 0;
+}
+
+static int float_item(PyObject *dict, PyObject *key, double *out)
+{
+    PyObject *v = PyDict_GetItemWithError(dict, key);
+    if (v == NULL || !PyFloat_CheckExact(v))
+        return -1;
+    *out = PyFloat_AS_DOUBLE(v);
+    return Py_IS_NAN(*out) ? -1 : 0;
+}
+
+/* dedupe(chars, tolerance, extra_attrs) -> list, or NotImplemented where a position is not a float
+ *
+ * pages.dedupe_chars: characters grouped by (upright, text, *extra_attrs) in the order they
+ * come; within a group, clusters of doctop, and within each, clusters of x0 (values within
+ * the tolerance of the distinct value before); of each cluster the first with the smallest
+ * (doctop, x0) kept; the kept in their order. */
+static PyObject *dedupe(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "dedupe(chars: list, tolerance, extra_attrs: tuple)");
+        return NULL;
+    }
+    PyObject *chars = args[0], *extra = args[2];
+    if (!PyFloat_CheckExact(args[1]) && !PyLong_CheckExact(args[1]))
+        Py_RETURN_NOTIMPLEMENTED;
+    double tolerance = PyFloat_AsDouble(args[1]);
+    if (tolerance == -1.0 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(chars), nextra = PyTuple_GET_SIZE(extra);
+    if (n < 2)
+        return PyList_GetSlice(chars, 0, n);
+    PyObject *groups = PyDict_New(); /* key -> the group's number */
+    double *doctop = PyMem_Malloc(sizeof(double) * (size_t)n), *x0 = PyMem_Malloc(sizeof(double) * (size_t)n);
+    Py_ssize_t *next = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);  /* the group's next member, -1 at its end */
+    Py_ssize_t *head = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);  /* per group: first, in order of groups */
+    Py_ssize_t *tail = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);
+    Py_ssize_t *size = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);
+    char *keep = PyMem_Calloc((size_t)n, 1);
+    keyed *work = PyMem_Malloc(sizeof(keyed) * (size_t)n);
+    Py_ssize_t *members = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n), *row = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);
+    Py_ssize_t *cluster = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n), *xcluster = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n);
+    double *values = PyMem_Malloc(sizeof(double) * (size_t)n);
+    Py_ssize_t *best = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)n), *start = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(n + 1));
+    PyObject *result = NULL;
+    Py_ssize_t ngroups = 0;
+    if (groups == NULL || !doctop || !x0 || !next || !head || !tail || !size || !keep || !work || !members || !row || !cluster || !xcluster ||
+        !values || !best || !start) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(chars, i);
+        if (!PyDict_CheckExact(c))
+            goto not_implemented;
+        PyObject *key = PyTuple_New(2 + nextra);
+        if (key == NULL)
+            goto done;
+        PyObject *parts[2] = {S_UPRIGHT, S_TEXT};
+        for (Py_ssize_t k = 0; k < 2 + nextra; k++) {
+            PyObject *name = k < 2 ? parts[k] : PyTuple_GET_ITEM(extra, k - 2);
+            PyObject *v = PyDict_GetItemWithError(c, name);
+            if (v == NULL) {
+                Py_DECREF(key);
+                if (!PyErr_Occurred())
+                    PyErr_SetObject(PyExc_KeyError, name);
+                goto done;
+            }
+            PyTuple_SET_ITEM(key, k, Py_NewRef(v));
+        }
+        if (float_item(c, S_DOCTOP_KEY, &doctop[i]) < 0 || float_item(c, S_X0_KEY, &x0[i]) < 0) {
+            Py_DECREF(key);
+            if (PyErr_Occurred())
+                goto done;
+            goto not_implemented;
+        }
+        PyObject *g = PyDict_GetItemWithError(groups, key);
+        if (g == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(key);
+                goto done;
+            }
+            PyObject *number = PyLong_FromSsize_t(ngroups);
+            int r = number ? PyDict_SetItem(groups, key, number) : -1;
+            Py_XDECREF(number);
+            Py_DECREF(key);
+            if (r < 0)
+                goto done;
+            head[ngroups] = tail[ngroups] = i;
+            size[ngroups] = 1;
+            ngroups++;
+        }
+        else {
+            Py_ssize_t number = PyLong_AsSsize_t(g);
+            Py_DECREF(key);
+            next[tail[number]] = i;
+            tail[number] = i;
+            size[number]++;
+        }
+        next[i] = -1;
+    }
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t g = 0; g < ngroups; g++) {
+        if (size[g] == 1) {
+            keep[head[g]] = 1, kept++;
+            continue;
+        }
+        Py_ssize_t m = 0;
+        for (Py_ssize_t i = head[g]; i >= 0; i = next[i])
+            members[m] = i, values[m] = doctop[i], m++;
+        Py_ssize_t rows = cluster_numbers(values, m, tolerance, work, cluster);
+        /* the members of each row, in their order: counting sort by cluster */
+        for (Py_ssize_t r = 0; r <= rows; r++)
+            start[r] = 0;
+        for (Py_ssize_t k = 0; k < m; k++)
+            start[cluster[k] + 1]++;
+        for (Py_ssize_t r = 0; r < rows; r++)
+            start[r + 1] += start[r];
+        for (Py_ssize_t k = 0; k < m; k++)
+            row[start[cluster[k]]++] = members[k];
+        Py_ssize_t from = 0;
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            Py_ssize_t to = start[r], len = to - from; /* start[r] is now the end of row r */
+            Py_ssize_t *in_row = row + from;
+            if (len == 1) {
+                keep[in_row[0]] = 1, kept++;
+                from = to;
+                continue;
+            }
+            for (Py_ssize_t k = 0; k < len; k++)
+                values[k] = x0[in_row[k]];
+            Py_ssize_t columns = cluster_numbers(values, len, tolerance, work, xcluster);
+            for (Py_ssize_t c = 0; c < columns; c++)
+                best[c] = -1;
+            for (Py_ssize_t k = 0; k < len; k++) { /* min(same, key=(doctop, x0)): the first smallest */
+                Py_ssize_t i = in_row[k], c = xcluster[k], b = best[c];
+                if (b < 0 || doctop[i] < doctop[b] || (doctop[i] == doctop[b] && x0[i] < x0[b]))
+                    best[c] = i;
+            }
+            for (Py_ssize_t c = 0; c < columns; c++)
+                keep[best[c]] = 1, kept++;
+            from = to;
+        }
+    }
+    if (kept < n) {
+        /* Python puts the kept back in order by their id: the same object twice in chars would
+           stand where it stands last.  Never so in a page's characters; left to Python if so. */
+        PyObject **seen = (PyObject **)PyMem_Malloc(sizeof(PyObject *) * (size_t)n);
+        if (seen == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(seen, PySequence_Fast_ITEMS(chars), sizeof(PyObject *) * (size_t)n);
+        qsort(seen, (size_t)n, sizeof(PyObject *), by_address);
+        int repeated = 0;
+        for (Py_ssize_t i = 1; i < n && !repeated; i++)
+            repeated = seen[i] == seen[i - 1];
+        PyMem_Free(seen);
+        if (repeated)
+            goto not_implemented;
+    }
+    result = PyList_New(kept);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t i = 0, k = 0; i < n; i++)
+        if (keep[i])
+            PyList_SET_ITEM(result, k++, Py_NewRef(PyList_GET_ITEM(chars, i)));
+    goto done;
+not_implemented:
+    result = Py_NewRef(Py_NotImplemented);
+done:
+    Py_XDECREF(groups);
+    PyMem_Free(doctop), PyMem_Free(x0), PyMem_Free(next), PyMem_Free(head), PyMem_Free(tail), PyMem_Free(size), PyMem_Free(keep);
+    PyMem_Free(work), PyMem_Free(members), PyMem_Free(row), PyMem_Free(cluster), PyMem_Free(xcluster), PyMem_Free(values);
+    PyMem_Free(best), PyMem_Free(start);
+    return result;
+}
+
 /* ----------------------------------------------------------------- module */
 
 static PyObject *configure(PyObject *module, PyObject *args)
@@ -1432,6 +1658,7 @@ static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, "configure(Unsure, name, close_dict, KWD, glyph, font_info, template): the Python helpers"},
     {"tokens", tokens, METH_O, "tokens(data) -> list: the objects of a content stream, as pages.stream_objects"},
     {"execute", (PyCFunction)(void (*)(void))execute, METH_FASTCALL, "execute(interp, data, stack, operators, make_operator, names, state)"},
+    {"dedupe", (PyCFunction)(void (*)(void))dedupe, METH_FASTCALL, "dedupe(chars, tolerance, extra_attrs) -> list: pages.dedupe_chars"},
     {"show_text", (PyCFunction)(void (*)(void))show_text, METH_FASTCALL, "show_text(interp, seq): the TJ operator"},
     {"show_string", (PyCFunction)(void (*)(void))show_string, METH_FASTCALL, "show_string(interp, s): the Tj operator"},
     {NULL, NULL, 0, NULL},
@@ -1456,6 +1683,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     STR(S_CTM, "ctm") STR(S_FONTSIZE, "fontsize") STR(S_SCALING, "scaling") STR(S_CHARSPACE, "charspace") STR(S_WORDSPACE, "wordspace")
     STR(S_RISE, "rise") STR(S_LINEMATRIX, "linematrix") STR(S_GRAPHICSTATE, "graphicstate") STR(S_SCOLOR, "scolor")
     STR(S_NCOLOR, "ncolor") STR(S_NCS, "ncs") STR(S_NAME, "name") STR(S_STYLES, "styles") STR(S_CHAR_STYLE, "char_style")
+    STR(S_UPRIGHT, "upright") STR(S_TEXT, "text") STR(S_DOCTOP_KEY, "doctop") STR(S_X0_KEY, "x0")
     STR(S_TEMPLATES, "templates") STR(S_OBJECTS, "objects") STR(S_CHAR, "char") STR(S_PAGE, "page_box")
 #undef BYTES
 #undef STR

@@ -35,7 +35,7 @@ from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
+from pdfminer.utils import INF, Matrix, PathSegment, choplist
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
 
@@ -232,18 +232,6 @@ class _Collector(PDFDevice):
         self.page_box = (self.height, self.mb_x0, self.mb_top, self.doctop)
         self.styles: dict[tuple, tuple] = {}
 
-    def _add(self, kind: str, obj: dict) -> None:
-        obj["object_type"] = kind
-        obj["page_number"] = self.page_number
-        if "y0" in obj:
-            obj["top"] = (self.height - obj["y1"]) + self.mb_top
-            obj["bottom"] = (self.height - obj["y0"]) + self.mb_top
-            obj["doctop"] = self.doctop + obj["top"]
-        if "x0" in obj and self.mb_x0 != 0:
-            obj["x0"] = obj["x0"] + self.mb_x0
-            obj["x1"] = obj["x1"] + self.mb_x0
-        self.objects.setdefault(kind, []).append(obj)
-
     def chars(self) -> list[dict]:
         return self.objects.setdefault("char", [])
 
@@ -264,15 +252,18 @@ class _Collector(PDFDevice):
         return style
 
     def _curve(self, kind: str, pts: list, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool) -> None:
-        x0, y0, x1, y1 = get_bound(pts)
-        left, top = self.mb_x0, self.mb_top
-        self._add(
-            kind,
+        """pdfminer's LTCurve (LTLine, LTRect) as pdfplumber's dict: what _add does, inline."""
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        # pdfminer's get_bound: min and max folded from INF one point at a time, as the builtins fold
+        x0, y0, x1, y1 = min(INF, *xs), min(INF, *ys), max(-INF, *xs), max(-INF, *ys)
+        left, top, height = self.mb_x0, self.mb_top, self.height
+        obj_top = (height - y1) + top
+        self.objects.setdefault(kind, []).append(
             {
-                "pts": [(left + x, top + self.height - y) for x, y in pts],
-                "x0": x0,
+                "pts": [(left + x, top + height - y) for x, y in pts],
+                "x0": x0 + left if left != 0 else x0,
                 "y0": y0,
-                "x1": x1,
+                "x1": x1 + left if left != 0 else x1,
                 "y1": y1,
                 "width": x1 - x0,
                 "height": y1 - y0,
@@ -283,12 +274,17 @@ class _Collector(PDFDevice):
                 "stroking_color": gstate.scolor,
                 "non_stroking_color": gstate.ncolor,
                 "dash": gstate.dash,
-            },
+                "object_type": kind,
+                "page_number": self.page_number,
+                "top": obj_top,
+                "bottom": (height - y0) + top,
+                "doctop": self.doctop + obj_top,
+            }
         )
 
     def paint_path(self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool, path: Sequence[PathSegment]) -> None:
         """pdfminer's PDFLayoutAnalyzer.paint_path: one line, rectangle or curve per subpath."""
-        shape = "".join(x[0] for x in path)
+        shape = "".join([x[0] for x in path])
         if shape[:1] != "m":
             return
         if shape.count("m") > 1:
@@ -697,7 +693,7 @@ def fast_objects(page: Page) -> dict[str, list[dict]]:
 
 # The C extension (extract/_speedups.c, built where a compiler is at hand), unless
 # BUDGETPDF_PURE_PYTHON is set: the pure-Python reader above gives the same objects.
-_SPEEDUPS_VERSION = 1
+_SPEEDUPS_VERSION = 2
 try:
     if os.environ.get("BUDGETPDF_PURE_PYTHON"):
         raise ImportError("BUDGETPDF_PURE_PYTHON is set")
@@ -731,6 +727,10 @@ def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ..
     """pdfplumber's utils.dedupe_chars — the same characters kept, in the same order — in
     linear time: its clustering done with plain lists, without its quadratic last step
     (``chars.index`` for every character kept)."""
+    if _speedups is not None and type(chars) is list:
+        kept = _speedups.dedupe(chars, tolerance, tuple(extra_attrs))  # the same, in C; NotImplemented unless every position is a float
+        if kept is not NotImplemented:
+            return kept
     key = itemgetter("upright", "text", *extra_attrs)
     position = itemgetter("doctop", "x0")
     groups: dict[tuple, list[dict]] = {}

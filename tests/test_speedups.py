@@ -1,4 +1,5 @@
-"""The C reader (extract/_speedups.c) gives the pure-Python fast reader's objects, type for type.
+"""The C reader (extract/_speedups.c) gives the pure-Python fast reader's objects, type for type,
+and its dedupe keeps the characters pages.dedupe_chars keeps.
 
 Where the extension is built (pip install -e . with a compiler at hand) the
 fast reader runs in C; BUDGETPDF_PURE_PYTHON=1, or a machine without a
@@ -112,9 +113,13 @@ def page_objects(pdf: Path, speedups: object, first: int | None = None) -> list:
         with pdfplumber.open(pdf) as document:
             for page in document.pages[:first]:
                 try:
-                    read.append(typed(pages.fast_objects(page)))
+                    objects = pages.fast_objects(page)
                 except Unsure as unsure:
                     read.append(("unsure", str(unsure)))
+                else:  # and the characters the dedupe keeps
+                    chars = objects.get("char", [])
+                    deduped = {id(char) for char in pages.dedupe_chars(chars, 1.5)}
+                    read.append((typed(objects), [n for n, char in enumerate(chars) if id(char) in deduped]))
                 page.close()
     finally:
         pages._speedups = kept
@@ -145,6 +150,34 @@ def test_c_page_objects_are_the_python_readers_on_the_corpus():
     with ProcessPoolExecutor(2) as pool:  # by default the first 8 pages of each (about 280 pages)
         differences = [d for d in pool.map(differs, pdfs, [None if full else 8] * len(pdfs)) if d]
     assert not differences, "\n".join(differences)
+
+
+def python_dedupe(chars: list[dict], tolerance: float) -> list[dict]:
+    kept, pages._speedups = pages._speedups, None
+    try:
+        return pages.dedupe_chars(chars, tolerance)
+    finally:
+        pages._speedups = kept
+
+
+@needs_c
+def test_c_dedupe_is_the_python_ones_on_random_characters():
+    """Rows and columns of look-alike characters, with ties, signed zeros and ints among the positions."""
+    rng = random.Random(5)
+    positions = [0.0, -0.0, 0.5, 1.0, 1.4, 1.5, 1.6, 2.9, 3.0, 3.05, 4.5, 10.0, 10.25, 100.0]
+    for _ in range(3000):
+        chars = [
+            {"upright": rng.random() < 0.9, "text": rng.choice("一二0"), "fontname": rng.choice("AB"), "size": rng.choice([10.0, 10, 12.0]),
+             "doctop": rng.choice(positions), "x0": rng.choice(positions)}
+            for _ in range(rng.randint(0, 25))
+        ]
+        if rng.random() < 0.05 and chars:
+            chars[0]["x0"] = int(chars[0]["x0"])  # an int position: left to Python
+        if rng.random() < 0.05 and chars:
+            chars.append(chars[0])  # the same character twice: left to Python
+        tolerance = rng.choice([0, 0.5, 1.5, 3, 1e-9])
+        assert pages.dedupe_chars(chars, tolerance) == python_dedupe(chars, tolerance)
+        assert [id(c) for c in pages.dedupe_chars(chars, tolerance)] == [id(c) for c in python_dedupe(chars, tolerance)]
 
 
 def test_budgetpdf_pure_python_turns_the_c_reader_off():
