@@ -19,6 +19,7 @@ dedupe_chars, in linear time.
 
 from __future__ import annotations
 
+import os
 import re
 from binascii import unhexlify
 from collections.abc import Sequence
@@ -28,13 +29,13 @@ from operator import itemgetter
 from weakref import WeakKeyDictionary
 
 from pdfminer import pdffont
-from pdfminer.cmapdb import CMapBase, CMapParser
+from pdfminer.cmapdb import CMapBase, CMapParser, IdentityCMap, IdentityCMapByte
 from pdfminer.pdfdevice import PDFDevice
-from pdfminer.pdffont import PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import Matrix, PathSegment, choplist, get_bound
+from pdfminer.utils import INF, Matrix, PathSegment, choplist
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
 
@@ -185,7 +186,13 @@ def _rare_token(kind: int, raw: bytes, data: bytes, pos: int) -> tuple[object, i
 def stream_objects(data: bytes):
     """The objects of one content stream, in order: numbers, names, strings, keywords
     and bracket keywords, as pdfminer's tokenizer gives them.  (_FastInterpreter.execute
-    reads tokens the same way, inline.)"""
+    reads tokens the same way, inline; the C extension's tokens() as well.)"""
+    if _speedups is not None:
+        return iter(_speedups.tokens(data))
+    return _stream_objects(data)
+
+
+def _stream_objects(data: bytes):
     pos = 0
     match = _TOKEN.match
     while (m := match(data, pos)) is not None:
@@ -219,19 +226,11 @@ class _Collector(PDFDevice):
         self.doctop = page.initial_doctop
         self.objects: dict[str, list[dict]] = {}
         self.glyphs: dict[PDFFont, dict[int, tuple[str, float]]] = {}
+        # for the C reader (_speedups.show_text): per font, per style, and the page's numbers
+        self.fonts: dict[PDFFont, tuple] = {}
+        self.templates: dict[tuple, dict] = {}
+        self.page_box = (self.height, self.mb_x0, self.mb_top, self.doctop)
         self.styles: dict[tuple, tuple] = {}
-
-    def _add(self, kind: str, obj: dict) -> None:
-        obj["object_type"] = kind
-        obj["page_number"] = self.page_number
-        if "y0" in obj:
-            obj["top"] = (self.height - obj["y1"]) + self.mb_top
-            obj["bottom"] = (self.height - obj["y0"]) + self.mb_top
-            obj["doctop"] = self.doctop + obj["top"]
-        if "x0" in obj and self.mb_x0 != 0:
-            obj["x0"] = obj["x0"] + self.mb_x0
-            obj["x1"] = obj["x1"] + self.mb_x0
-        self.objects.setdefault(kind, []).append(obj)
 
     def chars(self) -> list[dict]:
         return self.objects.setdefault("char", [])
@@ -240,7 +239,7 @@ class _Collector(PDFDevice):
         """What every character of one text-showing operator shares, as pdfplumber writes it:
         ncs, stroking_color, non_stroking_color and fontname."""
         scolor, ncolor, space = graphicstate.scolor, graphicstate.ncolor, graphicstate.ncs.name
-        key = (font, space, type(scolor), scolor, type(ncolor), ncolor)  # 0 and 0.0 are different colours here
+        key = (font, space, _colour_types(scolor), scolor, _colour_types(ncolor), ncolor)  # 0 and 0.0 are different colours here
         style = self.styles.get(key)
         if style is None:
             fontname = font.fontname
@@ -253,15 +252,18 @@ class _Collector(PDFDevice):
         return style
 
     def _curve(self, kind: str, pts: list, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool) -> None:
-        x0, y0, x1, y1 = get_bound(pts)
-        left, top = self.mb_x0, self.mb_top
-        self._add(
-            kind,
+        """pdfminer's LTCurve (LTLine, LTRect) as pdfplumber's dict: what _add does, inline."""
+        xs, ys = [x for x, _ in pts], [y for _, y in pts]
+        # pdfminer's get_bound: min and max folded from INF one point at a time, as the builtins fold
+        x0, y0, x1, y1 = min(INF, *xs), min(INF, *ys), max(-INF, *xs), max(-INF, *ys)
+        left, top, height = self.mb_x0, self.mb_top, self.height
+        obj_top = (height - y1) + top
+        self.objects.setdefault(kind, []).append(
             {
-                "pts": [(left + x, top + self.height - y) for x, y in pts],
-                "x0": x0,
+                "pts": [(left + x, top + height - y) for x, y in pts],
+                "x0": x0 + left if left != 0 else x0,
                 "y0": y0,
-                "x1": x1,
+                "x1": x1 + left if left != 0 else x1,
                 "y1": y1,
                 "width": x1 - x0,
                 "height": y1 - y0,
@@ -272,12 +274,17 @@ class _Collector(PDFDevice):
                 "stroking_color": gstate.scolor,
                 "non_stroking_color": gstate.ncolor,
                 "dash": gstate.dash,
-            },
+                "object_type": kind,
+                "page_number": self.page_number,
+                "top": obj_top,
+                "bottom": (height - y0) + top,
+                "doctop": self.doctop + obj_top,
+            }
         )
 
     def paint_path(self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool, path: Sequence[PathSegment]) -> None:
         """pdfminer's PDFLayoutAnalyzer.paint_path: one line, rectangle or curve per subpath."""
-        shape = "".join(x[0] for x in path)
+        shape = "".join([x[0] for x in path])
         if shape[:1] != "m":
             return
         if shape.count("m") > 1:
@@ -305,6 +312,12 @@ class _Collector(PDFDevice):
 
     def render_image(self, name: str, stream: PDFStream) -> None:
         self.objects.setdefault("image", []).append({"object_type": "image", "page_number": self.page_number, "name": name})
+
+
+def _colour_types(colour: object) -> object:
+    """The type of a colour, or of each of its components: (0,) and (0.0,) are equal, but
+    pdfplumber writes each character's own (_speedups.show_text builds the same key)."""
+    return tuple([type(c) for c in colour]) if type(colour) is tuple else type(colour)
 
 
 class _FastInterpreter(PDFPageInterpreter):
@@ -507,6 +520,103 @@ class _FastInterpreter(PDFPageInterpreter):
         textstate.linematrix = (x, y)
 
 
+def _close_dict(objs: list) -> dict:
+    """The dictionary a ``>>`` closes, as _FastInterpreter.execute builds it."""
+    if len(objs) % 2:
+        raise Unsure("a dictionary with an odd number of items")
+    return {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
+
+
+# A page's names (/F1, /GS0, /Span…) as _name gives them, for the C reader.
+_NAMES: dict[bytes, PSLiteral] = {}
+
+
+class _CInterpreter(_FastInterpreter):
+    """_FastInterpreter with its two hot loops in C (extract/_speedups.c): the tokenizer and
+    dispatch of execute, and the glyphs of do_TJ.  The same objects come out (tests/test_fast_path.py
+    and tests/test_speedups.py compare them, type for type, with the pure-Python reader's)."""
+
+    _operators: dict[bytes, tuple] = dict(_FastInterpreter._operators)  # its own: the methods are this class's
+
+    def execute(self, streams: Sequence[object]) -> None:
+        valid = []
+        self.stream_ids.clear()
+        for obj in streams:
+            stream = stream_value(obj)
+            if stream.objid is None:
+                continue
+            if stream.objid not in self.parent_stream_ids:
+                valid.append(stream)
+                self.stream_ids.add(stream.objid)
+        if len(_NAMES) > _NUMBER_CACHE_SIZE:
+            _NAMES.clear()
+        stack, operators, make_operator, run = self.argstack, self._operators, self._operator, _speedups.execute
+        state = [[], None, []]  # brackets open: (type, objects) each, the innermost's type and objects
+        for stream in valid:
+            run(self, stream.get_data(), stack, operators, make_operator, _NAMES, state)
+
+    def do_TJ(self, seq) -> None:
+        """_FastInterpreter.do_TJ, in C (_speedups.show_text); the operator dispatch calls it directly."""
+        _speedups.show_text(self, seq)
+
+    def do_Tj(self, s) -> None:
+        _speedups.show_string(self, s)
+
+
+def _font_info(device: _Collector, font: PDFFont) -> tuple[dict, int, bool, float]:
+    """What _speedups.show_text needs of a font, kept in device.fonts: its glyphs met so far,
+    how its bytes decode, whether it is multi-byte, and its descent."""
+    if font.is_vertical():
+        raise Unsure("vertical text")
+    glyphs = device.glyphs.get(font) or device.glyphs.setdefault(font, _glyphs(font))
+    info = device.fonts[font] = (glyphs, _decoding(font), font.is_multibyte(), font.get_descent())
+    return info
+
+
+def _template(device: _Collector, style: tuple, upright: bool) -> dict:
+    """The char dict with what the glyphs of one text-showing operator share (the rest
+    _speedups.show_text fills in), kept in device.templates."""
+    ncs, scolor, ncolor, fontname = style
+    template = device.templates[id(style), upright] = {  # device.styles keeps the style: its id stays its own
+        "object_type": "char",
+        "page_number": device.page_number,
+        "ncs": ncs,
+        "stroking_color": scolor,
+        "non_stroking_color": ncolor,
+        "fontname": fontname,
+        "text": None,
+        "size": None,
+        "adv": None,
+        "upright": upright,
+        "matrix": None,
+        "x0": None,
+        "y0": None,
+        "x1": None,
+        "y1": None,
+        "width": None,
+        "height": None,
+        "top": None,
+        "bottom": None,
+        "doctop": None,
+    }
+    return template
+
+
+def _decoding(font: PDFFont) -> int:
+    """How _speedups.show turns a font's bytes into character codes: 1 a byte each, 2 two bytes
+    each, big-endian, where font.decode does just that; 0 by calling font.decode."""
+    decode = type(font).decode
+    if decode is PDFFont.decode:
+        return 1  # bytearray(bytes)
+    if decode is PDFCIDFont.decode:
+        cmap = type(getattr(font, "cmap", None))
+        if cmap is IdentityCMapByte:
+            return 1
+        if cmap is IdentityCMap:
+            return 2
+    return 0
+
+
 def _copied(state: PDFTextState | PDFGraphicState) -> PDFTextState | PDFGraphicState:
     copy = object.__new__(type(state))
     copy.__dict__.update(state.__dict__)
@@ -570,14 +680,33 @@ def _token_cmaps():
 def fast_objects(page: Page) -> dict[str, list[dict]]:
     """The page's objects as pdfplumber's ``page.objects`` holds them; Unsure when in doubt."""
     device = _Collector(page)
+    interpreter = _CInterpreter if _speedups is not None else _FastInterpreter
     try:
         with _token_cmaps():
-            _FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+            interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     except Unsure:
         raise
     except Exception as error:  # noqa: BLE001 - on a broken page pdfminer's reading decides what happens
         raise Unsure(f"{type(error).__name__}: {error}") from error
     return device.objects
+
+
+# The C extension (extract/_speedups.c, built where a compiler is at hand), unless
+# BUDGETPDF_PURE_PYTHON is set: the pure-Python reader above gives the same objects.
+_SPEEDUPS_VERSION = 2
+try:
+    if os.environ.get("BUDGETPDF_PURE_PYTHON"):
+        raise ImportError("BUDGETPDF_PURE_PYTHON is set")
+    from budgetpdf.extract import _speedups
+
+    if getattr(_speedups, "VERSION", None) != _SPEEDUPS_VERSION:  # built from other source: rebuild with pip install -e .
+        raise ImportError(f"_speedups is version {getattr(_speedups, 'VERSION', None)}, not {_SPEEDUPS_VERSION}")
+    _speedups.configure(Unsure, _name, _close_dict, KWD, _glyph, _font_info, _template)
+    # the text-showing operators straight to C, without a Python frame
+    _CInterpreter._operators[b"TJ"] = (KWD(b"TJ"), _speedups.show_text, 1)
+    _CInterpreter._operators[b"Tj"] = (KWD(b"Tj"), _speedups.show_string, 1)
+except ImportError:
+    _speedups = None
 
 
 def load_objects(page: Page, source: PageSource) -> None:
@@ -598,6 +727,10 @@ def dedupe_chars(chars: list[dict], tolerance: float, extra_attrs: tuple[str, ..
     """pdfplumber's utils.dedupe_chars — the same characters kept, in the same order — in
     linear time: its clustering done with plain lists, without its quadratic last step
     (``chars.index`` for every character kept)."""
+    if _speedups is not None and type(chars) is list:
+        kept = _speedups.dedupe(chars, tolerance, tuple(extra_attrs))  # the same, in C; NotImplemented unless every position is a float
+        if kept is not NotImplemented:
+            return kept
     key = itemgetter("upright", "text", *extra_attrs)
     position = itemgetter("doctop", "x0")
     groups: dict[tuple, list[dict]] = {}

@@ -8,6 +8,11 @@ check and fact — of the fast path against the careful one
 minutes, so by default the test reads the smallest document of each
 generator in the catalogue (35 documents, 1,083 of its 5,698 pages);
 FAST_PATH_FULL_CORPUS=1 compares all 136 (about 7 minutes on two cores).
+
+The tests on the samples and the tokenizer run twice: with the C extension's
+reader (extract/_speedups.c, where it is built) and with the pure-Python one
+(as with BUDGETPDF_PURE_PYTHON=1); the corpus is read with the C reader where
+there is one (tests/test_speedups.py compares the two readers there).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from pdfminer.pdfexceptions import PDFObjectNotFound
 from pdfminer.pdftypes import stream_value
 from pdfminer.psparser import PSEOF, PSBaseParser
 
+from budgetpdf.extract import pages
 from budgetpdf.pipeline import process_document
 from conftest import REFERENCE_PDF
 from budgetpdf.extract.page_text import TextLine, chars_to_text_lines
@@ -42,6 +48,16 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 _NO_OCR = OcrSettings(enabled=False)
 FAST = ExtractSettings(page_source=PageSource.FAST, ocr=_NO_OCR)
 CAREFUL = ExtractSettings(page_source=PageSource.PDFMINER, ocr=_NO_OCR)
+
+
+@pytest.fixture(params=["c", "python"])
+def reader(request, monkeypatch) -> str:
+    """The C reader, then the pure-Python one (the C one skipped where it is not built)."""
+    if request.param == "python":
+        monkeypatch.setattr(pages, "_speedups", None)
+    elif pages._speedups is None:
+        pytest.skip("the C extension is not built here (or BUDGETPDF_PURE_PYTHON is set)")
+    return request.param
 
 
 def pdfminer_tokens(data: bytes) -> list:
@@ -65,6 +81,7 @@ def pdfminer_tokens(data: bytes) -> list:
         b"<41>> <42 T 1..5 -. +-3 . -.5 5. <>q\x00Tf\x00 /a\x00b >x <<>>>> \n\r\n",
     ],
 )
+@pytest.mark.usefixtures("reader")
 def test_tokens_are_pdfminers(content: bytes):
     ours = list(stream_objects(content))
     assert ours == pdfminer_tokens(content)
@@ -75,6 +92,7 @@ PIECES = [b" ", b"\n", b"\r", b"(", b")", b"\\", b"<", b">", b"/", b"#", b"[", b
           b".", b"-", b"+", b"a", b"F", b"e", b"0", b"7", b"\x00", b"'", b"true", b"Tj", b"41", b"\xe4"]
 
 
+@pytest.mark.usefixtures("reader")
 def test_tokens_are_pdfminers_on_random_bytes():
     """Where the fast tokenizer answers, it answers as pdfminer does; where it is unsure, it says so."""
     rng = random.Random(4)
@@ -100,6 +118,7 @@ def sample_pdf(request, tmp_path_factory) -> Path:
     return REFERENCE_PDF if layout is None else render(REFERENCE, tmp_path_factory.mktemp("fast") / f"{request.param}.pdf", layout)
 
 
+@pytest.mark.usefixtures("reader")
 def test_page_objects_are_pdfminers(sample_pdf):
     with pdfplumber.open(sample_pdf) as pdf:
         for page in pdf.pages:
@@ -153,10 +172,12 @@ def assert_same_unicode_maps(pdf: Path) -> int:
     return compared
 
 
+@pytest.mark.usefixtures("reader")
 def test_table_finder_and_dedupe_are_pdfplumbers(sample_pdf):
     assert_finds_pdfplumbers_tables(sample_pdf)
 
 
+@pytest.mark.usefixtures("reader")
 def test_unicode_maps_are_pdfminers():
     # reportlab's fonts carry no ToUnicode map; LibreOffice's do
     assert assert_same_unicode_maps(REFERENCE_PDF.with_name("reference_2026_word.pdf")) > 0
@@ -169,6 +190,7 @@ def test_table_finder_and_dedupe_are_pdfplumbers_on_the_corpus():
         assert sum(pool.map(assert_same_unicode_maps, one_per_generator(CORPUS))) > 0
 
 
+@pytest.mark.usefixtures("reader")
 def test_samples_give_the_same_result(sample_pdf):
     assert_same_result(sample_pdf)
 

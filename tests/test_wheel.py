@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from budgetpdf.extract import pages
+
 ROOT = Path(__file__).resolve().parent.parent
 _NOT_SOURCE = shutil.ignore_patterns(".venv", ".git", "build", "dataset", "dist", "*.egg-info", "__pycache__", ".pytest_cache")
 
@@ -28,10 +30,13 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_holds_budgetpdf_alone(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     top = {name.split("/")[0] for name in names}
-    assert top == {"budgetpdf", wheel.name.split("-py3")[0] + ".dist-info"}
+    assert top == {"budgetpdf", "-".join(wheel.name.split("-")[:2]) + ".dist-info"}
     for package in ("extract", "normalize", "schemas"):
         assert f"budgetpdf/{package}/__init__.py" in names
     assert not [name for name in names if name.endswith((".pdf", ".csv")) or "/tests/" in name or "/samples/" in name]
+    # the fast reader's C extension where this machine compiles it (as it did for this checkout), else none
+    extensions = [name for name in names if name.startswith("budgetpdf/extract/_speedups") and name.endswith((".so", ".pyd"))]
+    assert len(extensions) == (0 if pages._speedups is None else 1), names
 
 
 def test_installed_on_its_own_it_reads_a_pdf_and_extract_is_not_importable(wheel, tmp_path):
