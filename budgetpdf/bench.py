@@ -10,8 +10,11 @@ rendered image.  The workers take the documents in turn, ten at a time, so
 all see the same load on a machine shared with other work; pages per second
 are pages over the CPU seconds the worker spent on them (wall time, which
 measures the neighbours too, is printed beside).  A document camelot cannot
-read is counted apart, not in its pages.  `budgetpdf extract -j 1` and
-``-j 2`` run into a scratch folder and their wall times give the scaling.
+read is counted apart, not in its pages.  The pages budgetpdf reads by OCR
+(no text layer, only an image) are left unread by all three sides, since the
+other two read nothing from an image, and OCR is then timed on them alone.
+`budgetpdf extract -j 1` and ``-j 2`` (OCR included, as a user runs it) run
+into a scratch folder and their wall times give the scaling.
 The last line is ``bench: ratio=R ratio_camelot=C pages_per_s=P
 peak_rss_mb=M pages=N docs=D``, the ratios being budgetpdf's pages per
 second over each other reader's.
@@ -41,6 +44,49 @@ def budgetpdf_pages(pdf: Path) -> int:
     from budgetpdf.pipeline import process_document
 
     return process_document(pdf).record.pages
+
+
+class ScannedPages:
+    """In the budgetpdf worker: the pages budgetpdf would read by OCR, noted and left unread.
+
+    pdfplumber and camelot read no text from a page image, so the sides compare
+    the reading of text layers; ``ocr_pages`` then times OCR on the pages noted
+    here, apart from the ratios."""
+
+    def __init__(self) -> None:
+        self.pages: list[int] = []
+
+    def note(self, page, source, settings) -> None:
+        self.pages.append(page.page_number)
+
+    def install(self) -> None:
+        from budgetpdf.extract import printed
+
+        printed.read_scanned_page = self.note
+
+
+def ocr_pages(pages: list[tuple[str, int]]) -> dict:
+    """OCR alone on each (PDF, page number), as the pipeline does it: CPU seconds and peak RSS."""
+    import pdfplumber
+    import pypdfium2
+
+    from budgetpdf.extract.ocr import OcrSettings, read_scanned_page
+    from budgetpdf.extract.pages import load_objects
+    from budgetpdf.extract.settings import PageSource
+
+    cpu = 0.0
+    for pdf, number in pages:
+        with pdfplumber.open(pdf) as document:
+            source = pypdfium2.PdfDocument(pdf)
+            try:
+                page = document.pages[number - 1]
+                load_objects(page, PageSource.FAST)
+                start = time.process_time()
+                read_scanned_page(page, source, OcrSettings())
+                cpu += time.process_time() - start
+            finally:
+                source.close()
+    return {"pages": len(pages), "cpu": cpu, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def pdfplumber_pages(pdf: Path) -> int:
@@ -74,6 +120,9 @@ def serve_side(side: str) -> None:
     """The worker: read each PDF path given on stdin, answer with its pages and CPU and wall
     seconds; at the end of the input, answer with the peak RSS."""
     read = READERS[side]
+    scanned = ScannedPages()
+    if side == "budgetpdf":
+        scanned.install()
     logging.disable(logging.WARNING)  # the parsers' complaints about the corpus's damage are not what is measured
     answers, sys.stdout = sys.stdout, sys.stderr  # a reader's stray print must not garble an answer
 
@@ -82,12 +131,13 @@ def serve_side(side: str) -> None:
 
     for line in sys.stdin:
         cpu, wall = time.process_time(), time.perf_counter()
+        scanned.pages = []
         try:
             pages = read(Path(line.rstrip("\n")))
         except Exception as error:  # noqa: BLE001 - a reader that fails on a document is counted, not fatal
             answer({"failed": f"{type(error).__name__}: {error}"[:200]})
             continue
-        answer({"pages": pages, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall})
+        answer({"pages": pages, "cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall, "scanned": scanned.pages})
     answer({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
 
 
@@ -98,7 +148,7 @@ def measure_sides(pdfs: list[Path], block: int = BLOCK) -> dict[str, dict]:
         side: subprocess.Popen([sys.executable, "-m", "budgetpdf.bench", "--side", side], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         for side in SIDES
     }
-    totals = {side: {"pages": 0, "docs": 0, "cpu": 0.0, "wall": 0.0, "failed": 0} for side in SIDES}
+    totals = {side: {"pages": 0, "docs": 0, "cpu": 0.0, "wall": 0.0, "failed": 0, "scanned": []} for side in SIDES}
     blocks = [pdfs[:1]] + [pdfs[start : start + block] for start in range(0, len(pdfs), block)]
     for n, documents in enumerate(blocks):
         for side, worker in workers.items():
@@ -113,6 +163,7 @@ def measure_sides(pdfs: list[Path], block: int = BLOCK) -> dict[str, dict]:
                     total["docs"] += 1
                     for key in ("pages", "cpu", "wall"):
                         total[key] += answer[key]
+                    total["scanned"] += [(str(pdf), number) for number in answer["scanned"]]
     for side, worker in workers.items():
         worker.stdin.close()
         totals[side].update(json.loads(worker.stdout.readline()))
@@ -157,6 +208,18 @@ def in_child(*args: str) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+def ocr_line(scanned: list[tuple[str, int]]) -> str:
+    if not scanned:
+        return "ocr: no page without a text layer"
+    ocr = in_child("--ocr-pages", json.dumps(scanned))
+    documents = len({pdf for pdf, _ in scanned})
+    return (
+        f"ocr: {ocr['pages']} pages without a text layer in {documents} document(s), left out of the sides above "
+        f"(pdfplumber and camelot read nothing from a page image): {ocr['cpu']:.1f} s CPU, "
+        f"{ocr['cpu'] / ocr['pages']:.1f} s a page, peak RSS {ocr['rss_mb']:.0f} MB"
+    )
+
+
 def pdfs_in(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pdf"))
 
@@ -171,11 +234,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-jobs", action="store_true", help="skip the -j 1 / -j 2 scaling runs")
     parser.add_argument("--side", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--ocr-pages", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.side:
         serve_side(args.side)
         return 0
     folder = args.corpus if args.corpus.is_dir() and pdfs_in(args.corpus) else Path("samples")
+    if args.ocr_pages:
+        print(json.dumps(ocr_pages(json.loads(args.ocr_pages))))
+        return 0
     if args.jobs:
         print(json.dumps(measure_jobs(folder, args.jobs)))
         return 0
@@ -189,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             + (f"; {result['failed']} document(s) it could not read, not counted" if result["failed"] else ""),
             flush=True,
         )
+    print(ocr_line(results["budgetpdf"]["scanned"]), flush=True)
     if not args.no_jobs:
         print(scaling(folder), flush=True)
     print(f"load average {os.getloadavg()[0]:.2f}")
