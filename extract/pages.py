@@ -345,11 +345,9 @@ class _FastInterpreter(PDFPageInterpreter):
         cls._operators[raw] = found = (keyword, method, method.__code__.co_argcount - 1 if method else 0)
         return found
 
-    def execute(self, streams: Sequence[object]) -> None:
-        """pdfminer's execute (its PSStackParser and dispatch included) over the token
-        regular expression: numbers, names and strings go on the operand stack, or into the
-        array or dictionary open; a keyword runs its operator; brackets build arrays and
-        dictionaries as pdfminer's nextobject does."""
+    def _streams_to_read(self, streams: Sequence[object]) -> list:
+        """The content streams pdfminer's execute reads: those with an object id that no
+        form XObject being drawn is already reading (a form drawing itself)."""
         valid = []
         self.stream_ids.clear()
         for obj in streams:
@@ -359,6 +357,14 @@ class _FastInterpreter(PDFPageInterpreter):
             if stream.objid not in self.parent_stream_ids:
                 valid.append(stream)
                 self.stream_ids.add(stream.objid)
+        return valid
+
+    def execute(self, streams: Sequence[object]) -> None:
+        """pdfminer's execute (its PSStackParser and dispatch included) over the token
+        regular expression: numbers, names and strings go on the operand stack, or into the
+        array or dictionary open; a keyword runs its operator; brackets build arrays and
+        dictionaries as pdfminer's nextobject does."""
+        valid = self._streams_to_read(streams)
         stack = self.argstack
         operators = self._operators
         finditer = _TOKEN.finditer
@@ -539,15 +545,7 @@ class _CInterpreter(_FastInterpreter):
     _operators: dict[bytes, tuple] = dict(_FastInterpreter._operators)  # its own: the methods are this class's
 
     def execute(self, streams: Sequence[object]) -> None:
-        valid = []
-        self.stream_ids.clear()
-        for obj in streams:
-            stream = stream_value(obj)
-            if stream.objid is None:
-                continue
-            if stream.objid not in self.parent_stream_ids:
-                valid.append(stream)
-                self.stream_ids.add(stream.objid)
+        valid = self._streams_to_read(streams)
         if len(_NAMES) > _NUMBER_CACHE_SIZE:
             _NAMES.clear()
         stack, operators, make_operator, run = self.argstack, self._operators, self._operator, _speedups.execute

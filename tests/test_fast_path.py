@@ -70,17 +70,17 @@ def pdfminer_tokens(data: bytes) -> list:
             return tokens
 
 
-@pytest.mark.parametrize(
-    "content",
-    [
-        b"BT /F1 12 Tf 1 0 0 1 72.5 700 Tm (Hello) Tj [(A) -120 <0041 42> 3.5(b)] TJ ET",
-        b"q 0.5 0 0 -0.5 -.5 +3. cm 1.2.3 --5 - . 12abc 0 0 10 10 re f* Q",
-        b"(nested (parens) and \\(escaped\\) \\101\\0617 \\n\\r\\t\\b\\f\\\\ \\q \\\r\n line) Tj",
-        b"/Na#6De /Odd#4 /Hash# /#e4#b8#ad /  % a comment\r\n/P <</MCID 3 /Lang (zh)>> BDC EMC",
-        b"<4e2d 6587> Tj <414> Tj <<>> [true false] { } ) ' \" T* \x00 \x80 q",
-        b"<41>> <42 T 1..5 -. +-3 . -.5 5. <>q\x00Tf\x00 /a\x00b >x <<>>>> \n\r\n",
-    ],
-)
+TOKEN_CASES = [
+    b"BT /F1 12 Tf 1 0 0 1 72.5 700 Tm (Hello) Tj [(A) -120 <0041 42> 3.5(b)] TJ ET",
+    b"q 0.5 0 0 -0.5 -.5 +3. cm 1.2.3 --5 - . 12abc 0 0 10 10 re f* Q",
+    b"(nested (parens) and \\(escaped\\) \\101\\0617 \\n\\r\\t\\b\\f\\\\ \\q \\\r\n line) Tj",
+    b"/Na#6De /Odd#4 /Hash# /#e4#b8#ad /  % a comment\r\n/P <</MCID 3 /Lang (zh)>> BDC EMC",
+    b"<4e2d 6587> Tj <414> Tj <<>> [true false] { } ) ' \" T* \x00 \x80 q",
+    b"<41>> <42 T 1..5 -. +-3 . -.5 5. <>q\x00Tf\x00 /a\x00b >x <<>>>> \n\r\n",
+]
+
+
+@pytest.mark.parametrize("content", TOKEN_CASES)
 @pytest.mark.usefixtures("reader")
 def test_tokens_are_pdfminers(content: bytes):
     ours = list(stream_objects(content))

@@ -26,6 +26,7 @@ import pytest
 
 from budgetpdf.extract import pages
 from budgetpdf.extract.pages import Unsure
+from test_fast_path import TOKEN_CASES as PDFMINER_TOKEN_CASES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -60,13 +61,7 @@ def python_tokens(data: bytes) -> object:
         return Unsure
 
 
-TOKEN_CASES = [
-    b"BT /F1 12 Tf 1 0 0 1 72.5 700 Tm (Hello) Tj [(A) -120 <0041 42> 3.5(b)] TJ ET",
-    b"q 0.5 0 0 -0.5 -.5 +3. cm 1.2.3 --5 - . 12abc 0 0 10 10 re f* Q",
-    b"(nested (parens) and \\(escaped\\) \\101\\0617 \\n\\r\\t\\b\\f\\\\ \\q \\\r\n line) Tj",
-    b"/Na#6De /Odd#4 /Hash# /#e4#b8#ad /  % a comment\r\n/P <</MCID 3 /Lang (zh)>> BDC EMC",
-    b"<4e2d 6587> Tj <414> Tj <<>> [true false] { } ) ' \" T* \x00 \x80 q",
-    b"<41>> <42 T 1..5 -. +-3 . -.5 5. <>q\x00Tf\x00 /a\x00b >x <<>>>> \n\r\n",
+TOKEN_CASES = PDFMINER_TOKEN_CASES + [
     # numbers: runs, signs, a lone dot, ints beyond 64 bits, reals beyond a double's digits
     b"1 2 3 4 5 6 7 8 9 10 11 12 re -0 +0 -0.0 0. .0 007 -007.50 1\t2\x0b3\x0c4\r5\n6 x",
     b"123456789012345678 1234567890123456789 -99999999999999999999999999 q",
