@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.settings import ExtractSettings
-from budgetpdf.extract.table_finder import find_tables
+from budgetpdf.extract.table_finder import Rule, page_to_rules, rules_to_tables
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def is_drawn(obj: dict) -> bool:
     return colour not in _WHITE
 
 
-def open_ends(edges: list[dict], settings: ExtractSettings, min_rules: int = 3) -> list[dict]:
+def open_ends(vertical: list[Rule], horizontal: list[Rule], settings: ExtractSettings, min_rules: int = 3) -> list[Rule]:
     """Horizontal rules to close a grid whose column rules stop at a line never drawn.
 
     A table cut by a page break often leaves its first (or last) row
@@ -270,16 +270,17 @@ def open_ends(edges: list[dict], settings: ExtractSettings, min_rules: int = 3) 
     """
     tolerance = settings.grid.snap_tolerance
     # a rule drawn as a thin filled rectangle has end edges as short as it is thick: no rule
-    horizontal = [e for e in edges if e["orientation"] == "h" and e["width"] > tolerance]
-    vertical = [e for e in edges if e["orientation"] == "v" and e["height"] > tolerance]
+    horizontal = [rule for rule in horizontal if rule[4] > tolerance]
+    vertical = [rule for rule in vertical if rule[4] > tolerance]
 
     def cell(value: float) -> int:
         return round(value / tolerance)
 
     rules_at: dict[int, list[tuple[float, float]]] = {}
-    for h in horizontal:
-        rules_at.setdefault(cell(h["top"]), []).append((h["x0"] - tolerance, h["x1"] + tolerance))
-    ends_at = {end: {(cell(v["x0"]), cell(v[end])) for v in vertical} for end in ("top", "bottom")}
+    for x0, top, x1, _, _ in horizontal:
+        rules_at.setdefault(cell(top), []).append((x0 - tolerance, x1 + tolerance))
+    ends = {"top": 1, "bottom": 3}
+    ends_at = {end: {(cell(v[0]), cell(v[i])) for v in vertical} for end, i in ends.items()}
 
     def ruled(x: float, y: float) -> bool:
         return any(x0 <= x <= x1 for dy in (-1, 0, 1) for x0, x1 in rules_at.get(cell(y) + dy, ()))
@@ -289,22 +290,22 @@ def open_ends(edges: list[dict], settings: ExtractSettings, min_rules: int = 3) 
 
     closing = []
     for end, other_end in (("top", "bottom"), ("bottom", "top")):
-        by_y: dict[int, list[dict]] = {}
+        by_y: dict[int, list[Rule]] = {}
         for v in vertical:
-            by_y.setdefault(cell(v[end]), []).append(v)
+            by_y.setdefault(cell(v[ends[end]]), []).append(v)
         for group in by_y.values():
-            xs = cluster_positions([v["x0"] for v in group if not ruled(v["x0"], v[end]) and not continued(v["x0"], v[end], other_end)], tolerance)
+            xs = cluster_positions([v[0] for v in group if not ruled(v[0], v[ends[end]]) and not continued(v[0], v[ends[end]], other_end)], tolerance)
             if len(xs) >= min_rules:
-                y = group[0][end]
-                closing.append({"object_type": "line", "x0": xs[0], "x1": xs[-1], "top": y, "bottom": y, "width": xs[-1] - xs[0], "height": 0})
+                y = group[0][ends[end]]
+                closing.append((xs[0], y, xs[-1], y, xs[-1] - xs[0]))
     return closing
 
 
 def page_to_grids(page, page_number: int, settings: ExtractSettings, fake_bold: bool = True) -> list[Grid]:
     """Every ruled grid of a pdfplumber page, top to bottom (``fake_bold``: see cells_to_grid)."""
     drawn = page.filter(is_drawn)
-    table_settings = {**settings.grid.pdfplumber_settings(), "explicit_horizontal_lines": open_ends(drawn.edges, settings)}
-    tables = find_tables(drawn, table_settings)
+    rules = page_to_rules(drawn)
+    tables = rules_to_tables(drawn, rules, settings.grid.pdfplumber_settings(), closing=open_ends(*rules, settings))
     chars = [c for c in page.chars if c["text"].strip()]
     grids = []
     for table in tables:

@@ -1,5 +1,5 @@
 """The fast page reader gives what pdfminer gives: the same tokens, objects and lines;
-the indexed table finder, the linear dedupe and the text lines give what pdfplumber's give.
+the table finder on tuples, the linear dedupe and the text lines give what pdfplumber's give.
 
 On the samples always; on ../shared/corpus when it is there (read in
 place), comparing whole results — record, every table as read, every line,
@@ -38,7 +38,8 @@ from budgetpdf.extract.page_text import TextLine, chars_to_text_lines
 from budgetpdf.extract.pages import Unsure, _cmap_parser, dedupe_chars, dedupe_view, fast_objects, load_objects, stream_objects
 from budgetpdf.extract.ocr import OcrSettings
 from budgetpdf.extract.settings import ExtractSettings, PageSource
-from budgetpdf.extract.table_finder import find_tables
+from budgetpdf.extract.grid import is_drawn, open_ends
+from budgetpdf.extract.table_finder import page_to_rules, rules_to_tables
 from samples.generate import Layout, render
 from samples.reference_2026 import REFERENCE
 
@@ -143,7 +144,14 @@ def assert_finds_pdfplumbers_tables(pdf: Path) -> None:
     with pdfplumber.open(pdf) as document:
         for page in document.pages:
             load_objects(page, PageSource.FAST)
-            ours, theirs = find_tables(page, settings), page.find_tables(settings)
+            ours, theirs = rules_to_tables(page, page_to_rules(page), settings), page.find_tables(settings)
+            assert [(t.bbox, t.cells) for t in ours] == [(t.bbox, t.cells) for t in theirs], (pdf.name, page.page_number)
+            # as page_to_grids asks: the drawn rules, with lines closing rows cut by a page break
+            drawn = page.filter(is_drawn)
+            rules = page_to_rules(drawn)
+            closing = open_ends(*rules, ExtractSettings())
+            lines = [{"object_type": "line", "x0": x0, "top": top, "x1": x1, "bottom": bottom, "width": width, "height": 0} for x0, top, x1, bottom, width in closing]
+            ours, theirs = rules_to_tables(drawn, rules, settings, closing), drawn.find_tables({**settings, "explicit_horizontal_lines": lines})
             assert [(t.bbox, t.cells) for t in ours] == [(t.bbox, t.cells) for t in theirs], (pdf.name, page.page_number)
             assert dedupe_chars(page.chars, 1.5) == page.dedupe_chars(tolerance=1.5).chars, (pdf.name, page.page_number)
             for view in (page, dedupe_view(page, 1.5)):

@@ -54,18 +54,22 @@ def test_white_backgrounds_are_not_rules():
 
 
 def v_edge(x, top, bottom):
-    return {"orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom, "height": bottom - top, "width": 0}
+    return (x, top, x, bottom, bottom - top)
 
 
 def h_edge(x0, x1, y):
-    return {"orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+    return (x0, y, x1, y, x1 - x0)
+
+
+def open_ends_of(edges):
+    return open_ends([e for e in edges if e[0] == e[2]], [e for e in edges if e[1] == e[3]], SETTINGS)
 
 
 def test_a_row_cut_by_the_page_break_is_closed_by_a_rule():
     # the first row on the page has column rules but no rule above it
     edges = [v_edge(x, 36, 52) for x in (35, 55, 150, 360)] + [h_edge(35, 360, 52)]
     edges += [v_edge(x, 52, 68) for x in (35, 55, 150, 360)] + [h_edge(35, 360, 68)]
-    assert [(e["x0"], e["x1"], e["top"]) for e in open_ends(edges, SETTINGS)] == [(35, 360, 36)]
+    assert [(x0, x1, top) for x0, top, x1, _, _ in open_ends_of(edges)] == [(35, 360, 36)]
 
 
 def test_rules_that_meet_a_group_rule_or_continue_need_no_closing():
@@ -73,7 +77,7 @@ def test_rules_that_meet_a_group_rule_or_continue_need_no_closing():
     # the outer rules are drawn in two pieces that meet at y=60
     edges = [h_edge(0, 300, 40), h_edge(200, 300, 60), h_edge(0, 300, 80)]
     edges += [v_edge(0, 40, 60), v_edge(0, 60, 80), v_edge(100, 40, 60), v_edge(100, 60, 80), v_edge(300, 40, 80), v_edge(250, 60, 80)]
-    assert open_ends(edges, SETTINGS) == []
+    assert open_ends_of(edges) == []
 
 
 def test_a_row_numbering_the_columns_with_placeholders_belongs_to_the_header():
