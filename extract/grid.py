@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.settings import ExtractSettings
@@ -58,14 +59,18 @@ class Grid:
             mapping.append(j)
         return mapping
 
-    def covering(self) -> list[list[GridCell | None]]:
-        """For each (row, col), the cell that covers it."""
+    def covering(self) -> tuple[tuple[GridCell | None, ...], ...]:
+        """For each (row, col), the cell that covers it (worked out once: the header reader asks often)."""
+        return self._covering
+
+    @cached_property
+    def _covering(self) -> tuple[tuple[GridCell | None, ...], ...]:
         matrix: list[list[GridCell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
         for cell in self.cells:
             for r in range(cell.row, cell.row + cell.rowspan):
                 for c in range(cell.col, cell.col + cell.colspan):
                     matrix[r][c] = cell
-        return matrix
+        return tuple(map(tuple, matrix))
 
 
 def cluster_positions(values: list[float], tolerance: float) -> list[float]:
@@ -133,6 +138,10 @@ def chars_to_slots(chars: list[dict], xs: list[float], ys: list[float], touching
             if abs(char["top"] - before["top"]) <= 0.5 and -touching <= char["x0"] - before["x1"] <= touching:
                 continue
         run = placed[start:i]
+        if all(slot == run[0][1] for _, slot in run):  # most runs: all in one cell
+            result += run
+            start = i
+            continue
         home = Counter(slot for _, slot in run).most_common(1)[0][0]
         strays = [char for char, slot in run if slot != home]
         if strays and all(slot[0] == home[0] for _, slot in run) and not any(c["text"].isdigit() for c in strays):

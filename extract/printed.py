@@ -438,7 +438,7 @@ def text_grids(
     grids = []
     if not regions:
         return grids
-    chars = [c for c in page.chars if c["text"].strip() and not _inside_any(c, ruled)]
+    chars = [c for c in chars_outside(page.chars, ruled) if c["text"].strip()]
     page_lines = words_to_lines(chars_to_words(chars, settings))
     for top, bottom in regions:
         region = [
@@ -468,9 +468,20 @@ def _is_prose(text: str) -> bool:
     return len(compact) >= _PROSE_LENGTH and bool(_SENTENCE.search(compact) or _NOTE.match(compact))
 
 
-def _inside_any(char: dict, grids: list[Grid]) -> bool:
-    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
-    return any(g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3] for g in grids)
+def chars_outside(chars: list[dict], grids: list[Grid]) -> list[dict]:
+    """The characters whose centre lies in none of the grids."""
+    if not grids:
+        return list(chars)
+    boxes = [grid.bbox for grid in grids]
+    kept = []
+    for char in chars:
+        x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= x <= x1 and top <= y <= bottom:
+                break
+        else:
+            kept.append(char)
+    return kept
 
 
 def _region_to_grid(number: int, region: list[Line], settings: ExtractSettings, xs: tuple[float, ...] | None = None) -> Grid | None:
@@ -556,7 +567,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             all_lines = page_text_lines(view)
             pieces = page_to_grids(page, number, settings, fake_bold=len(view.chars) != len(page.chars))
             if len(pieces) > 1:  # a table drawn in pieces (长春): the text between them says whether they are one
-                outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c["text"].strip() and not _inside_any(c, pieces)]
+                outside = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars_outside(page.chars, pieces) if c["text"].strip()]
                 pieces = join_neighbouring_grids(pieces, outside, settings)
             grids = [band for grid in pieces for band in split_rows(grid, _title_rows(grid))]
             carried_on = current is not None and current.unruled and current.pages[-1] == number - 1
@@ -567,7 +578,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
             )
             grids = sorted(grids + unruled, key=lambda g: g.bbox[1])
             lines = lines_outside(all_lines, grids)
-            prose.append(ProsePage(number, chars_to_lines([c for c in view.chars if not _inside_any(c, grids)])))
+            prose.append(ProsePage(number, chars_to_lines(chars_outside(view.chars, grids))))
             if number <= COVER_PAGES:
                 cover_texts += [line.text for line in lines]
             if grids or any(looks_like_title(line.text) for line in lines):
