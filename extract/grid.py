@@ -288,24 +288,32 @@ def open_ends(vertical: list[Rule], horizontal: list[Rule], settings: ExtractSet
     rules_at: dict[int, list[tuple[float, float]]] = {}
     for x0, top, x1, _, _ in horizontal:
         rules_at.setdefault(cell(top), []).append((x0 - tolerance, x1 + tolerance))
-    ends = {"top": 1, "bottom": 3}
-    ends_at = {end: {(cell(v[0]), cell(v[i])) for v in vertical} for end, i in ends.items()}
+    # each vertical rule's x, and the cells of its x and of its two ends
+    ends = [(v[0], cell(v[0]), cell(v[1]), cell(v[3]), v[1], v[3]) for v in vertical]
+    ends_at = ({(x_cell, top) for _, x_cell, top, _, _, _ in ends}, {(x_cell, bottom) for _, x_cell, _, bottom, _, _ in ends})
 
-    def ruled(x: float, y: float) -> bool:
-        return any(x0 <= x <= x1 for dy in (-1, 0, 1) for x0, x1 in rules_at.get(cell(y) + dy, ()))
+    def ruled(x: float, y_cell: int) -> bool:
+        for dy in (-1, 0, 1):
+            for x0, x1 in rules_at.get(y_cell + dy, ()):
+                if x0 <= x <= x1:
+                    return True
+        return False
 
-    def continued(x: float, y: float, other_end: str) -> bool:
-        return any((cell(x) + dx, cell(y) + dy) in ends_at[other_end] for dx in (-1, 0, 1) for dy in (-1, 0, 1))
+    def continued(x_cell: int, y_cell: int, other_ends: set[tuple[int, int]]) -> bool:
+        return any((x_cell + dx, y_cell + dy) in other_ends for dx in (-1, 0, 1) for dy in (-1, 0, 1))
 
     closing = []
-    for end, other_end in (("top", "bottom"), ("bottom", "top")):
-        by_y: dict[int, list[Rule]] = {}
-        for v in vertical:
-            by_y.setdefault(cell(v[ends[end]]), []).append(v)
-        for group in by_y.values():
-            xs = cluster_positions([v[0] for v in group if not ruled(v[0], v[ends[end]]) and not continued(v[0], v[ends[end]], other_end)], tolerance)
+    for end, other_end in ((0, 1), (1, 0)):  # the rules' tops, then their bottoms
+        by_y: dict[int, list[tuple]] = {}
+        for rule in ends:
+            by_y.setdefault(rule[2 + end], []).append(rule)
+        for y_cell, group in by_y.items():
+            if len(group) < min_rules:
+                continue
+            open_xs = [x for x, x_cell, *_ in group if not ruled(x, y_cell) and not continued(x_cell, y_cell, ends_at[other_end])]
+            xs = cluster_positions(open_xs, tolerance)
             if len(xs) >= min_rules:
-                y = group[0][ends[end]]
+                y = group[0][4 + end]
                 closing.append((xs[0], y, xs[-1], y, xs[-1] - xs[0]))
     return closing
 
