@@ -11,6 +11,7 @@ import bisect
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.settings import ExtractSettings
@@ -87,17 +88,24 @@ def _index(positions: list[float], value: float, tolerance: float) -> int:
     return min(i, len(positions) - 1)
 
 
+_X0 = itemgetter("x0")
+
+
 def chars_to_text(chars: list[dict], settings: ExtractSettings) -> str:
     """Characters of one cell → its text, one printed line per ``\\n``."""
     lines: list[list[dict]] = []
-    for char in sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"])):
+    if len({char["top"] for char in chars}) == 1:  # most cells: one line, its characters in order of x0
+        by_top = sorted(chars, key=_X0)
+    else:
+        by_top = sorted(chars, key=lambda c: (round(c["top"], 1), c["x0"]))
+    for char in by_top:
         if lines and abs(char["top"] - lines[-1][0]["top"]) <= settings.line_tolerance:
             lines[-1].append(char)
         else:
             lines.append([char])
     texts = []
     for line in lines:
-        line.sort(key=lambda c: c["x0"])
+        line.sort(key=_X0)
         parts = [line[0]["text"]]
         for before, char in zip(line, line[1:]):
             if char["x0"] - before["x1"] > settings.space_gap * char["size"]:
