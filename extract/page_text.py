@@ -41,6 +41,7 @@ def page_text_lines(page) -> list[TextLine]:
     return chars_to_text_lines(page.chars)
 
 
+_X0, _TOP, _X1, _BOTTOM = itemgetter("x0"), itemgetter("top"), itemgetter("x1"), itemgetter("bottom")
 # pdfplumber's default x_tolerance and y_tolerance, and its ligatures
 _TOLERANCE = 3
 _LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
@@ -70,10 +71,9 @@ def chars_to_text_lines(chars: list[dict]) -> list[TextLine]:
         for line in lines:
             for word in _words(sorted(line, key=along), start, end, across):
                 letters = [c for c in word if c["text"]]
-                text = "".join(_LIGATURES.get(c["text"], c["text"]) for c in word)
+                text = "".join([_LIGATURES.get(c["text"], c["text"]) for c in word])
                 box = letters or word
-                words.append((text, min(c["x0"] for c in box), min(c["top"] for c in word), max(c["x1"] for c in box),
-                              max(c["bottom"] for c in box), bool(letters)))
+                words.append((text, min(map(_X0, box)), min(map(_TOP, word)), max(map(_X1, box)), max(map(_BOTTOM, box)), bool(letters)))
     lines = []
     for line in _clusters(words, itemgetter(2), keep_order=True):
         text = ""
