@@ -8,6 +8,7 @@
  *   tokens(data)             pages.stream_objects: the tokens of a content stream
  *   execute(interp, data, …) pages._FastInterpreter.execute's loop over one stream
  *   show(seq, …)             pages._FastInterpreter.do_TJ's loop over the glyphs
+ *   paint_path(device, …)    pages._Collector.paint_path: a path's lines, rects and curves
  *
  * The tokenizer matches what pages._TOKEN matches, alternative for alternative
  * (each branch of next_token names the group it stands for).  Numbers are
@@ -24,7 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define SPEEDUPS_VERSION 2
+#define SPEEDUPS_VERSION 3
 
 /* set by configure() */
 static PyObject *Unsure;      /* pages.Unsure */
@@ -1635,6 +1636,240 @@ done:
     return result;
 }
 
+
+/* ------------------------------------------------------------------ paths */
+
+static PyObject *S_MB_X0, *S_MB_TOP, *S_HEIGHT, *S_DOCTOP, *S_PAGE_NUMBER, *S_LINEWIDTH, *S_DASH;
+static PyObject *K_PTS, *K_LINEWIDTH, *K_STROKE, *K_FILL, *K_EVENODD, *K_STROKING, *K_NON_STROKING, *K_DASH, *K_OBJECT_TYPE,
+    *K_PAGE_NUMBER, *K_LINE, *K_RECT, *K_CURVE;
+
+#define INF_NUM ((num){1, 2147483647LL, 0.0}) /* pdfminer.utils.INF */
+
+typedef struct {
+    PyObject *device, *gstate, *stroke, *fill, *evenodd, *objects;
+    num left, top, height, doctop;
+} paint_t;
+
+/* pages._Collector._curve: pdfminer's LTCurve (LTLine, LTRect) as pdfplumber's dict, appended to its kind's list */
+static int curve_object(paint_t *p, PyObject *kind, const num *xs, const num *ys, Py_ssize_t n)
+{
+    PyObject *obj = NULL, *pts = NULL, *v = NULL, *list;
+    num x0 = INF_NUM, y0 = INF_NUM, x1 = {1, -2147483647LL, 0.0}, y1 = x1, t, u, obj_top;
+    int rc = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {  /* min(INF, *xs) and max(-INF, *xs): the first of the extremes */
+        if (less(xs[k], x0)) x0 = xs[k];
+        if (less(ys[k], y0)) y0 = ys[k];
+        if (less(x1, xs[k])) x1 = xs[k];
+        if (less(y1, ys[k])) y1 = ys[k];
+    }
+    if ((obj = PyDict_New()) == NULL || (pts = PyList_New(n)) == NULL)
+        goto done;
+    num top_height;
+    TRY(add(p->top, p->height, &top_height));
+    for (Py_ssize_t k = 0; k < n; k++) {  /* (left + x, top + height - y) */
+        PyObject *a, *b;
+        TRY(add(p->left, xs[k], &t));
+        TRY(sub(top_height, ys[k], &u));
+        if ((a = from_num(t)) == NULL)
+            goto done;
+        if ((b = from_num(u)) == NULL) {
+            Py_DECREF(a);
+            goto done;
+        }
+        PyObject *point = PyTuple_Pack(2, a, b);
+        Py_DECREF(a), Py_DECREF(b);
+        if (point == NULL)
+            goto done;
+        PyList_SET_ITEM(pts, k, point);
+    }
+    TRY(PyDict_SetItem(obj, K_PTS, pts));
+    int shifted = !is_zero(p->left);
+    if (shifted)
+        TRY(add(x0, p->left, &t));
+    TRY(set_num(obj, K_X0, shifted ? t : x0));
+    TRY(set_num(obj, K_Y0, y0));
+    if (shifted)
+        TRY(add(x1, p->left, &t));
+    TRY(set_num(obj, K_X1, shifted ? t : x1));
+    TRY(set_num(obj, K_Y1, y1));
+    TRY(sub(x1, x0, &t));
+    TRY(set_num(obj, K_WIDTH, t));
+    TRY(sub(y1, y0, &t));
+    TRY(set_num(obj, K_HEIGHT, t));
+    if ((v = PyObject_GetAttr(p->gstate, S_LINEWIDTH)) == NULL || PyDict_SetItem(obj, K_LINEWIDTH, v) < 0)
+        goto done;
+    Py_CLEAR(v);
+    TRY(PyDict_SetItem(obj, K_STROKE, p->stroke));
+    TRY(PyDict_SetItem(obj, K_FILL, p->fill));
+    TRY(PyDict_SetItem(obj, K_EVENODD, p->evenodd));
+    if ((v = PyObject_GetAttr(p->gstate, S_SCOLOR)) == NULL || PyDict_SetItem(obj, K_STROKING, v) < 0)
+        goto done;
+    Py_CLEAR(v);
+    if ((v = PyObject_GetAttr(p->gstate, S_NCOLOR)) == NULL || PyDict_SetItem(obj, K_NON_STROKING, v) < 0)
+        goto done;
+    Py_CLEAR(v);
+    if ((v = PyObject_GetAttr(p->gstate, S_DASH)) == NULL || PyDict_SetItem(obj, K_DASH, v) < 0)
+        goto done;
+    Py_CLEAR(v);
+    TRY(PyDict_SetItem(obj, K_OBJECT_TYPE, kind));
+    if ((v = PyObject_GetAttr(p->device, S_PAGE_NUMBER)) == NULL || PyDict_SetItem(obj, K_PAGE_NUMBER, v) < 0)
+        goto done;
+    Py_CLEAR(v);
+    TRY(sub(p->height, y1, &t));  /* obj_top = (height - y1) + top */
+    TRY(add(t, p->top, &obj_top));
+    TRY(set_num(obj, K_TOP, obj_top));
+    TRY(sub(p->height, y0, &t));
+    TRY(add(t, p->top, &u));
+    TRY(set_num(obj, K_BOTTOM, u));
+    TRY(add(p->doctop, obj_top, &t));
+    TRY(set_num(obj, K_DOCTOP, t));
+    /* self.objects.setdefault(kind, []).append(obj) */
+    list = PyDict_GetItemWithError(p->objects, kind);
+    if (list == NULL) {
+        if (PyErr_Occurred() || (v = PyList_New(0)) == NULL || PyDict_SetItem(p->objects, kind, v) < 0)
+            goto done;
+        list = v;
+    }
+    rc = PyList_Append(list, obj);
+    goto done;
+error:
+    rc = -1;
+done:
+    Py_XDECREF(v);
+    Py_XDECREF(pts);
+    Py_XDECREF(obj);
+    return rc;
+}
+
+/* pages._Collector.paint_path on path[start:end], whose shape (the segments' operators) is shape[start:end] */
+static int paint_subpath(paint_t *p, PyObject *path, const char *shape, Py_ssize_t start, Py_ssize_t end, const num *ctm)
+{
+    Py_ssize_t n = end - start;
+    if (n == 0 || shape[start] != 'm')
+        return 0;
+    Py_ssize_t moves = 0;
+    for (Py_ssize_t k = start; k < end; k++)
+        moves += shape[k] == 'm';
+    if (moves > 1) {  /* each match of m[^m]+: a lone m is no subpath */
+        for (Py_ssize_t k = start; k < end;) {
+            if (shape[k] != 'm') {
+                k++;
+                continue;
+            }
+            Py_ssize_t stop = k + 1;
+            while (stop < end && shape[stop] != 'm')
+                stop++;
+            if (stop > k + 1 && paint_subpath(p, path, shape, k, stop, ctm) < 0)
+                return -1;
+            k = stop;
+        }
+        return 0;
+    }
+    num *xs = (num *)PyMem_Malloc(sizeof(num) * 2 * (size_t)n), *ys = xs + n;
+    if (xs == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int rc = -1;
+    for (Py_ssize_t k = 0; k < n; k++) {  /* the segment's last point (the subpath's first for h), through the ctm */
+        PyObject *segment = PyList_GET_ITEM(path, shape[start + k] != 'h' ? start + k : start);
+        Py_ssize_t size = PyTuple_GET_SIZE(segment);
+        num x, y, t, u;
+        if (size < 3) {
+            unsure("a path segment without a point");
+            goto done;
+        }
+        if (to_num(PyTuple_GET_ITEM(segment, size - 2), &x) < 0 || to_num(PyTuple_GET_ITEM(segment, size - 1), &y) < 0)
+            goto done;
+        if (mul(ctm[0], x, &t) < 0 || mul(ctm[2], y, &u) < 0 || add(t, u, &t) < 0 || add(t, ctm[4], &xs[k]) < 0)
+            goto done;
+        if (mul(ctm[1], x, &t) < 0 || mul(ctm[3], y, &u) < 0 || add(t, u, &t) < 0 || add(t, ctm[5], &ys[k]) < 0)
+            goto done;
+    }
+    /* a closing l back to the start, then h: the h alone closes it */
+    char form[8] = {0};
+    Py_ssize_t points = n;
+    int short_shape = n <= 5;
+    if (short_shape)
+        memcpy(form, shape + start, (size_t)n);
+    if (n > 3 && shape[end - 2] == 'l' && shape[end - 1] == 'h' && eq(xs[n - 2], xs[0]) && eq(ys[n - 2], ys[0])) {
+        points = n - 1;
+        short_shape = points <= 5;
+        if (short_shape) {
+            memcpy(form, shape + start, (size_t)(n - 2));
+            form[n - 2] = 'h';
+            form[n - 1] = 0;
+        }
+    }
+    if (short_shape && (strcmp(form, "mlh") == 0 || strcmp(form, "ml") == 0)) {
+        rc = curve_object(p, K_LINE, xs, ys, 2);
+    } else if (short_shape && (strcmp(form, "mlllh") == 0 || strcmp(form, "mllll") == 0)) {
+        int square = (eq(xs[0], xs[1]) && eq(ys[1], ys[2]) && eq(xs[2], xs[3]) && eq(ys[3], ys[0]))
+                     || (eq(ys[0], ys[1]) && eq(xs[1], xs[2]) && eq(ys[2], ys[3]) && eq(xs[3], xs[0]));
+        if (eq(xs[0], xs[4]) && eq(ys[0], ys[4]) && square) {
+            num rx[4] = {xs[0], xs[2], xs[2], xs[0]}, ry[4] = {ys[0], ys[0], ys[2], ys[2]};
+            rc = curve_object(p, K_RECT, rx, ry, 4);
+        } else {
+            rc = curve_object(p, K_CURVE, xs, ys, points);
+        }
+    } else {
+        rc = curve_object(p, K_CURVE, xs, ys, points);
+    }
+done:
+    PyMem_Free(xs);
+    return rc;
+}
+
+/* paint_path(device, gstate, stroke, fill, evenodd, path): pages._Collector.paint_path */
+static PyObject *paint_path(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6) {
+        PyErr_SetString(PyExc_TypeError, "paint_path(device, gstate, stroke, fill, evenodd, path)");
+        return NULL;
+    }
+    PyObject *path = args[5], *ctm_obj = NULL, *result = NULL;
+    paint_t p = {.device = args[0], .gstate = args[1], .stroke = args[2], .fill = args[3], .evenodd = args[4]};
+    num ctm[6];
+    if (!PyList_CheckExact(path)) {
+        unsure("a path that is not a list");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(path);
+    char *shape = (char *)PyMem_Malloc((size_t)n + 1);
+    if (shape == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t k = 0; k < n; k++) {  /* "".join(x[0] for x in path): one letter an operator */
+        PyObject *segment = PyList_GET_ITEM(path, k), *op;
+        if (!PyTuple_CheckExact(segment) || PyTuple_GET_SIZE(segment) == 0 || !PyUnicode_Check(op = PyTuple_GET_ITEM(segment, 0))
+            || PyUnicode_GET_LENGTH(op) != 1 || PyUnicode_READ_CHAR(op, 0) > 127) {
+            unsure("a path segment that is not (operator letter, *numbers)");
+            goto done;
+        }
+        shape[k] = (char)PyUnicode_READ_CHAR(op, 0);
+    }
+    shape[n] = 0;
+    if (n == 0 || shape[0] != 'm') {
+        result = Py_NewRef(Py_None);
+        goto done;
+    }
+    if ((p.objects = PyObject_GetAttr(p.device, S_OBJECTS)) == NULL || (ctm_obj = PyObject_GetAttr(p.device, S_CTM)) == NULL)
+        goto done;
+    if (!PyDict_CheckExact(p.objects)) {
+        PyErr_SetString(PyExc_TypeError, "device.objects is a dict");
+        goto done;
+    }
+    if (matrix_nums(ctm_obj, ctm) < 0 || attr_num(p.device, S_MB_X0, &p.left) < 0 || attr_num(p.device, S_MB_TOP, &p.top) < 0
+        || attr_num(p.device, S_HEIGHT, &p.height) < 0 || attr_num(p.device, S_DOCTOP, &p.doctop) < 0)
+        goto done;
+    if (paint_subpath(&p, path, shape, 0, n, ctm) == 0)
+        result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(shape);
+    Py_XDECREF(p.objects);
+    Py_XDECREF(ctm_obj);
+    return result;
+}
+
 /* ----------------------------------------------------------------- module */
 
 static PyObject *configure(PyObject *module, PyObject *args)
@@ -1661,6 +1896,7 @@ static PyMethodDef methods[] = {
     {"dedupe", (PyCFunction)(void (*)(void))dedupe, METH_FASTCALL, "dedupe(chars, tolerance, extra_attrs) -> list: pages.dedupe_chars"},
     {"show_text", (PyCFunction)(void (*)(void))show_text, METH_FASTCALL, "show_text(interp, seq): the TJ operator"},
     {"show_string", (PyCFunction)(void (*)(void))show_string, METH_FASTCALL, "show_string(interp, s): the Tj operator"},
+    {"paint_path", (PyCFunction)(void (*)(void))paint_path, METH_FASTCALL, "paint_path(device, gstate, stroke, fill, evenodd, path): a path's lines, rects and curves"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1685,6 +1921,11 @@ PyMODINIT_FUNC PyInit__speedups(void)
     STR(S_NCOLOR, "ncolor") STR(S_NCS, "ncs") STR(S_NAME, "name") STR(S_STYLES, "styles") STR(S_CHAR_STYLE, "char_style")
     STR(S_UPRIGHT, "upright") STR(S_TEXT, "text") STR(S_DOCTOP_KEY, "doctop") STR(S_X0_KEY, "x0")
     STR(S_TEMPLATES, "templates") STR(S_OBJECTS, "objects") STR(S_CHAR, "char") STR(S_PAGE, "page_box")
+    STR(S_MB_X0, "mb_x0") STR(S_MB_TOP, "mb_top") STR(S_HEIGHT, "height") STR(S_DOCTOP, "doctop") STR(S_PAGE_NUMBER, "page_number")
+    STR(S_LINEWIDTH, "linewidth") STR(S_DASH, "dash")
+    STR(K_PTS, "pts") STR(K_LINEWIDTH, "linewidth") STR(K_STROKE, "stroke") STR(K_FILL, "fill") STR(K_EVENODD, "evenodd")
+    STR(K_STROKING, "stroking_color") STR(K_NON_STROKING, "non_stroking_color") STR(K_DASH, "dash") STR(K_OBJECT_TYPE, "object_type")
+    STR(K_PAGE_NUMBER, "page_number") STR(K_LINE, "line") STR(K_RECT, "rect") STR(K_CURVE, "curve")
 #undef BYTES
 #undef STR
     if (PyModule_AddIntConstant(m, "VERSION", SPEEDUPS_VERSION) < 0)

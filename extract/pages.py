@@ -533,6 +533,13 @@ def _close_dict(objs: list) -> dict:
     return {literal_name(k): v for (k, v) in choplist(2, objs) if v is not None}
 
 
+class _CCollector(_Collector):
+    """_Collector with paint_path in C (_speedups.paint_path): the same dicts, type for type."""
+
+    def paint_path(self, gstate: PDFGraphicState, stroke: bool, fill: bool, evenodd: bool, path: Sequence[PathSegment]) -> None:
+        _speedups.paint_path(self, gstate, stroke, fill, evenodd, path)
+
+
 # A page's names (/F1, /GS0, /Span…) as _name gives them, for the C reader.
 _NAMES: dict[bytes, PSLiteral] = {}
 
@@ -677,8 +684,8 @@ def _token_cmaps():
 
 def fast_objects(page: Page) -> dict[str, list[dict]]:
     """The page's objects as pdfplumber's ``page.objects`` holds them; Unsure when in doubt."""
-    device = _Collector(page)
-    interpreter = _CInterpreter if _speedups is not None else _FastInterpreter
+    interpreter, collector = (_CInterpreter, _CCollector) if _speedups is not None else (_FastInterpreter, _Collector)
+    device = collector(page)
     try:
         with _token_cmaps():
             interpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
@@ -691,7 +698,7 @@ def fast_objects(page: Page) -> dict[str, list[dict]]:
 
 # The C extension (extract/_speedups.c, built where a compiler is at hand), unless
 # BUDGETPDF_PURE_PYTHON is set: the pure-Python reader above gives the same objects.
-_SPEEDUPS_VERSION = 2
+_SPEEDUPS_VERSION = 3
 try:
     if os.environ.get("BUDGETPDF_PURE_PYTHON"):
         raise ImportError("BUDGETPDF_PURE_PYTHON is set")

@@ -180,3 +180,42 @@ def test_budgetpdf_pure_python_turns_the_c_reader_off():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          env={**os.environ, "BUDGETPDF_PURE_PYTHON": "1"})
     assert run.stdout.strip() == "True"
+
+
+def collector(left: float, top: float, ctm: tuple) -> pages._Collector:
+    """A _Collector with the page numbers paint_path reads, no page behind it."""
+    device = object.__new__(pages._Collector)
+    device.objects, device.ctm, device.page_number = {}, ctm, 3
+    device.mb_x0, device.mb_top, device.height, device.doctop = left, top, 842.0, 1684.0
+    return device
+
+
+@needs_c
+def test_c_paint_path_is_the_python_ones_on_random_paths():
+    """Subpaths (a lone m among them), closing l + h, rectangles drawn either way round and
+    nearly so, curves; integer and float matrices and mediabox origins."""
+    from pdfminer.pdfinterp import PDFGraphicState
+
+    rng = random.Random(6)
+    values = [0.0, 1.0, 10.0, 10.5, -3.25, 100.0, 0.1]
+    gstate = PDFGraphicState()
+    for _ in range(3000):
+        ctm = rng.choice([(1, 0, 0, 1, 0, 0), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), (0, 1, -1, 0, 595, 0), (0.5, 0, 0, -0.5, 3.0, 800), (2, 0.5, 0.25, 2, 1, 1)])
+        left, top = rng.choice([(0, 0), (0.0, 0.0), (12.5, -3), (5, 0)])
+        path = []
+        for _ in range(rng.randint(0, 8)):
+            op = rng.choice("mmllllhc")
+            point = (rng.choice(values), rng.choice(values))
+            if op == "h":
+                path.append(("h",))
+            elif op == "c":
+                path.append(("c", *point, rng.choice(values), rng.choice(values), *point))
+            else:
+                path.append((op, *point))
+        if rng.random() < 0.3:  # a rectangle, closed by h or by a fourth l back to the start
+            x, y, w, h = (rng.choice(values) for _ in range(4))
+            path = [("m", x, y), ("l", x + w, y), ("l", x + w, y + h), ("l", x, y + h), rng.choice([("h",), ("l", x, y)])] + path[:2]
+        ours, theirs = collector(left, top, ctm), collector(left, top, ctm)
+        pages._speedups.paint_path(ours, gstate, True, False, False, path)
+        pages._Collector.paint_path(theirs, gstate, True, False, False, path)
+        assert typed(ours.objects) == typed(theirs.objects), path
