@@ -90,16 +90,21 @@ def _clusters(objs: list, key, keep_order: bool = False) -> list[list]:
     """pdfplumber's cluster_objects at its default tolerance: the sorted distinct values, each
     within the tolerance of the one before, share a cluster; the objects in cluster order
     (or, with ``keep_order``, runs of the same cluster in the objects' order)."""
+    values = list(map(key, objs))
     cluster_of: dict[float, int] = {}
     n, last = -1, None
-    for value in sorted({key(obj) for obj in objs}):
+    for value in sorted(set(values)):
         if last is None or value > last + _TOLERANCE:
             n += 1
         cluster_of[value] = n
         last = value
-    if not keep_order:
-        objs = sorted(objs, key=lambda obj: cluster_of[key(obj)])
-    return [list(run) for _, run in groupby(objs, key=lambda obj: cluster_of[key(obj)])]
+    ids = [cluster_of[value] for value in values]
+    if keep_order:
+        return [[obj for _, obj in run] for _, run in groupby(zip(ids, objs), key=itemgetter(0))]
+    clusters: list[list] = [[] for _ in range(n + 1)]  # a stable sort by cluster, without sorting
+    for cluster, obj in zip(ids, objs):
+        clusters[cluster].append(obj)
+    return clusters
 
 
 def _words(chars: list[dict], start: str, end: str, across: str) -> list[list[dict]]:
