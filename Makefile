@@ -7,7 +7,7 @@ OUT    ?= dataset
 
 .PHONY: extract test samples corpus bench compare docs clean
 
-$(BIN)/budgetpdf: pyproject.toml setup.py extract/_speedups.c
+$(BIN)/budgetpdf: pyproject.toml setup.py $(wildcard extract/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
