@@ -1,8 +1,9 @@
-"""The optional C extension of the fast page reader (extract/_speedups.c); everything else is in pyproject.toml.
+"""The optional C extensions (extract/*.c); everything else is in pyproject.toml.
 
-optional=True: where it cannot be compiled (no compiler, no Python headers) the
-install goes on without it and budgetpdf reads pages with the pure-Python fast
-reader, which gives the same objects.
+_speedups is the fast page reader's hot loops, _grid_cells the filling of a
+ruled grid's cells.  optional=True: where they cannot be compiled (no compiler,
+no Python headers) the install goes on without them and budgetpdf runs their
+Python twins, which give the same objects.
 """
 
 from setuptools import Extension, setup
@@ -16,6 +17,12 @@ setup(
             # no fused multiply-add, no reassociation
             extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
             optional=True,
-        )
+        ),
+        Extension(
+            "budgetpdf.extract._grid_cells",
+            ["extract/_grid_cells.c"],
+            extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
+            optional=True,
+        ),
     ]
 )

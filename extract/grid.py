@@ -8,6 +8,7 @@ is what header flattening needs, and fills each cell with its text.
 from __future__ import annotations
 
 import bisect
+import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,6 +17,19 @@ from operator import itemgetter
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.settings import ExtractSettings
 from budgetpdf.extract.table_finder import Rule, page_to_rules, rules_to_tables
+
+# The C twins of cell_contents and cell_text (extract/_grid_cells.c, built where a compiler
+# is at hand), unless BUDGETPDF_PURE_PYTHON is set: the Python below gives the same cells.
+_GRID_CELLS_VERSION = 1
+try:
+    if os.environ.get("BUDGETPDF_PURE_PYTHON"):
+        raise ImportError("BUDGETPDF_PURE_PYTHON is set")
+    from budgetpdf.extract import _grid_cells
+
+    if getattr(_grid_cells, "VERSION", None) != _GRID_CELLS_VERSION:  # built from other source: rebuild with pip install -e .
+        raise ImportError(f"_grid_cells is version {getattr(_grid_cells, 'VERSION', None)}, not {_GRID_CELLS_VERSION}")
+except ImportError:
+    _grid_cells = None
 
 
 @dataclass(frozen=True)
@@ -115,13 +129,6 @@ def chars_to_text(chars: list[dict], settings: ExtractSettings) -> str:
     return "\n".join(t for t in texts if t)
 
 
-def _indent(chars: list[dict], left: float) -> float | None:
-    if not chars:
-        return None
-    top = min(c["top"] for c in chars)
-    return round(min(c["x0"] for c in chars if c["top"] - top < 2) - left, 1)
-
-
 def _slot(char: dict, xs: list[float], ys: list[float]) -> tuple[int, int]:
     cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
     return bisect.bisect_right(ys, cy) - 1, bisect.bisect_right(xs, cx) - 1
@@ -162,6 +169,7 @@ def chars_to_slots(chars: list[dict], xs: list[float], ys: list[float], touching
 def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], settings: ExtractSettings, fake_bold: bool = True) -> Grid:
     """Number the rows and columns of pdfplumber's cells and give each its text.
 
+    Its characters are those of ``chars`` whose centre lies within the cells' bounds.
     ``fake_bold=False`` says the page has no duplicate characters at all
     (dedupe over the whole page kept every one): no cell can have any then,
     since a cell's clusters of positions are finer than the page's."""
@@ -174,26 +182,54 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
         row, row_end = _index(ys, top, tolerance), _index(ys, bottom, tolerance)
         placed.append((row, col, max(1, row_end - row), max(1, col_end - col)))
 
-    owner: dict[tuple[int, int], int] = {}
+    owner = [-1] * (len(ys) * len(xs))  # the cell each slot (row, column) belongs to
     for n, (row, col, rowspan, colspan) in enumerate(placed):
         for r in range(row, row + rowspan):
-            for c in range(col, col + colspan):
-                owner[(r, c)] = n
-    contents: list[list[dict]] = [[] for _ in placed]
-    for char, slot in chars_to_slots(chars, xs, ys):
-        if slot in owner:
-            contents[owner[slot]].append(char)
+            owner[r * len(xs) + col : r * len(xs) + col + colspan] = [n] * colspan
+    bounds = (min(b[0] for b in bboxes), min(b[1] for b in bboxes), max(b[2] for b in bboxes), max(b[3] for b in bboxes))
+    contents = cell_contents(chars, bounds, xs, ys, owner, len(placed))
 
     # fake bold is dropped cell by cell, not over the page: a wide header centred
     # over its neighbour draws 预算 where the neighbour's 预算 stands, and neither is fake
     if fake_bold:
         contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) for cell_chars in contents]
-    cells = tuple(
-        GridCell(row, col, rowspan, colspan, chars_to_text(contents[n], settings), _indent(contents[n], xs[col]))
-        for n, (row, col, rowspan, colspan) in enumerate(placed)
-    )
+    cells = []
+    for n, (row, col, rowspan, colspan) in enumerate(placed):
+        text, left = cell_text(contents[n], settings)
+        cells.append(GridCell(row, col, rowspan, colspan, text, None if left is None else round(left - xs[col], 1)))
     bbox = (xs[0], ys[0], xs[-1], ys[-1])
-    return Grid(page_number, bbox, len(ys) - 1, len(xs) - 1, cells, tuple(xs), tuple(ys))
+    return Grid(page_number, bbox, len(ys) - 1, len(xs) - 1, tuple(cells), tuple(xs), tuple(ys))
+
+
+def cell_contents(
+    chars: list[dict], bounds: tuple[float, float, float, float], xs: list[float], ys: list[float], owner: list[int], n_cells: int
+) -> list[list[dict]]:
+    """Each cell's characters: of those whose centre lies within ``bounds``, the ones in the
+    slots it owns (``owner``: row * len(xs) + column → cell, or -1), placed by chars_to_slots."""
+    if _grid_cells is not None:
+        contents = _grid_cells.cell_contents(chars, bounds, xs, ys, owner, n_cells, 0.5)
+        if contents is not NotImplemented:
+            return contents
+    x0, top, x1, bottom = bounds
+    inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+    contents: list[list[dict]] = [[] for _ in range(n_cells)]
+    for char, (row, col) in chars_to_slots(inside, xs, ys):
+        if row >= 0 and col >= 0 and (cell := owner[row * len(xs) + col]) >= 0:
+            contents[cell].append(char)
+    return contents
+
+
+def cell_text(chars: list[dict], settings: ExtractSettings) -> tuple[str, float | None]:
+    """A cell's text (chars_to_text) and the x0 its indent is measured from (the leftmost
+    character of its first line), None for an empty cell."""
+    if _grid_cells is not None:
+        found = _grid_cells.cell_text(chars, settings.line_tolerance, settings.space_gap)
+        if found is not NotImplemented:
+            return found
+    if not chars:
+        return "", None
+    top = min(c["top"] for c in chars)
+    return chars_to_text(chars, settings), min(c["x0"] for c in chars if c["top"] - top < 2)
 
 
 def drop_empty_lines(grid: Grid) -> Grid:
@@ -334,9 +370,7 @@ def page_to_grids(page, page_number: int, settings: ExtractSettings, fake_bold: 
     chars = [c for c in page.chars if c["text"].strip()]
     grids = []
     for table in tables:
-        x0, top, x1, bottom = table.bbox
-        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        grid = drop_empty_lines(cells_to_grid(page_number, list(table.cells), inside, settings, fake_bold))
+        grid = drop_empty_lines(cells_to_grid(page_number, list(table.cells), chars, settings, fake_bold))
         if grid.n_rows and grid.n_cols:
             grids.append(grid)
     return sorted(grids, key=lambda g: g.bbox[1])

@@ -1,5 +1,7 @@
 """The grid reader on tiny hand-made page objects: what real generators draw that a naive reader gets wrong."""
 
+import pytest
+
 from budgetpdf.extract.grid import GridCell, Grid, chars_to_slots, is_drawn, open_ends
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.header import count_header_rows
@@ -120,3 +122,64 @@ def test_a_row_of_figures_a_header_cell_spans_into_is_body():
     cells = [GridCell(0, 0, 2, 1, "部门经济科目编码"), GridCell(0, 1, 2, 1, "部门经济科目名称"), GridCell(0, 2, 1, 1, "合计")]
     cells += [GridCell(1, 2, 1, 1, "181716.56"), GridCell(2, 0, 1, 1, "301"), GridCell(2, 1, 1, 1, "工资福利支出"), GridCell(2, 2, 1, 1, "7804.52")]
     assert count_header_rows(Grid(1, (0, 0, 300, 60), 3, 3, tuple(cells))) == 1
+
+
+def _random_cells(rng):
+    """A grid of random rows and columns, a few cells merged, with characters in and around it:
+    touching runs across rules, digits, several lines to a cell, int and float positions."""
+    xs = sorted(rng.sample([0, 10.0, 33.5, 60, 61.2, 90.25, 130.0, 200], rng.randint(2, 6)))
+    ys = sorted(rng.sample([0.0, 12, 24.5, 25.0, 40.0, 70, 71.5], rng.randint(2, 5)))
+    bboxes = [(x0, top, x1, bottom) for x0, x1 in zip(xs, xs[1:]) for top, bottom in zip(ys, ys[1:])]
+    if len(bboxes) > 2 and rng.random() < 0.5:  # merge a cell with its neighbour below or to the right
+        a, b = bboxes.pop(0), bboxes.pop(0)
+        bboxes.append((min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])))
+    chars = []
+    for _ in range(rng.randint(0, 40)):
+        x0 = chars[-1]["x1"] + rng.choice([0, 0.0, 0.3, 2.0, 6.0]) if chars and rng.random() < 0.6 else rng.uniform(-10, 210)
+        top = chars[-1]["top"] + rng.choice([0.0, 0.0, 0.4, 1.5, 4.0]) if chars and rng.random() < 0.7 else rng.choice([1.0, 13, 26.0, 41.5, 72.0, rng.uniform(-5, 80)])
+        width = rng.choice([4, 5.5, 9.0, 12.25])
+        chars.append({"text": rng.choice(["预", "算", "1", "2", "．", " ", "a", "(", "３"]), "x0": x0, "x1": x0 + width,
+                      "top": top, "bottom": top + rng.choice([8, 10.0, 11.5]), "size": rng.choice([10, 9.5, 12.0])})
+    return bboxes, chars
+
+
+def test_c_grid_cells_are_the_python_ones_on_random_grids():
+    """_grid_cells (C) against cell_contents and cell_text run in Python, type for type."""
+    import random
+
+    from budgetpdf.extract import grid
+
+    if grid._grid_cells is None:
+        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
+    rng = random.Random(11)
+    compared = 0
+    for _ in range(3000):
+        bboxes, chars = _random_cells(rng)
+        xs = grid.cluster_positions([b[0] for b in bboxes] + [b[2] for b in bboxes], 1.5)
+        ys = grid.cluster_positions([b[1] for b in bboxes] + [b[3] for b in bboxes], 1.5)
+        owner = [rng.choice([-1, 0, 1, 2]) for _ in range(len(xs) * len(ys))]
+        bounds = (xs[0], ys[0], xs[-1] + rng.choice([0, 1.0]), ys[-1])
+        theirs = []
+        for c, (row, col) in grid.chars_to_slots([c for c in chars if bounds[0] <= (c["x0"] + c["x1"]) / 2 <= bounds[2] and bounds[1] <= (c["top"] + c["bottom"]) / 2 <= bounds[3]], xs, ys):
+            theirs.append(owner[row * len(xs) + col] if row >= 0 and col >= 0 else -1)
+        ours = grid._grid_cells.cell_contents(chars, bounds, xs, ys, owner, 3, 0.5)
+        assert ours is not NotImplemented
+        assert ours == [[c for c, n in zip([c for c in chars if bounds[0] <= (c["x0"] + c["x1"]) / 2 <= bounds[2] and bounds[1] <= (c["top"] + c["bottom"]) / 2 <= bounds[3]], theirs) if n == cell] for cell in range(3)]
+        for cell_chars in ours:
+            text, left = grid._grid_cells.cell_text(cell_chars, SETTINGS.line_tolerance, SETTINGS.space_gap)
+            top = min((c["top"] for c in cell_chars), default=None)
+            expected_left = min((c["x0"] for c in cell_chars if c["top"] - top < 2), default=None)
+            assert (text, repr(left)) == (grid.chars_to_text(cell_chars, SETTINGS), repr(expected_left))
+            compared += bool(cell_chars)
+    assert compared > 2000
+
+
+def test_c_grid_cells_leave_what_they_cannot_read_exactly_to_python():
+    from budgetpdf.extract import grid
+
+    if grid._grid_cells is None:
+        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
+    huge = char("1", 2**60)
+    assert grid._grid_cells.cell_text([huge], 3.0, 0.3) is NotImplemented
+    assert grid._grid_cells.cell_contents([char("1", 5.0), {**char("2", 9.0), "top": None}], (0, 0, 100, 200), [0, 50], [0, 200], [0, 0, 0, 0], 1, 0.5) is NotImplemented
+    assert grid.cell_text([huge], SETTINGS) == ("1", 2**60)  # the Python twin reads it

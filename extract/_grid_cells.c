@@ -1,0 +1,387 @@
+/* budgetpdf.extract._grid_cells: filling a ruled grid's cells, in C.
+ *
+ * grid.py is the specification and stays: this module is optional (a machine
+ * without a compiler installs without it, and BUDGETPDF_PURE_PYTHON=1 turns it
+ * off).  Each function is a translation of its Python twin, giving the same
+ * Python objects:
+ *
+ *   cell_contents(chars, bbox, xs, ys, owner, n_cells, touching)
+ *       page_to_grids' characters inside a table, placed by grid.chars_to_slots
+ *       and handed to the cell that owns each slot
+ *   cell_text(chars, line_tolerance, space_gap)
+ *       grid.chars_to_text, and the x0 grid._indent measures from
+ *
+ * Positions are read as doubles: a Python float as it is, an int only while it
+ * is small enough (|v| <= 2**50) that sums, halves and comparisons in doubles
+ * are exact, as Python's are.  Anything else (a larger int, another type, NaN)
+ * returns NotImplemented and the caller runs the Python twin.  Built with
+ * -ffp-contract=off, so each operation rounds once, as in Python.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define GRID_CELLS_VERSION 1
+#define EXACT_INT_LIMIT (1LL << 50)
+
+static PyObject *K_X0, *K_X1, *K_TOP, *K_BOTTOM, *K_SIZE, *K_TEXT, *S_ROUND, *S_STRIP, *ONE, *EMPTY, *NEWLINE, *SPACE;
+
+/* a number as a double, exactly; -1 where it cannot be (the caller returns NotImplemented) */
+static int exact_double(PyObject *v, double *out)
+{
+    if (v != NULL && PyFloat_CheckExact(v)) {
+        *out = PyFloat_AS_DOUBLE(v);
+        return Py_IS_NAN(*out) ? -1 : 0;
+    }
+    if (v != NULL && PyLong_CheckExact(v)) {
+        int overflow;
+        long long i = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (overflow || i > EXACT_INT_LIMIT || i < -EXACT_INT_LIMIT)
+            return -1;
+        *out = (double)i;
+        return 0;
+    }
+    return -1;
+}
+
+static int item_double(PyObject *dict, PyObject *key, double *out)
+{
+    if (!PyDict_CheckExact(dict))
+        return -1;
+    return exact_double(PyDict_GetItemWithError(dict, key), out);
+}
+
+/* bisect.bisect_right */
+static Py_ssize_t bisect_right(const double *a, Py_ssize_t n, double x)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (x < a[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static double *doubles_of(PyObject *list, Py_ssize_t *n)
+{
+    if (!PyList_CheckExact(list))
+        return NULL;
+    *n = PyList_GET_SIZE(list);
+    double *out = PyMem_New(double, *n ? *n : 1);
+    if (out == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < *n; k++)
+        if (exact_double(PyList_GET_ITEM(list, k), &out[k]) < 0) {
+            PyMem_Free(out);
+            return NULL;
+        }
+    return out;
+}
+
+static int is_digit_text(PyObject *text)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0)
+        return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (!Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, k)))
+            return 0;
+    return 1;
+}
+
+typedef struct {
+    PyObject *char_; /* borrowed from the chars list */
+    double x0, x1, top;
+    Py_ssize_t row, col;
+} placed_t;
+
+/* cell_contents(chars, bbox, xs, ys, owner, n_cells, touching) -> list of n_cells lists, or NotImplemented
+ *
+ * page_to_grids keeps the characters whose centre lies inside the table's bbox, then
+ * cells_to_grid places them with chars_to_slots: a character's slot is where its centre
+ * lies (bisect_right - 1 on xs and ys); a run of touching characters (tops within 0.5,
+ * each starting within ``touching`` of the last one's end) that spans slots of one row
+ * goes whole to the slot most of it holds (the first such slot on a tie, as
+ * Counter.most_common), unless a character to move is a digit.  ``owner`` is the cell
+ * number of each slot (row * len(xs) + col), -1 for none; the characters of owned slots go
+ * to their cell in order. */
+static PyObject *cell_contents(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[1]) || PyTuple_GET_SIZE(args[1]) != 4 || !PyList_CheckExact(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "cell_contents(chars: list, bbox: tuple, xs: list, ys: list, owner: list, n_cells: int, touching: float)");
+        return NULL;
+    }
+    PyObject *chars = args[0], *owner = args[4];
+    Py_ssize_t n_cells = PyLong_AsSsize_t(args[5]);
+    double touching, box[4];
+    if (n_cells == -1 && PyErr_Occurred())
+        return NULL;
+    if (exact_double(args[6], &touching) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    for (int k = 0; k < 4; k++)
+        if (exact_double(PyTuple_GET_ITEM(args[1], k), &box[k]) < 0)
+            Py_RETURN_NOTIMPLEMENTED;
+
+    PyObject *result = NULL;
+    Py_ssize_t n_xs = 0, n_ys = 0, n = PyList_GET_SIZE(chars), kept = 0;
+    double *xs = doubles_of(args[2], &n_xs), *ys = doubles_of(args[3], &n_ys);
+    placed_t *placed = PyMem_New(placed_t, n ? n : 1);
+    Py_ssize_t *slots = PyMem_New(Py_ssize_t, 2 * (n ? n : 1)); /* a run's slots, as moved */
+    Py_ssize_t *counts = PyMem_New(Py_ssize_t, n ? n : 1);
+    if (xs == NULL || ys == NULL || placed == NULL || slots == NULL || counts == NULL || PyList_GET_SIZE(owner) != n_xs * n_ys)
+        goto not_implemented;
+
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *c = PyList_GET_ITEM(chars, k);
+        double x0, x1, top, bottom;
+        if (item_double(c, K_X0, &x0) < 0 || item_double(c, K_X1, &x1) < 0 || item_double(c, K_TOP, &top) < 0 || item_double(c, K_BOTTOM, &bottom) < 0)
+            goto not_implemented;
+        double cx = (x0 + x1) / 2, cy = (top + bottom) / 2;
+        if (!(box[0] <= cx && cx <= box[2] && box[1] <= cy && cy <= box[3]))
+            continue;
+        placed_t *p = &placed[kept++];
+        p->char_ = c, p->x0 = x0, p->x1 = x1, p->top = top;
+        p->row = bisect_right(ys, n_ys, cy) - 1, p->col = bisect_right(xs, n_xs, cx) - 1;
+    }
+
+    result = PyList_New(n_cells);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < n_cells; k++) {
+        PyObject *cell = PyList_New(0);
+        if (cell == NULL)
+            goto error;
+        PyList_SET_ITEM(result, k, cell);
+    }
+    Py_ssize_t start = 0;
+    for (Py_ssize_t i = 1; i <= kept; i++) {
+        if (i < kept) {
+            const placed_t *before = &placed[i - 1], *c = &placed[i];
+            double gap = c->x0 - before->x1;
+            if (fabs(c->top - before->top) <= 0.5 && -touching <= gap && gap <= touching)
+                continue;
+        }
+        Py_ssize_t len = i - start, home = start;
+        int one_slot = 1, one_row = 1;
+        for (Py_ssize_t k = start; k < i; k++) {
+            slots[2 * (k - start)] = placed[k].row, slots[2 * (k - start) + 1] = placed[k].col;
+            one_slot &= placed[k].row == placed[start].row && placed[k].col == placed[start].col;
+        }
+        if (!one_slot) {
+            /* the most common slot, the first met on a tie: count each at its first occurrence */
+            Py_ssize_t best = -1;
+            for (Py_ssize_t k = start; k < i; k++) {
+                counts[k - start] = 0;
+                Py_ssize_t first = k;
+                for (Py_ssize_t j = start; j < k; j++)
+                    if (placed[j].row == placed[k].row && placed[j].col == placed[k].col) {
+                        first = j;
+                        break;
+                    }
+                counts[first - start]++;
+            }
+            for (Py_ssize_t k = start; k < i; k++)
+                if (counts[k - start] > best)
+                    best = counts[k - start], home = k;
+            int stray_digit = 0;
+            for (Py_ssize_t k = start; k < i; k++) {
+                one_row &= placed[k].row == placed[home].row;
+                if (placed[k].row != placed[home].row || placed[k].col != placed[home].col) {
+                    PyObject *text = PyDict_GetItemWithError(placed[k].char_, K_TEXT);
+                    if (text == NULL || !PyUnicode_CheckExact(text))
+                        goto not_implemented_result;
+                    stray_digit |= is_digit_text(text);
+                }
+            }
+            if (one_row && !stray_digit) /* strays there are: the run spans slots */
+                for (Py_ssize_t k = 0; k < len; k++)
+                    slots[2 * k] = placed[home].row, slots[2 * k + 1] = placed[home].col;
+        }
+        for (Py_ssize_t k = 0; k < len; k++) {
+            Py_ssize_t row = slots[2 * k], col = slots[2 * k + 1];
+            if (row < 0 || col < 0 || row >= n_ys || col >= n_xs)
+                continue;
+            Py_ssize_t cell = PyLong_AsSsize_t(PyList_GET_ITEM(owner, row * n_xs + col));
+            if (cell == -1 && PyErr_Occurred())
+                goto error;
+            if (cell >= 0 && cell < n_cells && PyList_Append(PyList_GET_ITEM(result, cell), placed[start + k].char_) < 0)
+                goto error;
+        }
+        start = i;
+    }
+    goto done;
+
+not_implemented_result:
+    Py_CLEAR(result);
+not_implemented:
+    if (!PyErr_Occurred())
+        result = Py_NewRef(Py_NotImplemented);
+    goto done;
+error:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(xs), PyMem_Free(ys), PyMem_Free(placed), PyMem_Free(slots), PyMem_Free(counts);
+    return result;
+}
+
+typedef struct {
+    PyObject *char_, *text;
+    double x0, x1, top, size, rounded_top;
+    Py_ssize_t index;
+} glyph_t;
+
+static int by_x0(const void *a, const void *b)
+{
+    const glyph_t *g = a, *h = b;
+    if (g->x0 != h->x0)
+        return g->x0 < h->x0 ? -1 : 1;
+    return (g->index > h->index) - (g->index < h->index); /* stable, as sorted() */
+}
+
+static int by_rounded_top_then_x0(const void *a, const void *b)
+{
+    const glyph_t *g = a, *h = b;
+    if (g->rounded_top != h->rounded_top)
+        return g->rounded_top < h->rounded_top ? -1 : 1;
+    return by_x0(a, b);
+}
+
+/* the text of one printed line (glyphs sorted by x0): a space where the gap exceeds space_gap sizes, stripped */
+static PyObject *line_text(glyph_t *line, Py_ssize_t n, double space_gap)
+{
+    for (Py_ssize_t k = 0; k < n; k++)
+        line[k].index = k;
+    qsort(line, (size_t)n, sizeof(glyph_t), by_x0);
+    PyObject *parts = PyList_New(0), *joined = NULL, *stripped = NULL;
+    if (parts == NULL || PyList_Append(parts, line[0].text) < 0)
+        goto done;
+    for (Py_ssize_t k = 1; k < n; k++)
+        if ((line[k].x0 - line[k - 1].x1 > space_gap * line[k].size && PyList_Append(parts, SPACE) < 0) || PyList_Append(parts, line[k].text) < 0)
+            goto done;
+    joined = PyUnicode_Join(EMPTY, parts);
+    if (joined != NULL)
+        stripped = PyObject_CallMethodNoArgs(joined, S_STRIP);
+done:
+    Py_XDECREF(parts);
+    Py_XDECREF(joined);
+    return stripped;
+}
+
+/* cell_text(chars, line_tolerance, space_gap) -> (text, x0 of the leftmost char on the first line, or None), or NotImplemented
+ *
+ * grid.chars_to_text: the characters sorted by x0 when they share one top, else by
+ * (round(top, 1), x0); a new line wherever a top is more than line_tolerance from its line's
+ * first; each line's characters by x0, its text stripped; the lines' non-empty texts joined
+ * by newlines.  And what grid._indent measures: the first smallest x0 among the characters
+ * within 2 of the smallest top (the object itself, so that Python's round sees its type). */
+static PyObject *cell_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "cell_text(chars: list, line_tolerance, space_gap)");
+        return NULL;
+    }
+    PyObject *chars = args[0];
+    double line_tolerance, space_gap;
+    if (exact_double(args[1], &line_tolerance) < 0 || exact_double(args[2], &space_gap) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+    Py_ssize_t n = PyList_GET_SIZE(chars);
+    if (n == 0)
+        return Py_BuildValue("(OO)", EMPTY, Py_None);
+
+    PyObject *result = NULL, *texts = NULL, *text = NULL;
+    glyph_t *glyphs = PyMem_New(glyph_t, n);
+    if (glyphs == NULL)
+        return PyErr_NoMemory();
+    int one_top = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        glyph_t *g = &glyphs[k];
+        g->char_ = PyList_GET_ITEM(chars, k);
+        g->index = k;
+        if (item_double(g->char_, K_X0, &g->x0) < 0 || item_double(g->char_, K_X1, &g->x1) < 0 || item_double(g->char_, K_TOP, &g->top) < 0 ||
+            item_double(g->char_, K_SIZE, &g->size) < 0)
+            goto not_implemented;
+        g->text = PyDict_GetItemWithError(g->char_, K_TEXT);
+        if (g->text == NULL || !PyUnicode_CheckExact(g->text))
+            goto not_implemented;
+        one_top &= g->top == glyphs[0].top;
+    }
+
+    /* _indent, before the sort moves the characters: the first of the smallest x0 near the top */
+    double top = glyphs[0].top;
+    for (Py_ssize_t k = 1; k < n; k++)
+        if (glyphs[k].top < top)
+            top = glyphs[k].top;
+    Py_ssize_t left = -1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (glyphs[k].top - top < 2 && (left < 0 || glyphs[k].x0 < glyphs[left].x0))
+            left = k;
+    PyObject *left_x0 = PyDict_GetItemWithError(glyphs[left].char_, K_X0);
+
+    if (one_top)
+        qsort(glyphs, (size_t)n, sizeof(glyph_t), by_x0);
+    else {
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyObject *rounded = PyObject_CallMethodOneArg(PyDict_GetItemWithError(glyphs[k].char_, K_TOP), S_ROUND, ONE);
+            int bad = rounded == NULL || exact_double(rounded, &glyphs[k].rounded_top) < 0;
+            Py_XDECREF(rounded);
+            if (bad)
+                goto not_implemented;
+        }
+        qsort(glyphs, (size_t)n, sizeof(glyph_t), by_rounded_top_then_x0);
+    }
+    texts = PyList_New(0);
+    if (texts == NULL)
+        goto done;
+    for (Py_ssize_t first = 0, k = 1; k <= n; k++) {
+        if (k < n && fabs(glyphs[k].top - glyphs[first].top) <= line_tolerance)
+            continue;
+        PyObject *line = line_text(&glyphs[first], k - first, space_gap);
+        if (line == NULL || (PyUnicode_GET_LENGTH(line) && PyList_Append(texts, line) < 0)) {
+            Py_XDECREF(line);
+            goto done;
+        }
+        Py_DECREF(line);
+        first = k;
+    }
+    text = PyUnicode_Join(NEWLINE, texts);
+    if (text != NULL)
+        result = PyTuple_Pack(2, text, left_x0);
+    goto done;
+
+not_implemented:
+    if (!PyErr_Occurred())
+        result = Py_NewRef(Py_NotImplemented);
+done:
+    Py_XDECREF(texts);
+    Py_XDECREF(text);
+    PyMem_Free(glyphs);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"cell_contents", (PyCFunction)(void (*)(void))cell_contents, METH_FASTCALL,
+     "cell_contents(chars, bbox, xs, ys, owner, n_cells, touching) -> list of each cell's chars, or NotImplemented"},
+    {"cell_text", (PyCFunction)(void (*)(void))cell_text, METH_FASTCALL,
+     "cell_text(chars, line_tolerance, space_gap) -> (grid.chars_to_text, the x0 grid._indent measures from), or NotImplemented"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "_grid_cells", "Filling a ruled grid's cells, in C (see grid.py).", -1, methods};
+
+PyMODINIT_FUNC PyInit__grid_cells(void)
+{
+    PyObject *m = PyModule_Create(&module_def);
+    if (m == NULL)
+        return NULL;
+#define STR(var, s) if ((var = PyUnicode_InternFromString(s)) == NULL) return NULL;
+    STR(K_X0, "x0") STR(K_X1, "x1") STR(K_TOP, "top") STR(K_BOTTOM, "bottom") STR(K_SIZE, "size") STR(K_TEXT, "text")
+    STR(S_ROUND, "__round__") STR(S_STRIP, "strip") STR(EMPTY, "") STR(NEWLINE, "\n") STR(SPACE, " ")
+#undef STR
+    if ((ONE = PyLong_FromLong(1)) == NULL || PyModule_AddIntConstant(m, "VERSION", GRID_CELLS_VERSION) < 0)
+        return NULL;
+    return m;
+}
