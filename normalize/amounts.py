@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _ZERO_MARKS = {"-", "—", "–", "－", "--", "——", "0", "/"}
 _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+)$")
@@ -12,6 +13,8 @@ _NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<digits>\d+(?:,\d{3})*(?:\.\d+)?|\d*\.
 # digits: the last is the decimal point, whichever mark was printed or read (OCR reads
 # 4,728.00 as 4.728.00; some exports print 4.728,00).  Unambiguous, so read; 4.728 is not.
 _MIXED_SEPARATORS = re.compile(r"^(?P<sign>[-+]?)(?P<whole>\d{1,3}(?:[.,]\d{3})+)[.,](?P<fraction>\d{1,2})$")
+_SPACES = re.compile(r"\s+")
+_SEPARATOR = re.compile("[.,]")
 UNIT_FACTORS = {"万元": 0, "元": -4, "千元": -1, "亿元": 4}
 
 
@@ -29,7 +32,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
-    cleaned = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    cleaned = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     if not cleaned:
         return None
     if cleaned in _ZERO_MARKS:
@@ -41,7 +44,7 @@ def parse_amount(text: str | None) -> Decimal | None:
         cleaned = cleaned[1:-1]
     match = _NUMBER.match(cleaned)
     if not match and (mixed := _MIXED_SEPARATORS.match(cleaned)):
-        match = _NUMBER.match(f"{mixed['sign']}{re.sub('[.,]', '', mixed['whole'])}.{mixed['fraction']}")
+        match = _NUMBER.match(f"{mixed['sign']}{_SEPARATOR.sub('', mixed['whole'])}.{mixed['fraction']}")
     if not match:
         raise AmountError(f"not an amount: {text!r}")
     try:
@@ -53,6 +56,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     return value
 
 
+@lru_cache(maxsize=16384)  # the table readers ask again and again of the same cells
 def looks_like_amount(text: str) -> bool:
     """True for a cell that parses as a non-blank figure."""
     try:
