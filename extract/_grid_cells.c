@@ -10,6 +10,8 @@
  *       and handed to the cell that owns each slot
  *   cell_text(chars, line_tolerance, space_gap)
  *       grid.chars_to_text, and the x0 grid._indent measures from
+ *   rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance)
+ *       table_finder.intersections_to_cells(*table_finder.rules_to_intersections(...))
  *
  * Positions are read as doubles: a Python float as it is, an int only while it
  * is small enough (|v| <= 2**50) that sums, halves and comparisons in doubles
@@ -20,7 +22,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#define GRID_CELLS_VERSION 1
+#define GRID_CELLS_VERSION 2
 #define EXACT_INT_LIMIT (1LL << 50)
 
 static PyObject *K_X0, *K_X1, *K_TOP, *K_BOTTOM, *K_SIZE, *K_TEXT, *S_ROUND, *S_STRIP, *ONE, *EMPTY, *NEWLINE, *SPACE;
@@ -362,11 +364,301 @@ done:
     return result;
 }
 
+
+/* ---- rules_to_cells ---------------------------------------------------------------- */
+
+typedef struct {
+    double key[4];   /* what orders it */
+    Py_ssize_t index; /* its place in the input, the last key */
+} ordered_t;
+
+static int by_keys(const void *a, const void *b)
+{
+    const ordered_t *p = a, *q = b;
+    for (int k = 0; k < 4; k++)
+        if (p->key[k] != q->key[k])
+            return p->key[k] < q->key[k] ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index);
+}
+
+/* compared with ==, as Python compares boxes: -0.0 is 0.0 */
+static int same_keys(const double *a, const double *b)
+{
+    return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3];
+}
+
+typedef struct {
+    double x0, top, x1, bottom;
+    PyObject *x0_obj, *top_obj; /* borrowed from the rule tuple */
+    Py_ssize_t box;             /* the same number for rules of the same (x0, top, x1, bottom) */
+} rule_t;
+
+/* rules as 5-tuples (x0, top, x1, bottom, length) → rule_t, each box numbered by value; -1 if not exact numbers */
+static int read_rules(PyObject *list, rule_t **out, Py_ssize_t *n)
+{
+    *n = PyList_GET_SIZE(list);
+    rule_t *rules = *out = PyMem_New(rule_t, *n ? *n : 1);
+    ordered_t *order = PyMem_New(ordered_t, *n ? *n : 1);
+    if (rules == NULL || order == NULL) {
+        PyMem_Free(order);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < *n; k++) {
+        PyObject *rule = PyList_GET_ITEM(list, k);
+        if (!PyTuple_CheckExact(rule) || PyTuple_GET_SIZE(rule) < 4 || exact_double(PyTuple_GET_ITEM(rule, 0), &rules[k].x0) < 0 ||
+            exact_double(PyTuple_GET_ITEM(rule, 1), &rules[k].top) < 0 || exact_double(PyTuple_GET_ITEM(rule, 2), &rules[k].x1) < 0 ||
+            exact_double(PyTuple_GET_ITEM(rule, 3), &rules[k].bottom) < 0) {
+            PyMem_Free(order);
+            return -1;
+        }
+        rules[k].x0_obj = PyTuple_GET_ITEM(rule, 0), rules[k].top_obj = PyTuple_GET_ITEM(rule, 1);
+        order[k] = (ordered_t){{rules[k].x0, rules[k].top, rules[k].x1, rules[k].bottom}, k};
+    }
+    qsort(order, (size_t)*n, sizeof(ordered_t), by_keys);
+    for (Py_ssize_t k = 0, box = -1; k < *n; k++) {
+        if (k == 0 || !same_keys(order[k].key, order[k - 1].key))
+            box++;
+        rules[order[k].index].box = box;
+    }
+    PyMem_Free(order);
+    return 0;
+}
+
+static int by_top(const void *a, const void *b)
+{
+    const ordered_t *p = a, *q = b;
+    if (p->key[0] != q->key[0])
+        return p->key[0] < q->key[0] ? -1 : 1;
+    return (p->index > q->index) - (p->index < q->index); /* stable, as sorted() */
+}
+
+typedef struct {
+    double x, y;
+    Py_ssize_t order;         /* when the crossing was met: the first one's objects name the point */
+    Py_ssize_t v_box, h_box;
+    PyObject *x_obj, *y_obj;
+} crossing_t;
+
+static int by_point(const void *a, const void *b)
+{
+    const crossing_t *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    if (p->y != q->y)
+        return p->y < q->y ? -1 : 1;
+    return (p->order > q->order) - (p->order < q->order);
+}
+
+typedef struct {
+    double x, y;
+    PyObject *x_obj, *y_obj;
+    Py_ssize_t *v_boxes, n_v, *h_boxes, n_h; /* sorted, distinct */
+} point_t;
+
+static int by_number(const void *a, const void *b)
+{
+    Py_ssize_t x = *(const Py_ssize_t *)a, y = *(const Py_ssize_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* not isdisjoint, on sorted numbers */
+static int share(const Py_ssize_t *a, Py_ssize_t na, const Py_ssize_t *b, Py_ssize_t nb)
+{
+    for (Py_ssize_t i = 0, j = 0; i < na && j < nb;) {
+        if (a[i] == b[j])
+            return 1;
+        if (a[i] < b[j])
+            i++;
+        else
+            j++;
+    }
+    return 0;
+}
+
+static Py_ssize_t distinct(Py_ssize_t *numbers, Py_ssize_t n)
+{
+    qsort(numbers, (size_t)n, sizeof(Py_ssize_t), by_number);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (kept == 0 || numbers[kept - 1] != numbers[k])
+            numbers[kept++] = numbers[k];
+    return kept;
+}
+
+/* the point at (x, y) among points sorted by (x, y), or -1 */
+static Py_ssize_t find_point(const point_t *points, Py_ssize_t n, double x, double y)
+{
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (points[mid].x < x || (points[mid].x == x && points[mid].y < y))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && points[lo].x == x && points[lo].y == y ? lo : -1;
+}
+
+/* rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance) -> list of cells, or NotImplemented
+ *
+ * table_finder.rules_to_intersections: a vertical rule crosses each horizontal one whose
+ * top + y_tolerance >= its top and top - y_tolerance <= its bottom, and whose ends reach its x
+ * within x_tolerance; each such point (x, h.top), named by the objects of the first crossing
+ * met there, holds the boxes of the rules through it.  Then intersections_to_cells: for each
+ * point in (x, y) order, the first point below it sharing a vertical box and the first to its
+ * right sharing a horizontal one (below first, then right) whose corner is a point joined to
+ * both: the cell (x, y, right x, below y). */
+static PyObject *rules_to_cells(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "rules_to_cells(vertical: list, horizontal: list, x_tolerance, y_tolerance)");
+        return NULL;
+    }
+    double x_tol, y_tol;
+    if (exact_double(args[2], &x_tol) < 0 || exact_double(args[3], &y_tol) < 0)
+        Py_RETURN_NOTIMPLEMENTED;
+
+    PyObject *result = NULL;
+    rule_t *vertical = NULL, *horizontal = NULL;
+    ordered_t *by_tops = NULL;
+    crossing_t *crossings = NULL;
+    point_t *points = NULL;
+    Py_ssize_t *boxes = NULL, *row_order = NULL, *row_place = NULL;
+    Py_ssize_t n_v, n_h, n_crossings = 0, capacity = 16, n_points = 0;
+    if (read_rules(args[0], &vertical, &n_v) < 0 || read_rules(args[1], &horizontal, &n_h) < 0)
+        goto not_implemented;
+
+    /* the horizontal rules by top (stable), and the sums compared, for bisection */
+    by_tops = PyMem_New(ordered_t, n_h ? n_h : 1);
+    crossings = PyMem_New(crossing_t, capacity);
+    if (by_tops == NULL || crossings == NULL)
+        goto no_memory;
+    for (Py_ssize_t k = 0; k < n_h; k++)
+        by_tops[k] = (ordered_t){{horizontal[k].top, 0, 0, 0}, k};
+    qsort(by_tops, (size_t)n_h, sizeof(ordered_t), by_top);
+    for (Py_ssize_t k = 0; k < n_h; k++)
+        by_tops[k].key[1] = horizontal[by_tops[k].index].top + y_tol, by_tops[k].key[2] = horizontal[by_tops[k].index].top - y_tol;
+
+    for (Py_ssize_t i = 0; i < n_v; i++) {
+        const rule_t *v = &vertical[i];
+        Py_ssize_t lo = 0, hi = n_h; /* bisect_left(tops_plus, v.top) */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (by_tops[mid].key[1] < v->top)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        Py_ssize_t first = lo;
+        lo = 0, hi = n_h; /* bisect_right(tops_minus, v.bottom) */
+        while (lo < hi) {
+            Py_ssize_t mid = lo + (hi - lo) / 2;
+            if (v->bottom < by_tops[mid].key[2])
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        for (Py_ssize_t k = first; k < lo; k++) {
+            const rule_t *h = &horizontal[by_tops[k].index];
+            if (!(v->x0 >= h->x0 - x_tol && v->x0 <= h->x1 + x_tol))
+                continue;
+            if (n_crossings == capacity) {
+                capacity *= 2;
+                if (PyMem_Resize(crossings, crossing_t, capacity) == NULL)
+                    goto no_memory;
+            }
+            crossings[n_crossings] = (crossing_t){v->x0, h->top, n_crossings, v->box, h->box, v->x0_obj, h->top_obj};
+            n_crossings++;
+        }
+    }
+
+    /* the points, sorted as sorted(through_v) sorts them, with their boxes */
+    qsort(crossings, (size_t)n_crossings, sizeof(crossing_t), by_point);
+    points = PyMem_New(point_t, n_crossings ? n_crossings : 1);
+    boxes = PyMem_New(Py_ssize_t, 2 * (n_crossings ? n_crossings : 1));
+    if (points == NULL || boxes == NULL)
+        goto no_memory;
+    for (Py_ssize_t k = 0; k < n_crossings;) {
+        Py_ssize_t end = k;
+        while (end < n_crossings && crossings[end].x == crossings[k].x && crossings[end].y == crossings[k].y)
+            end++;
+        point_t *p = &points[n_points++];
+        p->x = crossings[k].x, p->y = crossings[k].y, p->x_obj = crossings[k].x_obj, p->y_obj = crossings[k].y_obj;
+        p->v_boxes = &boxes[2 * k], p->h_boxes = &boxes[2 * k + (end - k)];
+        for (Py_ssize_t j = k; j < end; j++)
+            p->v_boxes[j - k] = crossings[j].v_box, p->h_boxes[j - k] = crossings[j].h_box;
+        p->n_v = distinct(p->v_boxes, end - k), p->n_h = distinct(p->h_boxes, end - k);
+        k = end;
+    }
+
+    /* each row's points in x order: the points ordered by (y, x) */
+    row_order = PyMem_New(Py_ssize_t, n_points ? n_points : 1);
+    row_place = PyMem_New(Py_ssize_t, n_points ? n_points : 1);
+    ordered_t *rows = PyMem_New(ordered_t, n_points ? n_points : 1);
+    if (row_order == NULL || row_place == NULL || rows == NULL) {
+        PyMem_Free(rows);
+        goto no_memory;
+    }
+    for (Py_ssize_t k = 0; k < n_points; k++)
+        rows[k] = (ordered_t){{points[k].y, points[k].x, 0, 0}, k};
+    qsort(rows, (size_t)n_points, sizeof(ordered_t), by_keys);
+    for (Py_ssize_t k = 0; k < n_points; k++)
+        row_order[k] = rows[k].index, row_place[rows[k].index] = k;
+    PyMem_Free(rows);
+
+    result = PyList_New(0);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t k = 0; k < n_points; k++) {
+        const point_t *p = &points[k];
+        for (Py_ssize_t b = k + 1; b < n_points && points[b].x == p->x; b++) {
+            const point_t *below = &points[b];
+            if (!share(p->v_boxes, p->n_v, below->v_boxes, below->n_v))
+                continue;
+            for (Py_ssize_t r = row_place[k] + 1; r < n_points && points[row_order[r]].y == p->y; r++) {
+                const point_t *right = &points[row_order[r]];
+                if (!share(p->h_boxes, p->n_h, right->h_boxes, right->n_h))
+                    continue;
+                Py_ssize_t c = find_point(points, n_points, right->x, below->y);
+                if (c < 0 || !share(points[c].v_boxes, points[c].n_v, right->v_boxes, right->n_v) ||
+                    !share(points[c].h_boxes, points[c].n_h, below->h_boxes, below->n_h))
+                    continue;
+                PyObject *cell = PyTuple_Pack(4, p->x_obj, p->y_obj, right->x_obj, below->y_obj);
+                if (cell == NULL || PyList_Append(result, cell) < 0) {
+                    Py_XDECREF(cell);
+                    goto error;
+                }
+                Py_DECREF(cell);
+                goto next_point;
+            }
+        }
+    next_point:;
+    }
+    goto done;
+
+no_memory:
+    PyErr_NoMemory();
+    goto error;
+not_implemented:
+    if (!PyErr_Occurred())
+        result = Py_NewRef(Py_NotImplemented);
+    goto done;
+error:
+    Py_CLEAR(result);
+done:
+    PyMem_Free(vertical), PyMem_Free(horizontal), PyMem_Free(by_tops), PyMem_Free(crossings);
+    PyMem_Free(points), PyMem_Free(boxes), PyMem_Free(row_order), PyMem_Free(row_place);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cell_contents", (PyCFunction)(void (*)(void))cell_contents, METH_FASTCALL,
      "cell_contents(chars, bbox, xs, ys, owner, n_cells, touching) -> list of each cell's chars, or NotImplemented"},
     {"cell_text", (PyCFunction)(void (*)(void))cell_text, METH_FASTCALL,
      "cell_text(chars, line_tolerance, space_gap) -> (grid.chars_to_text, the x0 grid._indent measures from), or NotImplemented"},
+    {"rules_to_cells", (PyCFunction)(void (*)(void))rules_to_cells, METH_FASTCALL,
+     "rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance) -> table_finder's cells, or NotImplemented"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -8,28 +8,18 @@ is what header flattening needs, and fills each cell with its text.
 from __future__ import annotations
 
 import bisect
-import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 
+from budgetpdf.extract.extensions import load_extension
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.settings import ExtractSettings
 from budgetpdf.extract.table_finder import Rule, page_to_rules, rules_to_tables
 
-# The C twins of cell_contents and cell_text (extract/_grid_cells.c, built where a compiler
-# is at hand), unless BUDGETPDF_PURE_PYTHON is set: the Python below gives the same cells.
-_GRID_CELLS_VERSION = 1
-try:
-    if os.environ.get("BUDGETPDF_PURE_PYTHON"):
-        raise ImportError("BUDGETPDF_PURE_PYTHON is set")
-    from budgetpdf.extract import _grid_cells
-
-    if getattr(_grid_cells, "VERSION", None) != _GRID_CELLS_VERSION:  # built from other source: rebuild with pip install -e .
-        raise ImportError(f"_grid_cells is version {getattr(_grid_cells, 'VERSION', None)}, not {_GRID_CELLS_VERSION}")
-except ImportError:
-    _grid_cells = None
+# The C twins of cell_contents and cell_text (extract/_grid_cells.c); None: the Python below runs
+_grid_cells = load_extension("_grid_cells")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,11 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table, TableSettings, cells_to_tables
 from pdfplumber.utils import cluster_objects
 
+from budgetpdf.extract.extensions import load_extension
+
+# The C twin of intersections_to_cells(*rules_to_intersections(...)) (extract/_grid_cells.c); None: the Python below runs
+_grid_cells = load_extension("_grid_cells")
+
 # An edge: (x0, top, x1, bottom, length), its length being its width when it is
 # horizontal and its height when vertical, as pdfplumber's edge dicts carry them.
 Rule = tuple[float, float, float, float, float]
@@ -74,8 +79,7 @@ def rules_to_tables(page: Page, rules: tuple[list[Rule], list[Rule]], table_sett
     minimum = settings.edge_min_length
     vertical = [rule for rule in join_vertical(vertical, settings.join_y_tolerance) if rule[4] >= minimum]
     horizontal = [rule for rule in join_horizontal(horizontal, settings.join_x_tolerance) if rule[4] >= minimum]
-    crossings = rules_to_intersections(vertical, horizontal, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
-    cells = intersections_to_cells(*crossings)
+    cells = rules_to_cells(vertical, horizontal, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
     return [Table(page, group) for group in cells_to_tables(cells)]
 
 
@@ -134,6 +138,15 @@ def join_horizontal(rules: list[Rule], tolerance: float) -> list[Rule]:
                 last = rule
         joined.append(last)
     return joined
+
+
+def rules_to_cells(vertical: list[Rule], horizontal: list[Rule], x_tolerance: float, y_tolerance: float) -> list[Bbox]:
+    """The cells the rules close: intersections_to_cells(*rules_to_intersections(...)), in C where it is built."""
+    if _grid_cells is not None:
+        cells = _grid_cells.rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance)
+        if cells is not NotImplemented:
+            return cells
+    return intersections_to_cells(*rules_to_intersections(vertical, horizontal, x_tolerance, y_tolerance))
 
 
 def rules_to_intersections(

@@ -183,3 +183,32 @@ def test_c_grid_cells_leave_what_they_cannot_read_exactly_to_python():
     assert grid._grid_cells.cell_text([huge], 3.0, 0.3) is NotImplemented
     assert grid._grid_cells.cell_contents([char("1", 5.0), {**char("2", 9.0), "top": None}], (0, 0, 100, 200), [0, 50], [0, 200], [0, 0, 0, 0], 1, 0.5) is NotImplemented
     assert grid.cell_text([huge], SETTINGS) == ("1", 2**60)  # the Python twin reads it
+
+
+def test_c_table_finder_cells_are_the_python_ones_on_random_rules():
+    """_grid_cells.rules_to_cells (C) against intersections_to_cells(*rules_to_intersections(...)):
+    rules on a coarse lattice, so that they meet, overlap, repeat and nearly touch; int, float
+    and -0.0 positions, each point named by the objects of the first crossing met there."""
+    import random
+
+    from budgetpdf.extract import table_finder
+
+    if table_finder._grid_cells is None:
+        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
+    rng = random.Random(12)
+    positions = [0, 0.0, -0.0, 10, 10.0, 12.5, 20, 21.0, 30.25, 40, 43.0, 50.0]
+    found = 0
+    for _ in range(2000):
+        vertical, horizontal = [], []
+        for _ in range(rng.randint(0, 12)):
+            x, a, b = (rng.choice(positions) for _ in range(3))
+            vertical.append((x, min(a, b), x, max(a, b), abs(a - b)))
+        for _ in range(rng.randint(0, 12)):
+            y, a, b = (rng.choice(positions) for _ in range(3))
+            horizontal.append((min(a, b), y, max(a, b), y, abs(a - b)))
+        tolerance = rng.choice([0, 1.0, 3])
+        ours = table_finder._grid_cells.rules_to_cells(vertical, horizontal, tolerance, tolerance)
+        theirs = table_finder.intersections_to_cells(*table_finder.rules_to_intersections(vertical, horizontal, tolerance, tolerance))
+        assert repr(ours) == repr(theirs), (vertical, horizontal, tolerance)
+        found += len(ours)
+    assert found > 1000
