@@ -12,6 +12,8 @@
  *       grid.chars_to_text, and the x0 grid._indent measures from
  *   rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance)
  *       table_finder.intersections_to_cells(*table_finder.rules_to_intersections(...))
+ *   cells_to_tables(cells)
+ *       pdfplumber.table.cells_to_tables: the cells grouped into tables by shared corners
  *
  * Positions are read as doubles: a Python float as it is, an int only while it
  * is small enough (|v| <= 2**50) that sums, halves and comparisons in doubles
@@ -21,8 +23,10 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
-#define GRID_CELLS_VERSION 2
+#define GRID_CELLS_VERSION 3
 #define EXACT_INT_LIMIT (1LL << 50)
 
 static PyObject *K_X0, *K_X1, *K_TOP, *K_BOTTOM, *K_SIZE, *K_TEXT, *S_ROUND, *S_STRIP, *ONE, *EMPTY, *NEWLINE, *SPACE;
@@ -652,6 +656,176 @@ done:
     return result;
 }
 
+/* ---- cells_to_tables ----------------------------------------------------------------- */
+
+/* a set of corners (x, y), compared as Python compares tuples of numbers: -0.0 is 0.0 */
+typedef struct {
+    double *xy;   /* 2 per slot */
+    char *used;
+    size_t mask;  /* slots - 1, slots a power of two */
+    size_t count;
+} corners_t;
+
+static size_t corner_hash(double x, double y)
+{
+    uint64_t a, b;
+    x = x == 0 ? 0.0 : x, y = y == 0 ? 0.0 : y;
+    memcpy(&a, &x, 8), memcpy(&b, &y, 8);
+    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL + (a << 6) + (a >> 2));
+    return (size_t)(h ^ (h >> 29));
+}
+
+static int corners_init(corners_t *set, size_t at_least)
+{
+    size_t slots = 16;
+    while (slots < 2 * at_least)
+        slots *= 2;
+    set->xy = PyMem_New(double, 2 * slots);
+    set->used = PyMem_Calloc(slots, 1);
+    set->mask = slots - 1, set->count = 0;
+    return set->xy == NULL || set->used == NULL ? -1 : 0;
+}
+
+static int corners_has(const corners_t *set, double x, double y)
+{
+    for (size_t i = corner_hash(x, y) & set->mask; set->used[i]; i = (i + 1) & set->mask)
+        if (set->xy[2 * i] == x && set->xy[2 * i + 1] == y)
+            return 1;
+    return 0;
+}
+
+/* slots are sized for every corner of every cell: the set never fills */
+static void corners_add(corners_t *set, double x, double y)
+{
+    size_t i = corner_hash(x, y) & set->mask;
+    for (; set->used[i]; i = (i + 1) & set->mask)
+        if (set->xy[2 * i] == x && set->xy[2 * i + 1] == y)
+            return;
+    set->used[i] = 1, set->xy[2 * i] = x, set->xy[2 * i + 1] = y, set->count++;
+}
+
+static void corners_clear(corners_t *set)
+{
+    memset(set->used, 0, set->mask + 1);
+    set->count = 0;
+}
+
+static int has_duplicates(double (*box)[4], Py_ssize_t n)
+{
+    ordered_t *sorted = PyMem_New(ordered_t, n ? n : 1);
+    if (sorted == NULL)
+        return 1;
+    for (Py_ssize_t k = 0; k < n; k++)
+        sorted[k] = (ordered_t){{box[k][0], box[k][1], box[k][2], box[k][3]}, k};
+    qsort(sorted, (size_t)n, sizeof(ordered_t), by_keys);
+    int found = 0;
+    for (Py_ssize_t k = 1; k < n && !found; k++)
+        found = same_keys(sorted[k].key, sorted[k - 1].key);
+    PyMem_Free(sorted);
+    return found;
+}
+
+/* cells_to_tables(cells) -> list of tables (lists of cells), or NotImplemented
+ *
+ * pdfplumber.table.cells_to_tables: passes over the cells left, in order, each adding to
+ * the current table every cell that shares a corner with it (a table starts with the first
+ * cell left); a pass that adds none closes the table.  The tables sorted (stably) by their
+ * smallest (top, x0), those of one cell left out. */
+static PyObject *cells_to_tables(PyObject *module, PyObject *cells)
+{
+    if (!PyList_CheckExact(cells)) {
+        PyErr_SetString(PyExc_TypeError, "cells_to_tables(cells: list)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(cells), n_left = n, n_tables = 0, placed = 0;
+    double (*box)[4] = PyMem_Malloc(sizeof(double[4]) * (size_t)(n ? n : 1));
+    Py_ssize_t *left = PyMem_New(Py_ssize_t, n ? n : 1), *order = PyMem_New(Py_ssize_t, n ? n : 1);
+    Py_ssize_t *starts = PyMem_New(Py_ssize_t, n + 1); /* table t is order[starts[t]:starts[t + 1]] */
+    ordered_t *tables = NULL;
+    corners_t corners = {NULL, NULL, 0, 0};
+    PyObject *result = NULL;
+    if (box == NULL || left == NULL || order == NULL || starts == NULL || corners_init(&corners, 4 * (size_t)n) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *cell = PyList_GET_ITEM(cells, k);
+        if (!PyTuple_CheckExact(cell) || PyTuple_GET_SIZE(cell) != 4)
+            goto not_implemented;
+        for (int j = 0; j < 4; j++)
+            if (exact_double(PyTuple_GET_ITEM(cell, j), &box[k][j]) < 0)
+                goto not_implemented;
+        left[k] = k;
+    }
+    if (has_duplicates(box, n)) /* pdfplumber's remaining_cells.remove() would take another, equal cell */
+        goto not_implemented;
+    starts[0] = 0;
+    while (n_left) {
+        Py_ssize_t before = placed, kept = 0;
+        for (Py_ssize_t i = 0; i < n_left; i++) {
+            const double *b = box[left[i]];
+            if (placed == starts[n_tables] || corners_has(&corners, b[0], b[1]) || corners_has(&corners, b[0], b[3]) ||
+                corners_has(&corners, b[2], b[1]) || corners_has(&corners, b[2], b[3])) {
+                corners_add(&corners, b[0], b[1]), corners_add(&corners, b[0], b[3]);
+                corners_add(&corners, b[2], b[1]), corners_add(&corners, b[2], b[3]);
+                order[placed++] = left[i];
+            }
+            else
+                left[kept++] = left[i];
+        }
+        n_left = kept;
+        if (placed == before) { /* nothing joined: the table is complete */
+            starts[++n_tables] = placed;
+            corners_clear(&corners);
+        }
+    }
+    if (placed > starts[n_tables])
+        starts[++n_tables] = placed;
+
+    /* sorted by each table's smallest (top, x0), stably */
+    tables = PyMem_New(ordered_t, n_tables ? n_tables : 1);
+    if (tables == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < n_tables; t++) {
+        Py_ssize_t first = order[starts[t]];
+        double top = box[first][1], x0 = box[first][0];
+        for (Py_ssize_t k = starts[t] + 1; k < starts[t + 1]; k++) {
+            const double *b = box[order[k]];
+            if (b[1] < top || (b[1] == top && b[0] < x0))
+                top = b[1], x0 = b[0];
+        }
+        tables[t] = (ordered_t){{top, x0, 0, 0}, t};
+    }
+    qsort(tables, (size_t)n_tables, sizeof(ordered_t), by_keys);
+    result = PyList_New(0);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t t = 0; t < n_tables; t++) {
+        Py_ssize_t from = starts[tables[t].index], to = starts[tables[t].index + 1];
+        if (to - from < 2)
+            continue;
+        PyObject *table = PyList_New(to - from);
+        if (table == NULL || PyList_Append(result, table) < 0) {
+            Py_XDECREF(table);
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_DECREF(table);
+        for (Py_ssize_t k = from; k < to; k++)
+            PyList_SET_ITEM(table, k - from, Py_NewRef(PyList_GET_ITEM(cells, order[k])));
+    }
+    goto done;
+
+not_implemented:
+    result = Py_NewRef(Py_NotImplemented);
+done:
+    PyMem_Free(box), PyMem_Free(left), PyMem_Free(order), PyMem_Free(starts), PyMem_Free(tables);
+    PyMem_Free(corners.xy), PyMem_Free(corners.used);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cell_contents", (PyCFunction)(void (*)(void))cell_contents, METH_FASTCALL,
      "cell_contents(chars, bbox, xs, ys, owner, n_cells, touching) -> list of each cell's chars, or NotImplemented"},
@@ -659,6 +833,7 @@ static PyMethodDef methods[] = {
      "cell_text(chars, line_tolerance, space_gap) -> (grid.chars_to_text, the x0 grid._indent measures from), or NotImplemented"},
     {"rules_to_cells", (PyCFunction)(void (*)(void))rules_to_cells, METH_FASTCALL,
      "rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance) -> table_finder's cells, or NotImplemented"},
+    {"cells_to_tables", cells_to_tables, METH_O, "cells_to_tables(cells) -> pdfplumber.table.cells_to_tables(cells), or NotImplemented"},
     {NULL, NULL, 0, NULL},
 };
 

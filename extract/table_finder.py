@@ -20,12 +20,14 @@ from itertools import groupby
 from operator import itemgetter
 
 from pdfplumber.page import Page
-from pdfplumber.table import Table, TableSettings, cells_to_tables
+from pdfplumber.table import Table, TableSettings
+from pdfplumber.table import cells_to_tables as pdfplumber_cells_to_tables
 from pdfplumber.utils import cluster_objects
 
 from budgetpdf.extract.extensions import load_extension
 
-# The C twin of intersections_to_cells(*rules_to_intersections(...)) (extract/_grid_cells.c); None: the Python below runs
+# The C twins of intersections_to_cells(*rules_to_intersections(...)) and of pdfplumber's cells_to_tables
+# (extract/_grid_cells.c); None: the Python runs
 _grid_cells = load_extension("_grid_cells")
 
 # An edge: (x0, top, x1, bottom, length), its length being its width when it is
@@ -81,6 +83,15 @@ def rules_to_tables(page: Page, rules: tuple[list[Rule], list[Rule]], table_sett
     horizontal = [rule for rule in join_horizontal(horizontal, settings.join_x_tolerance) if rule[4] >= minimum]
     cells = rules_to_cells(vertical, horizontal, settings.intersection_x_tolerance, settings.intersection_y_tolerance)
     return [Table(page, group) for group in cells_to_tables(cells)]
+
+
+def cells_to_tables(cells: list[Bbox]) -> list[list[Bbox]]:
+    """pdfplumber's cells_to_tables, in C where it is built."""
+    if _grid_cells is not None:
+        tables = _grid_cells.cells_to_tables(cells)
+        if tables is not NotImplemented:
+            return tables
+    return pdfplumber_cells_to_tables(cells)
 
 
 def snap_vertical(rules: list[Rule], tolerance: float) -> list[Rule]:

@@ -212,3 +212,33 @@ def test_c_table_finder_cells_are_the_python_ones_on_random_rules():
         assert repr(ours) == repr(theirs), (vertical, horizontal, tolerance)
         found += len(ours)
     assert found > 1000
+
+
+def test_c_cells_to_tables_is_pdfplumbers_on_random_cells():
+    """_grid_cells.cells_to_tables (C) against pdfplumber's: cells on a lattice that touch at
+    corners, chain, stand alone and come in any order; int, float and -0.0 corners.  Equal
+    cells are left to pdfplumber (its list.remove takes the first equal one)."""
+    import random
+
+    from pdfplumber.table import cells_to_tables
+
+    from budgetpdf.extract import table_finder
+
+    if table_finder._grid_cells is None:
+        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
+    rng = random.Random(13)
+    positions = [0, -0.0, 10, 10.0, 20, 20.5, 30.0, 40]
+    compared = 0
+    for _ in range(3000):
+        cells = []
+        for _ in range(rng.randint(0, 14)):
+            x0, x1 = sorted(rng.sample(positions, 2))
+            top, bottom = sorted(rng.sample(positions, 2))
+            cells.append((x0, top, x1, bottom))
+        ours = table_finder._grid_cells.cells_to_tables(cells)
+        if len(set(cells)) < len(cells):
+            assert ours is NotImplemented
+            continue
+        assert repr(ours) == repr(cells_to_tables(cells)), cells
+        compared += sum(map(len, ours))
+    assert compared > 10000  # cells placed in tables
