@@ -164,25 +164,28 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
     (dedupe over the whole page kept every one): no cell can have any then,
     since a cell's clusters of positions are finer than the page's."""
     tolerance = settings.grid.position_tolerance
-    xs = cluster_positions([b[0] for b in bboxes] + [b[2] for b in bboxes], tolerance)
-    ys = cluster_positions([b[1] for b in bboxes] + [b[3] for b in bboxes], tolerance)
+    x0s, tops, x1s, bottoms = zip(*bboxes)
+    xs = cluster_positions(x0s + x1s, tolerance)
+    ys = cluster_positions(tops + bottoms, tolerance)
+    # the cells share their few distinct positions: each looked up once
+    col_at = {x: _index(xs, x, tolerance) for x in x0s + x1s}
+    row_at = {y: _index(ys, y, tolerance) for y in tops + bottoms}
     placed = []
     for x0, top, x1, bottom in bboxes:
-        col, col_end = _index(xs, x0, tolerance), _index(xs, x1, tolerance)
-        row, row_end = _index(ys, top, tolerance), _index(ys, bottom, tolerance)
+        col, col_end, row, row_end = col_at[x0], col_at[x1], row_at[top], row_at[bottom]
         placed.append((row, col, max(1, row_end - row), max(1, col_end - col)))
 
     owner = [-1] * (len(ys) * len(xs))  # the cell each slot (row, column) belongs to
     for n, (row, col, rowspan, colspan) in enumerate(placed):
         for r in range(row, row + rowspan):
             owner[r * len(xs) + col : r * len(xs) + col + colspan] = [n] * colspan
-    bounds = (min(b[0] for b in bboxes), min(b[1] for b in bboxes), max(b[2] for b in bboxes), max(b[3] for b in bboxes))
+    bounds = (min(x0s), min(tops), max(x1s), max(bottoms))
     contents = cell_contents(chars, bounds, xs, ys, owner, len(placed))
 
     # fake bold is dropped cell by cell, not over the page: a wide header centred
     # over its neighbour draws 预算 where the neighbour's 预算 stands, and neither is fake
     if fake_bold:
-        contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) for cell_chars in contents]
+        contents = [dedupe_chars(cell_chars, settings.duplicate_char_tolerance) if len(cell_chars) > 1 else cell_chars for cell_chars in contents]
     cells = []
     for n, (row, col, rowspan, colspan) in enumerate(placed):
         text, left = cell_text(contents[n], settings)
@@ -316,14 +319,12 @@ def open_ends(vertical: list[Rule], horizontal: list[Rule], settings: ExtractSet
     horizontal = [rule for rule in horizontal if rule[4] > tolerance]
     vertical = [rule for rule in vertical if rule[4] > tolerance]
 
-    def cell(value: float) -> int:
-        return round(value / tolerance)
-
+    # positions fall into cells of the tolerance's size: round(value / tolerance)
     rules_at: dict[int, list[tuple[float, float]]] = {}
     for x0, top, x1, _, _ in horizontal:
-        rules_at.setdefault(cell(top), []).append((x0 - tolerance, x1 + tolerance))
+        rules_at.setdefault(round(top / tolerance), []).append((x0 - tolerance, x1 + tolerance))
     # each vertical rule's x, and the cells of its x and of its two ends
-    ends = [(v[0], cell(v[0]), cell(v[1]), cell(v[3]), v[1], v[3]) for v in vertical]
+    ends = [(x, round(x / tolerance), round(top / tolerance), round(bottom / tolerance), top, bottom) for x, top, _, bottom, _ in vertical]
     ends_at = ({(x_cell, top) for _, x_cell, top, _, _, _ in ends}, {(x_cell, bottom) for _, x_cell, _, bottom, _, _ in ends})
 
     def ruled(x: float, y_cell: int) -> bool:
