@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,9 +32,10 @@ from budgetpdf.extract.header import (
 )
 from budgetpdf.extract.page_text import TextLine, find_department, find_unit, lines_outside, page_text_lines
 from budgetpdf.extract.ocr import OcrUnavailable, is_scanned, read_scanned_page
+from budgetpdf.extract.objects import objects_read_fast
 from budgetpdf.extract.pages import dedupe_view, load_objects, seat_glyphs
 from budgetpdf.extract.prose import ProsePage, chars_to_lines
-from budgetpdf.extract.settings import ExtractSettings
+from budgetpdf.extract.settings import ExtractSettings, PageSource
 from budgetpdf.normalize import is_total_label, looks_like_amount, parse_amount, split_outline
 from budgetpdf.schemas import header_text, match_title
 
@@ -549,7 +551,7 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
 
     ocr_pages: list[int] = []
     ocr_error: str | None = None
-    with pdfplumber.open(path) as pdf, _Rasteriser(path) as raster:
+    with pdfplumber.open(path) as pdf, _objects_as_read(pdf, path, settings.page_source), _Rasteriser(path) as raster:
         n_pages = len(pdf.pages)
         for number, page in enumerate(pdf.pages, start=1):
             load_objects(page, settings.page_source)
@@ -621,6 +623,11 @@ def pdf_to_printed_tables(path: Path, settings: ExtractSettings = ExtractSetting
     return PrintedDocument(
         n_pages, text_chars, images, tuple(cover_texts), tuple(tables), tuple(fates), figures, tuple(loose_units), tuple(prose), tuple(ocr_pages), ocr_error
     )
+
+
+def _objects_as_read(pdf: pdfplumber.PDF, path: Path, source: PageSource) -> AbstractContextManager:
+    """The fast path reads plainly written objects itself (objects.py); the careful path is pdfminer's throughout."""
+    return objects_read_fast(pdf.doc, path) if source is PageSource.FAST else nullcontext()
 
 
 class _Rasteriser:
