@@ -168,8 +168,8 @@ def cells_to_grid(page_number: int, bboxes: list[tuple], chars: list[dict], sett
     xs = cluster_positions(x0s + x1s, tolerance)
     ys = cluster_positions(tops + bottoms, tolerance)
     # the cells share their few distinct positions: each looked up once
-    col_at = {x: _index(xs, x, tolerance) for x in x0s + x1s}
-    row_at = {y: _index(ys, y, tolerance) for y in tops + bottoms}
+    col_at = {x: _index(xs, x, tolerance) for x in set(x0s + x1s)}
+    row_at = {y: _index(ys, y, tolerance) for y in set(tops + bottoms)}
     placed = []
     for x0, top, x1, bottom in bboxes:
         col, col_end, row, row_end = col_at[x0], col_at[x1], row_at[top], row_at[bottom]
