@@ -206,12 +206,9 @@ def undecodable_text(extracted: ExtractedDocument) -> tuple[int, int]:
         table = mapping.table
         texts += [table.title or ""] + [label for labels in table.header for label in labels]
         texts += [cell for row in table.rows for cell in row.cells]
-    bad = total = 0
-    for text in texts:
-        found = len(_UNDECODED.findall(text))
-        bad += found
-        total += found + len(_SPACE.sub("", _UNDECODED.sub("", text)))
-    return bad, total
+    text = "\n".join(texts)  # no match spans a line break, which counts as whitespace
+    bad = len(_UNDECODED.findall(text))
+    return bad, bad + len(_SPACE.sub("", _UNDECODED.sub("", text)))
 
 
 def process_document(path: Path, settings: ExtractSettings = ExtractSettings()) -> DocumentResult:
