@@ -14,6 +14,8 @@
  *       table_finder.intersections_to_cells(*table_finder.rules_to_intersections(...))
  *   cells_to_tables(cells)
  *       pdfplumber.table.cells_to_tables: the cells grouped into tables by shared corners
+ *   chars_outside(chars, boxes)
+ *       printed.chars_outside: the characters whose centre lies in none of the boxes
  *
  * Positions are read as doubles: a Python float as it is, an int only while it
  * is small enough (|v| <= 2**50) that sums, halves and comparisons in doubles
@@ -26,7 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define GRID_CELLS_VERSION 3
+#define GRID_CELLS_VERSION 4
 #define EXACT_INT_LIMIT (1LL << 50)
 
 static PyObject *K_X0, *K_X1, *K_TOP, *K_BOTTOM, *K_SIZE, *K_TEXT, *S_ROUND, *S_STRIP, *ONE, *EMPTY, *NEWLINE, *SPACE;
@@ -826,6 +828,56 @@ done:
     return result;
 }
 
+/* chars_outside(chars, boxes) -> list, or NotImplemented: printed.chars_outside, the characters
+   whose centre ((x0 + x1) / 2, (top + bottom) / 2) lies in none of the boxes (x0, top, x1, bottom) */
+static PyObject *chars_outside(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "chars_outside(chars: list, boxes: list)");
+        return NULL;
+    }
+    PyObject *chars = args[0], *result = NULL;
+    Py_ssize_t n_boxes = PyList_GET_SIZE(args[1]);
+    double (*boxes)[4] = PyMem_Malloc(sizeof(double[4]) * (size_t)(n_boxes ? n_boxes : 1));
+    if (boxes == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t k = 0; k < n_boxes; k++) {
+        PyObject *box = PyList_GET_ITEM(args[1], k);
+        if (!PyTuple_CheckExact(box) || PyTuple_GET_SIZE(box) != 4)
+            goto not_implemented;
+        for (int j = 0; j < 4; j++)
+            if (exact_double(PyTuple_GET_ITEM(box, j), &boxes[k][j]) < 0)
+                goto not_implemented;
+    }
+    result = PyList_New(0);
+    if (result == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(chars); i++) {
+        PyObject *c = PyList_GET_ITEM(chars, i);
+        double x0, x1, top, bottom;
+        if (item_double(c, K_X0, &x0) < 0 || item_double(c, K_X1, &x1) < 0 || item_double(c, K_TOP, &top) < 0 || item_double(c, K_BOTTOM, &bottom) < 0) {
+            Py_CLEAR(result);
+            goto not_implemented;
+        }
+        double x = (x0 + x1) / 2, y = (top + bottom) / 2;
+        int inside = 0;
+        for (Py_ssize_t k = 0; k < n_boxes && !inside; k++)
+            inside = boxes[k][0] <= x && x <= boxes[k][2] && boxes[k][1] <= y && y <= boxes[k][3];
+        if (!inside && PyList_Append(result, c) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+    goto done;
+
+not_implemented:
+    if (!PyErr_Occurred())
+        result = Py_NewRef(Py_NotImplemented);
+done:
+    PyMem_Free(boxes);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"cell_contents", (PyCFunction)(void (*)(void))cell_contents, METH_FASTCALL,
      "cell_contents(chars, bbox, xs, ys, owner, n_cells, touching) -> list of each cell's chars, or NotImplemented"},
@@ -833,6 +885,7 @@ static PyMethodDef methods[] = {
      "cell_text(chars, line_tolerance, space_gap) -> (grid.chars_to_text, the x0 grid._indent measures from), or NotImplemented"},
     {"rules_to_cells", (PyCFunction)(void (*)(void))rules_to_cells, METH_FASTCALL,
      "rules_to_cells(vertical, horizontal, x_tolerance, y_tolerance) -> table_finder's cells, or NotImplemented"},
+    {"chars_outside", (PyCFunction)(void (*)(void))chars_outside, METH_FASTCALL, "chars_outside(chars, boxes) -> printed.chars_outside(chars, grids with those bboxes), or NotImplemented"},
     {"cells_to_tables", cells_to_tables, METH_O, "cells_to_tables(cells) -> pdfplumber.table.cells_to_tables(cells), or NotImplemented"},
     {NULL, NULL, 0, NULL},
 };

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from budgetpdf.extract.extensions import load_extension
 from budgetpdf.extract.grid import Grid, join_neighbouring_grids, page_to_grids, split_rows
 from budgetpdf.extract.text_grid import CODE, FIGURE, Line, chars_to_words, lines_to_grid, words_to_lines
 from budgetpdf.extract.header import (
@@ -470,11 +471,18 @@ def _is_prose(text: str) -> bool:
     return len(compact) >= _PROSE_LENGTH and bool(_SENTENCE.search(compact) or _NOTE.match(compact))
 
 
+_grid_cells = load_extension("_grid_cells")  # chars_outside's C twin; None: the Python runs
+
+
 def chars_outside(chars: list[dict], grids: list[Grid]) -> list[dict]:
     """The characters whose centre lies in none of the grids."""
     if not grids:
         return list(chars)
     boxes = [grid.bbox for grid in grids]
+    if _grid_cells is not None and type(chars) is list:
+        kept = _grid_cells.chars_outside(chars, boxes)
+        if kept is not NotImplemented:
+            return kept
     kept = []
     for char in chars:
         x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2

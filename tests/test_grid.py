@@ -242,3 +242,24 @@ def test_c_cells_to_tables_is_pdfplumbers_on_random_cells():
         assert repr(ours) == repr(cells_to_tables(cells)), cells
         compared += sum(map(len, ours))
     assert compared > 10000  # cells placed in tables
+
+
+def test_c_chars_outside_is_the_python_one_on_random_characters():
+    import random
+
+    from budgetpdf.extract import printed
+
+    if printed._grid_cells is None:
+        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
+    rng = random.Random(14)
+    kept = 0
+    for _ in range(2000):
+        bboxes, chars = _random_cells(rng)
+        grids = [Grid(1, box, 1, 1, ()) for box in bboxes[: rng.randint(0, 3)]]
+        ours = printed._grid_cells.chars_outside(chars, [grid.bbox for grid in grids])
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(printed, "_grid_cells", None)
+            theirs = printed.chars_outside(chars, grids)
+        assert ours == theirs and all(a is b for a, b in zip(ours, theirs))
+        kept += len(ours)
+    assert kept > 10000
