@@ -1,9 +1,10 @@
 """The optional C extensions (extract/*.c); everything else is in pyproject.toml.
 
 _speedups is the fast page reader's hot loops, _grid_cells the filling of a
-ruled grid's cells.  optional=True: where they cannot be compiled (no compiler,
-no Python headers) the install goes on without them and budgetpdf runs their
-Python twins, which give the same objects.
+ruled grid's cells, _text_lines the page's text lines and prose lines.
+optional=True: where they cannot be compiled (no compiler, no Python headers)
+the install goes on without them and budgetpdf runs their Python twins, which
+give the same objects.
 """
 
 from setuptools import Extension, setup
@@ -21,6 +22,12 @@ setup(
         Extension(
             "budgetpdf.extract._grid_cells",
             ["extract/_grid_cells.c"],
+            extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
+            optional=True,
+        ),
+        Extension(
+            "budgetpdf.extract._text_lines",
+            ["extract/_text_lines.c"],
             extra_compile_args=["-O2", "-ffp-contract=off", "-fno-fast-math"],
             optional=True,
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from itertools import groupby
@@ -57,6 +58,10 @@ def chars_to_text_lines(chars: list[dict]) -> list[TextLine]:
     blanks and at gaps; the words then clustered into lines by ``top`` in the order they
     came, and joined with one space.
     """
+    if _text_lines is not None and type(chars) is list:
+        lines = _text_lines.text_lines(chars, TextLine)  # the same, in C; NotImplemented unless every position is a float
+        if lines is not NotImplemented:
+            return lines
     words: list[tuple[str, float, float, float, float, bool]] = []  # text, x0, top, x1, bottom, whether it has letters
     for upright, group in groupby(chars, itemgetter("upright")):
         group = list(group)
@@ -134,6 +139,20 @@ def _words(chars: list[dict], start: str, end: str, across: str) -> list[list[di
     if current:
         words.append(current)
     return words
+
+
+# The C twin of chars_to_text_lines (extract/_text_lines.c, built where a compiler is at hand),
+# unless BUDGETPDF_PURE_PYTHON is set: the Python above gives the same lines.
+_TEXT_LINES_VERSION = 1
+try:
+    if os.environ.get("BUDGETPDF_PURE_PYTHON"):
+        raise ImportError("BUDGETPDF_PURE_PYTHON is set")
+    from budgetpdf.extract import _text_lines
+
+    if getattr(_text_lines, "VERSION", None) != _TEXT_LINES_VERSION:  # built from other source: rebuild with pip install -e .
+        raise ImportError(f"_text_lines is version {getattr(_text_lines, 'VERSION', None)}, not {_TEXT_LINES_VERSION}")
+except ImportError:
+    _text_lines = None
 
 
 def lines_outside(lines: list[TextLine], grids: list[Grid]) -> list[TextLine]:
