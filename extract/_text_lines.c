@@ -1,29 +1,36 @@
-/* budgetpdf.extract._text_lines: page_text.chars_to_text_lines in C.
+/* budgetpdf.extract._text_lines: page_text.chars_to_text_lines and prose.chars_to_lines in C.
  *
- * The Python function in page_text.py is the specification, and stays: this
- * module is optional (a machine without a compiler installs without it, and
- * BUDGETPDF_PURE_PYTHON=1 turns it off).  It takes the same steps in the same
- * order: characters grouped by uprightness as they come; each group's lines
- * by clustering top (x0 for rotated text), sorted stably along the line;
- * words split at blanks and gaps; the words clustered into lines by top in
- * the order they came.  Every position it returns is one of the characters'
- * own (a min or a max, the first of equals as min() and max() keep it), and
- * the only arithmetic is Python's: last + 3 and abs(a - b), one rounding each.
+ * The Python functions are the specification, and stay: this module is
+ * optional (a machine without a compiler installs without it, and
+ * BUDGETPDF_PURE_PYTHON=1 turns it off).  Each function here takes its twin's
+ * steps in the same order:
  *
- * Whatever it cannot read exactly as Python does (a list item that is not a
- * dict, a position that is not a float or is NaN, upright not a bool, text not
- * a str, a missing key) makes it return NotImplemented, and Python does it.
+ *   text_lines(chars, TextLine)   characters grouped by uprightness as they come;
+ *       each group's lines by clustering top (x0 for rotated text), sorted stably
+ *       along the line; words split at blanks and gaps; the words clustered into
+ *       lines by top in the order they came.
+ *   prose_lines(chars, ProseLine) the characters with text sorted stably by their
+ *       middle, each joining the row before when they overlap enough; each row
+ *       sorted stably by x0, spaces where the gaps are wide.
+ *
+ * Every position returned is one of the characters' own or made by Python's own
+ * operations in Python's order (one rounding each: built with -ffp-contract=off),
+ * and a min or max keeps the first of equals as min() and max() do, which
+ * matters for -0.0.  Whatever it cannot read exactly as Python does (a list item
+ * that is not a dict, a position that is not a float or is NaN, upright not a
+ * bool, text not a str, a missing key) makes it return NotImplemented, and
+ * Python does it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
 
-#define TEXT_LINES_VERSION 1
+#define TEXT_LINES_VERSION 2
 #define TOLERANCE 3.0 /* page_text._TOLERANCE: pdfplumber's default x_tolerance and y_tolerance */
 #define FIRST_LIGATURE 0xFB00
 #define LIGATURES 7 /* U+FB00 to U+FB06, as page_text._LIGATURES spells them out */
 
-static PyObject *K_UPRIGHT, *K_TEXT, *K_X0, *K_X1, *K_TOP, *K_BOTTOM, *EMPTY, *SPACE;
+static PyObject *K_UPRIGHT, *K_TEXT, *K_X0, *K_X1, *K_TOP, *K_BOTTOM, *K_SIZE, *K_FONTNAME, *EMPTY, *SPACE;
 static PyObject *LIGATURE_TEXT[LIGATURES];
 
 typedef struct {
@@ -347,9 +354,185 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------- prose lines */
+
+#define SAME_LINE 0.5 /* prose._SAME_LINE */
+#define SPACE_GAP 0.3 /* prose._SPACE */
+
+typedef struct {
+    double x0, x1, top, bottom, size;
+    PyObject *text, *fontname; /* borrowed; fontname NULL where the character has none */
+} prose_glyph;
+
+/* the character's fields, or -1 where one is missing or not what Python computes with exactly */
+static int read_prose_glyph(PyObject *c, PyObject *text, prose_glyph *g)
+{
+    g->text = text;
+    g->fontname = PyDict_GetItemWithError(c, K_FONTNAME);
+    if (g->fontname != NULL && !PyUnicode_CheckExact(g->fontname))
+        return -1;
+    if (float_item(c, K_X0, &g->x0) < 0 || float_item(c, K_X1, &g->x1) < 0 || float_item(c, K_TOP, &g->top) < 0 ||
+        float_item(c, K_BOTTOM, &g->bottom) < 0 || float_item(c, K_SIZE, &g->size) < 0)
+        return -1;
+    return isfinite(g->size) ? 0 : -1; /* round(size) of an infinite size raises */
+}
+
+/* "\u4e00" <= text <= "\u9fff", as str compares: by the first character, then by length */
+static int is_chinese(PyObject *text)
+{
+    Py_UCS4 first = PyUnicode_READ_CHAR(text, 0);
+    return first >= 0x4E00 && (first < 0x9FFF || (first == 0x9FFF && PyUnicode_GET_LENGTH(text) == 1));
+}
+
+/* round(size), as float.__round__ rounds: half to even */
+static double rounded(double size)
+{
+    double r = round(size);
+    return fabs(size - r) == 0.5 ? 2.0 * round(size / 2.0) : r;
+}
+
+/* fontname.split("+")[-1], "" where there is none: a new reference */
+static PyObject *typeface_name(PyObject *fontname)
+{
+    if (fontname == NULL)
+        return Py_NewRef(EMPTY);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(fontname), plus = PyUnicode_FindChar(fontname, '+', 0, length, -1);
+    return plus == -2 ? NULL : PyUnicode_Substring(fontname, plus + 1, length);
+}
+
+/* prose._text_line over row[0:n] (the row's characters in order): sorted stably by x0, the texts
+   joined with a space where the gap is wider than _SPACE of the character's size; the typeface its
+   Chinese glyphs share, None if they do not. */
+static PyObject *prose_line(const prose_glyph *glyphs, const Py_ssize_t *row, Py_ssize_t n, double top, double bottom,
+                            keyed *work, PyObject *line_type)
+{
+    for (Py_ssize_t k = 0; k < n; k++)
+        work[k] = (keyed){0, glyphs[row[k]].x0, 0.0, k};
+    qsort(work, (size_t)n, sizeof(keyed), by_key);
+    for (Py_ssize_t k = 0; k < n; k++) /* from place in the row to the character */
+        work[k].index = row[work[k].index];
+    PyObject *parts = PyList_New(0), *text = NULL, *face = NULL, *line = NULL;
+    const prose_glyph *face_glyph = NULL; /* the first Chinese glyph */
+    int one_face = 1;
+    if (parts == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const prose_glyph *g = &glyphs[work[k].index];
+        if (k > 0 && g->x0 - glyphs[work[k - 1].index].x1 > SPACE_GAP * g->size && PyList_Append(parts, SPACE) < 0)
+            goto done;
+        if (PyList_Append(parts, g->text) < 0)
+            goto done;
+        if (!one_face || !is_chinese(g->text))
+            continue;
+        if (face_glyph == NULL)
+            face_glyph = g;
+        else if (rounded(g->size) != rounded(face_glyph->size))
+            one_face = 0;
+        else {
+            PyObject *name = typeface_name(g->fontname), *first = name ? typeface_name(face_glyph->fontname) : NULL;
+            int same = first ? PyUnicode_Compare(name, first) : -1;
+            Py_XDECREF(name), Py_XDECREF(first);
+            if (same == -1 && PyErr_Occurred())
+                goto done;
+            one_face = same == 0;
+        }
+    }
+    if (face_glyph != NULL && one_face) {
+        PyObject *name = typeface_name(face_glyph->fontname), *size = name ? PyLong_FromDouble(rounded(face_glyph->size)) : NULL;
+        face = size ? PyTuple_Pack(2, name, size) : NULL;
+        Py_XDECREF(name), Py_XDECREF(size);
+        if (face == NULL)
+            goto done;
+    }
+    else
+        face = Py_NewRef(Py_None);
+    text = PyUnicode_Join(EMPTY, parts);
+    if (text == NULL)
+        goto done;
+    PyObject *args[6] = {text, PyFloat_FromDouble(top), PyFloat_FromDouble(bottom), PyFloat_FromDouble(glyphs[work[0].index].x0),
+                         PyFloat_FromDouble(glyphs[work[n - 1].index].x1), face};
+    if (args[1] && args[2] && args[3] && args[4])
+        line = PyObject_Vectorcall(line_type, args, 6, NULL);
+    for (int k = 1; k < 5; k++)
+        Py_XDECREF(args[k]);
+done:
+    Py_DECREF(parts);
+    Py_XDECREF(text), Py_XDECREF(face);
+    return line;
+}
+
+/* prose_lines(chars, ProseLine) -> tuple of ProseLine, or NotImplemented: prose.chars_to_lines.
+   The characters with text, sorted stably by their middle, (top + bottom) / 2; each joins the row
+   before when they overlap by _SAME_LINE of the smaller height, and widens it. */
+static PyObject *prose_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "prose_lines(chars: list, ProseLine)");
+        return NULL;
+    }
+    PyObject *chars = args[0], *line_type = args[1];
+    Py_ssize_t n = PyList_GET_SIZE(chars), kept = 0;
+    size_t slots = (size_t)n + 1; /* PyMem_Malloc(0) may return NULL */
+    prose_glyph *glyphs = PyMem_Malloc(sizeof(prose_glyph) * slots);
+    keyed *work = PyMem_Malloc(sizeof(keyed) * slots);
+    Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
+    PyObject *lines = NULL, *result = NULL;
+    if (!glyphs || !work || !order) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(chars, i), *text;
+        if (!PyDict_CheckExact(c) || (text = PyDict_GetItemWithError(c, K_TEXT)) == NULL || !PyUnicode_CheckExact(text))
+            goto not_implemented;
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        if (length == 0 || all_space(text, 0, length)) /* not text.strip() */
+            continue;
+        if (read_prose_glyph(c, text, &glyphs[kept]) < 0)
+            goto not_implemented;
+        work[kept] = (keyed){0, (glyphs[kept].top + glyphs[kept].bottom) / 2, 0.0, kept};
+        kept++;
+    }
+    qsort(work, (size_t)kept, sizeof(keyed), by_key);
+    for (Py_ssize_t k = 0; k < kept; k++)
+        order[k] = work[k].index;
+    lines = PyList_New(0);
+    if (lines == NULL)
+        goto done;
+    /* rows are runs of order: a character joins the last row or starts the next */
+    for (Py_ssize_t start = 0, end; start < kept; start = end) {
+        double row_top = glyphs[order[start]].top, row_bottom = glyphs[order[start]].bottom;
+        for (end = start + 1; end < kept; end++) {
+            double top = glyphs[order[end]].top, bottom = glyphs[order[end]].bottom;
+            /* min() and max() as Python's keep the first of equals: min(a, b) is b only if b < a */
+            double overlap = (row_bottom < bottom ? row_bottom : bottom) - (row_top > top ? row_top : top);
+            double height = bottom - top, row_height = row_bottom - row_top;
+            if (!(overlap >= SAME_LINE * (row_height < height ? row_height : height)))
+                break;
+            row_top = row_top < top ? row_top : top;
+            row_bottom = row_bottom > bottom ? row_bottom : bottom;
+        }
+        PyObject *line = prose_line(glyphs, order + start, end - start, row_top, row_bottom, work, line_type);
+        int appended = line ? PyList_Append(lines, line) : -1;
+        Py_XDECREF(line);
+        if (appended < 0)
+            goto done;
+    }
+    result = PyList_AsTuple(lines);
+    goto done;
+not_implemented:
+    result = Py_NewRef(Py_NotImplemented);
+done:
+    Py_XDECREF(lines);
+    PyMem_Free(glyphs), PyMem_Free(work), PyMem_Free(order);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"text_lines", (PyCFunction)(void (*)(void))text_lines, METH_FASTCALL,
      "text_lines(chars, TextLine) -> list of TextLine, or NotImplemented: page_text.chars_to_text_lines"},
+    {"prose_lines", (PyCFunction)(void (*)(void))prose_lines, METH_FASTCALL,
+     "prose_lines(chars, ProseLine) -> tuple of ProseLine, or NotImplemented: prose.chars_to_lines"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -364,7 +547,7 @@ PyMODINIT_FUNC PyInit__text_lines(void)
         return NULL;
 #define STR(var, s) if ((var = PyUnicode_InternFromString(s)) == NULL) return NULL;
     STR(K_UPRIGHT, "upright") STR(K_TEXT, "text") STR(K_X0, "x0") STR(K_X1, "x1") STR(K_TOP, "top") STR(K_BOTTOM, "bottom")
-    STR(EMPTY, "") STR(SPACE, " ")
+    STR(K_SIZE, "size") STR(K_FONTNAME, "fontname") STR(EMPTY, "") STR(SPACE, " ")
 #undef STR
     for (int k = 0; k < LIGATURES; k++)
         if ((LIGATURE_TEXT[k] = PyUnicode_FromString(spelled[k])) == NULL)

@@ -141,9 +141,9 @@ def _words(chars: list[dict], start: str, end: str, across: str) -> list[list[di
     return words
 
 
-# The C twin of chars_to_text_lines (extract/_text_lines.c, built where a compiler is at hand),
-# unless BUDGETPDF_PURE_PYTHON is set: the Python above gives the same lines.
-_TEXT_LINES_VERSION = 1
+# The C twins of chars_to_text_lines and prose.chars_to_lines (extract/_text_lines.c, built where
+# a compiler is at hand), unless BUDGETPDF_PURE_PYTHON is set: the Python gives the same lines.
+_TEXT_LINES_VERSION = 2
 try:
     if os.environ.get("BUDGETPDF_PURE_PYTHON"):
         raise ImportError("BUDGETPDF_PURE_PYTHON is set")

@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from budgetpdf.extract.page_text import TextLine
+from budgetpdf.extract.page_text import TextLine, _text_lines  # the C module (extract/_text_lines.c), or None
 from budgetpdf.schemas.facts import ORGANISATION, OUTLINE_MARKER
 from budgetpdf.schemas.records import Sentence
 
@@ -56,6 +56,10 @@ def chars_to_lines(chars: list[dict]) -> tuple[ProseLine, ...]:
     """Characters → text lines, top to bottom.  Glyphs join a line when they overlap it by
     half their height, not when their tops agree: a Latin font's digits often sit a few
     points below the Chinese text around them (2024 年度收入支出总计 2995.39 万元)."""
+    if _text_lines is not None and type(chars) is list:
+        lines = _text_lines.prose_lines(chars, ProseLine)  # the same, in C; NotImplemented unless every position is a float
+        if lines is not NotImplemented:
+            return lines
     rows: list[tuple[float, float, list[dict]]] = []
     for char in sorted((c for c in chars if c["text"].strip()), key=lambda c: (c["top"] + c["bottom"]) / 2):
         top, bottom = char["top"], char["bottom"]

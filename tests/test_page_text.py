@@ -12,7 +12,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from budgetpdf.extract import page_text
+from budgetpdf.extract import page_text, prose
 from budgetpdf.extract.page_text import TextLine, chars_to_text_lines, find_cover_department, find_department, find_unit
 from budgetpdf.extract.pages import dedupe_view, load_objects, seat_glyphs
 from budgetpdf.extract.settings import ExtractSettings, PageSource
@@ -61,9 +61,13 @@ def test_the_unit_is_read_however_the_text_layer_splits_it(lines, unit):
 needs_c = pytest.mark.skipif(page_text._text_lines is None, reason="the C extension is not built here (or BUDGETPDF_PURE_PYTHON is set)")
 
 
-def exact(lines: list) -> list:
-    """Each line with the repr and type of its positions: -0.0 == 0.0 and 1 == 1.0, but not here."""
-    return [(type(line), line.text, *((repr(v), type(v)) for v in (line.top, line.bottom, line.x0, line.x1))) for line in lines]
+def exact(lines: list | tuple) -> tuple:
+    """The lines with the repr and type of every position and typeface part: -0.0 == 0.0 and 1 == 1.0, but not here."""
+    return type(lines), [
+        (type(line), line.text, *((repr(v), type(v)) for v in (line.top, line.bottom, line.x0, line.x1)),
+         [(repr(v), type(v)) for v in getattr(line, "typeface", None) or ()], getattr(line, "typeface", "none") is None)
+        for line in lines
+    ]
 
 
 def python_text_lines(chars: list[dict]) -> list[TextLine]:
@@ -111,8 +115,8 @@ def test_c_text_lines_are_the_python_ones_on_random_characters():
 
 
 def documents_differ(pdf: Path, first: int | None = None) -> str | None:
-    """The first page where C and Python give other text lines, on the page's characters as the
-    pipeline reads them (seated) and on its dedupe view, or None."""
+    """The first page where C and Python give other text lines or prose lines, on the page's
+    characters as the pipeline reads them (seated) and on its dedupe view, or None."""
     with pdfplumber.open(pdf) as document:
         for page in document.pages[:first]:
             load_objects(page, PageSource.FAST)
@@ -121,6 +125,9 @@ def documents_differ(pdf: Path, first: int | None = None) -> str | None:
                 ours = page_text._text_lines.text_lines(chars, TextLine)
                 if ours is NotImplemented or exact(ours) != exact(python_text_lines(chars)):
                     return f"{pdf.name} page {page.page_number}"
+                ours = page_text._text_lines.prose_lines(chars, prose.ProseLine)
+                if ours is NotImplemented or exact(ours) != exact(python_prose_lines(chars)):
+                    return f"{pdf.name} page {page.page_number}: prose lines"
             page.close()
     return None
 
@@ -143,11 +150,58 @@ def test_c_text_lines_are_the_python_ones_on_the_corpus():
     assert not differences, "\n".join(differences)
 
 
+def python_prose_lines(chars: list[dict]) -> tuple:
+    kept, prose._text_lines = prose._text_lines, None
+    try:
+        return prose.chars_to_lines(chars)
+    finally:
+        prose._text_lines = kept
+
+
+@needs_c
+def test_c_prose_lines_are_the_python_ones_on_random_characters():
+    """Glyphs overlapping their row by about half the smaller height, ties in middles and x0s,
+    gaps about _SPACE of the size; Chinese text at the range's ends, sizes that round half to
+    even, font names with and without subset prefixes or none; now and then what C leaves to Python."""
+    rng = random.Random(8)
+    tops = [0.0, -0.0, 1.0, 2.5, 4.9, 5.0, 5.1, 7.5, 10.0, 20.0]
+    heights = [0.0, 5.0, 9.9, 10.0, 10.1, 12.0]
+    xs = [0.0, -0.0, 1.0, 3.0, 3.5, 5.0, 6.0]
+    texts = ["一", "中", "\u9fff", "\u9fff\u9fff", "\u4e00a", "\u4dff", "\ua000", "1", "a", " ", "", "\u3000", " a"]
+    fontnames = ["ABCDEF+SimSun", "SimSun", "X+Y+SimSun", "KaiTi", "+", ""]
+    handled = 0
+    for _ in range(4000):
+        chars = []
+        for _ in range(rng.randint(0, 25)):
+            top, x0 = rng.choice(tops), rng.choice(xs)
+            char = {"text": rng.choice(texts), "x0": x0, "x1": x0 + rng.choice([0.0, 1.0, 2.0, 2.9]), "top": top,
+                    "bottom": top + rng.choice(heights), "size": rng.choice([10.0, 10.5, 11.5, 9.5, 10.49, 12.0, 3.0])}
+            if rng.random() < 0.9:
+                char["fontname"] = rng.choice(fontnames)
+            chars.append(char)
+        if chars and rng.random() < 0.05:
+            rng.choice(chars)["size"] = 10  # an int size
+        if chars and rng.random() < 0.03:
+            rng.choice(chars)["fontname"] = b"SimSun"
+        try:
+            expected = exact(python_prose_lines(chars))
+        except (KeyError, TypeError, AttributeError) as error:
+            expected = type(error)
+        ours = page_text._text_lines.prose_lines(chars, prose.ProseLine)
+        if ours is NotImplemented:
+            continue
+        handled += 1
+        assert exact(ours) == expected, chars
+    assert handled > 3000  # the C code did compare, not leave it all to Python
+
+
 @needs_c
 def test_c_text_lines_leave_other_inputs_to_python():
-    chars = [{"upright": True, "text": "一", "x0": 1, "x1": 2.0, "top": 0.0, "bottom": 10.0}]
+    chars = [{"upright": True, "text": "一", "x0": 1, "x1": 2.0, "top": 0.0, "bottom": 10.0, "size": 10.0}]
     assert page_text._text_lines.text_lines(chars, TextLine) is NotImplemented
     assert exact(chars_to_text_lines(chars)) == exact([TextLine("一", 0.0, 10.0, 1, 2.0)])
+    assert page_text._text_lines.prose_lines(chars, prose.ProseLine) is NotImplemented
+    assert exact(prose.chars_to_lines(chars)) == exact((prose.ProseLine("一", 0.0, 10.0, 1, 2.0, ("", 10)),))
 
 
 def test_the_c_text_lines_are_built_where_a_compiler_is():
@@ -160,7 +214,7 @@ def test_the_c_text_lines_are_built_where_a_compiler_is():
 
 
 def test_budgetpdf_pure_python_turns_the_c_text_lines_off():
-    script = "from budgetpdf.extract import page_text; print(page_text._text_lines is None)"
+    script = "from budgetpdf.extract import page_text, prose; print(page_text._text_lines is None, prose._text_lines is None)"
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          env={**os.environ, "BUDGETPDF_PURE_PYTHON": "1"})
-    assert run.stdout.strip() == "True"
+    assert run.stdout.strip() == "True True"
