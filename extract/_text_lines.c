@@ -24,6 +24,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #define TEXT_LINES_VERSION 2
 #define TOLERANCE 3.0 /* page_text._TOLERANCE: pdfplumber's default x_tolerance and y_tolerance */
@@ -51,25 +52,120 @@ typedef struct {
     Py_ssize_t index;
 } keyed;
 
-static int by_key(const void *a, const void *b)
+/* a goes before b; no two keys tie (their indexes differ), so any sort by this is the stable one */
+static inline int before(const keyed *a, const keyed *b)
 {
-    const keyed *x = a, *y = b;
-    if (x->major != y->major)
-        return x->major < y->major ? -1 : 1;
-    if (x->value != y->value)
-        return x->value < y->value ? -1 : 1;
-    if (x->minor != y->minor)
-        return x->minor < y->minor ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index);
+    if (a->major != b->major)
+        return a->major < b->major;
+    if (a->value != b->value)
+        return a->value < b->value;
+    if (a->minor != b->minor)
+        return a->minor < b->minor;
+    return a->index < b->index;
+}
+
+/* Sorts keys[0:n] (spare as long): a merge sort of the runs already in order.  A page's characters
+   come mostly in reading order, nearly sorted, which this sorts in a pass or two. */
+static void sort_keys(keyed *keys, Py_ssize_t n, keyed *spare)
+{
+    keyed *from = keys, *to = spare;
+    if (n < 2)
+        return;
+    for (;;) {
+        for (Py_ssize_t start = 0; start < n;) {
+            Py_ssize_t middle = start + 1;
+            while (middle < n && before(&from[middle - 1], &from[middle]))
+                middle++;
+            if (start == 0 && middle == n) { /* one run: sorted */
+                if (from != keys)
+                    memcpy(keys, from, sizeof(keyed) * (size_t)n);
+                return;
+            }
+            Py_ssize_t end = middle < n ? middle + 1 : n;
+            while (end < n && before(&from[end - 1], &from[end]))
+                end++;
+            Py_ssize_t i = start, j = middle, k = start; /* from[start:middle] and from[middle:end] merged */
+            while (i < middle && j < end)
+                to[k++] = before(&from[j], &from[i]) ? from[j++] : from[i++];
+            while (i < middle)
+                to[k++] = from[i++];
+            while (j < end)
+                to[k++] = from[j++];
+            start = end;
+        }
+        keyed *merged = to;
+        to = from, from = merged;
+    }
+}
+
+/* The working memory of one call, as long as its characters: keys to sort (and the sort's spare),
+   values to cluster, cluster numbers, the characters in order, and the pieces of a text to join. */
+typedef struct {
+    keyed *keys, *spare;
+    double *values;
+    Py_ssize_t *cluster, *order;
+    PyObject **parts; /* borrowed; twice as long, for the spaces between */
+} scratch;
+
+static int scratch_alloc(scratch *s, Py_ssize_t n)
+{
+    size_t slots = (size_t)n + 1; /* PyMem_Malloc(0) may return NULL */
+    s->keys = PyMem_Malloc(sizeof(keyed) * slots), s->spare = PyMem_Malloc(sizeof(keyed) * slots);
+    s->values = PyMem_Malloc(sizeof(double) * slots);
+    s->cluster = PyMem_Malloc(sizeof(Py_ssize_t) * slots), s->order = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
+    s->parts = PyMem_Malloc(sizeof(PyObject *) * 2 * slots);
+    if (s->keys && s->spare && s->values && s->cluster && s->order && s->parts)
+        return 0;
+    PyErr_NoMemory();
+    return -1;
+}
+
+static void scratch_free(scratch *s)
+{
+    PyMem_Free(s->keys), PyMem_Free(s->spare), PyMem_Free(s->values), PyMem_Free(s->cluster), PyMem_Free(s->order), PyMem_Free(s->parts);
+}
+
+/* sep.join(parts[0:n]), n > 0, without a list to hold the parts: a new reference */
+static PyObject *joined(PyObject *const *parts, Py_ssize_t n, PyObject *sep)
+{
+    if (n == 1)
+        return Py_NewRef(parts[0]);
+    Py_ssize_t sep_length = PyUnicode_GET_LENGTH(sep), length = sep_length * (n - 1);
+    Py_UCS4 widest = PyUnicode_MAX_CHAR_VALUE(sep); /* the widest kind, as join picks it */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        length += PyUnicode_GET_LENGTH(parts[k]);
+        if (PyUnicode_MAX_CHAR_VALUE(parts[k]) > widest)
+            widest = PyUnicode_MAX_CHAR_VALUE(parts[k]);
+    }
+    PyObject *text = PyUnicode_New(length, widest);
+    if (text == NULL)
+        return NULL;
+    for (Py_ssize_t k = 0, at = 0; k < n; k++) {
+        if (k > 0 && sep_length > 0) {
+            if (PyUnicode_CopyCharacters(text, at, sep, 0, sep_length) < 0)
+                goto error;
+            at += sep_length;
+        }
+        Py_ssize_t part_length = PyUnicode_GET_LENGTH(parts[k]);
+        if (PyUnicode_CopyCharacters(text, at, parts[k], 0, part_length) < 0)
+            goto error;
+        at += part_length;
+    }
+    return text;
+error:
+    Py_DECREF(text);
+    return NULL;
 }
 
 /* page_text._clusters: each value's cluster number (the sorted distinct values, each within the
-   tolerance of the one before, share a cluster); returns the number of clusters. work is n long. */
-static Py_ssize_t cluster_numbers(const double *values, Py_ssize_t n, keyed *work, Py_ssize_t *cluster)
+   tolerance of the one before, share a cluster) in s->cluster, of the n values in s->values. */
+static void cluster_numbers(scratch *s, Py_ssize_t n)
 {
+    keyed *work = s->keys;
+    Py_ssize_t *cluster = s->cluster;
     for (Py_ssize_t k = 0; k < n; k++)
-        work[k] = (keyed){0, values[k], 0.0, k};
-    qsort(work, (size_t)n, sizeof(keyed), by_key);
+        work[k] = (keyed){0, s->values[k], 0.0, k};
+    sort_keys(work, n, s->spare);
     Py_ssize_t c = 0;
     double last = 0.0;
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -83,7 +179,6 @@ static Py_ssize_t cluster_numbers(const double *values, Py_ssize_t n, keyed *wor
         }
         cluster[work[k].index] = c;
     }
-    return n ? c + 1 : 0;
 }
 
 static int float_item(PyObject *dict, PyObject *key, double *out)
@@ -105,21 +200,22 @@ static int read_glyph(PyObject *c, glyph *g)
         return -1;
     g->upright = upright == Py_True;
     g->text = text;
-    return float_item(c, K_X0, &g->x0) < 0 || float_item(c, K_X1, &g->x1) < 0 || float_item(c, K_TOP, &g->top) < 0 ||
-                   float_item(c, K_BOTTOM, &g->bottom) < 0
-               ? -1
-               : 0;
+    if (float_item(c, K_X0, &g->x0) < 0 || float_item(c, K_X1, &g->x1) < 0 || float_item(c, K_TOP, &g->top) < 0 ||
+        float_item(c, K_BOTTOM, &g->bottom) < 0)
+        return -1;
+    return 0;
 }
 
-/* str.isspace() over s[start:end]: all whitespace (false when empty) */
-static int all_space(PyObject *s, Py_ssize_t start, Py_ssize_t end)
+/* s.isspace(): all whitespace, and not empty */
+static int is_space(PyObject *s)
 {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(s);
     int kind = PyUnicode_KIND(s);
     const void *data = PyUnicode_DATA(s);
-    for (Py_ssize_t i = start; i < end; i++)
+    for (Py_ssize_t i = 0; i < length; i++)
         if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)))
             return 0;
-    return start < end;
+    return length > 0;
 }
 
 /* page_text._LIGATURES.get(text, text): borrowed */
@@ -136,8 +232,9 @@ static PyObject *spelled_out(PyObject *text)
 /* One word of the sorted characters order[start:end] (all of them: a word's box is its letters,
    and a word with a letter has nothing else): its text, the least x0 and top, the greatest x1 and
    bottom, each the first of equals, as min() and max() keep them. */
-static int make_word(const glyph *glyphs, const Py_ssize_t *order, Py_ssize_t start, Py_ssize_t end, word *w)
+static int make_word(const glyph *glyphs, scratch *s, Py_ssize_t start, Py_ssize_t end, word *w)
 {
+    const Py_ssize_t *order = s->order;
     const glyph *first = &glyphs[order[start]];
     w->x0 = first->x0, w->top = first->top, w->x1 = first->x1, w->bottom = first->bottom;
     for (Py_ssize_t k = start + 1; k < end; k++) {
@@ -151,32 +248,24 @@ static int make_word(const glyph *glyphs, const Py_ssize_t *order, Py_ssize_t st
         if (g->bottom > w->bottom)
             w->bottom = g->bottom;
     }
-    if (end - start == 1) {
-        w->text = Py_NewRef(spelled_out(first->text));
-        return 0;
-    }
-    PyObject *parts = PyList_New(end - start);
-    if (parts == NULL)
-        return -1;
     for (Py_ssize_t k = start; k < end; k++)
-        PyList_SET_ITEM(parts, k - start, Py_NewRef(spelled_out(glyphs[order[k]].text)));
-    w->text = PyUnicode_Join(EMPTY, parts);
-    Py_DECREF(parts);
+        s->parts[k - start] = spelled_out(glyphs[order[k]].text);
+    w->text = joined(s->parts, end - start, EMPTY);
     return w->text == NULL ? -1 : 0;
 }
 
 /* page_text._words over one line's characters, sorted (order[start:end]), appended to words */
-static int line_words(const glyph *glyphs, const Py_ssize_t *order, Py_ssize_t start, Py_ssize_t end, int upright, word *words,
-                      Py_ssize_t *nwords)
+static int line_words(const glyph *glyphs, scratch *s, Py_ssize_t start, Py_ssize_t end, int upright, word *words, Py_ssize_t *nwords)
 {
+    const Py_ssize_t *order = s->order;
     Py_ssize_t current = -1; /* where the word being read starts in order, -1 if none */
     for (Py_ssize_t k = start; k < end; k++) {
         const glyph *g = &glyphs[order[k]];
         Py_ssize_t length = PyUnicode_GET_LENGTH(g->text);
-        if (length == 0 || all_space(g->text, 0, length)) {
-            if (current >= 0 && make_word(glyphs, order, current, k, &words[(*nwords)++]) < 0)
+        if (length == 0 || is_space(g->text)) {
+            if (current >= 0 && make_word(glyphs, s, current, k, &words[(*nwords)++]) < 0)
                 return -1;
-            if (length == 0 && make_word(glyphs, order, k, k + 1, &words[(*nwords)++]) < 0) /* a word of its own */
+            if (length == 0 && make_word(glyphs, s, k, k + 1, &words[(*nwords)++]) < 0) /* a word of its own */
                 return -1;
             current = -1;
             continue;
@@ -186,7 +275,7 @@ static int line_words(const glyph *glyphs, const Py_ssize_t *order, Py_ssize_t s
             double at = upright ? g->x0 : g->top, last_start = upright ? last->x0 : last->top, last_end = upright ? last->x1 : last->bottom;
             double across = upright ? g->top : g->x0, last_across = upright ? last->top : last->x0;
             if (at < last_start || at > last_end + TOLERANCE || fabs(across - last_across) > TOLERANCE) {
-                if (make_word(glyphs, order, current, k, &words[(*nwords)++]) < 0)
+                if (make_word(glyphs, s, current, k, &words[(*nwords)++]) < 0)
                     return -1;
                 current = k;
             }
@@ -194,33 +283,33 @@ static int line_words(const glyph *glyphs, const Py_ssize_t *order, Py_ssize_t s
         else
             current = k;
     }
-    if (current >= 0 && make_word(glyphs, order, current, end, &words[(*nwords)++]) < 0)
+    if (current >= 0 && make_word(glyphs, s, current, end, &words[(*nwords)++]) < 0)
         return -1;
     return 0;
 }
 
 /* The words of one run of equally upright characters, glyphs[start:end], appended to words:
    lines by clustering top (x0 when rotated), each sorted stably along it (x0, or top and bottom). */
-static int run_words(const glyph *glyphs, Py_ssize_t start, Py_ssize_t end, keyed *work, double *values, Py_ssize_t *cluster,
-                     Py_ssize_t *order, word *words, Py_ssize_t *nwords)
+static int run_words(const glyph *glyphs, Py_ssize_t start, Py_ssize_t end, scratch *s, word *words, Py_ssize_t *nwords)
 {
     Py_ssize_t n = end - start;
     int upright = glyphs[start].upright;
     for (Py_ssize_t k = 0; k < n; k++)
-        values[k] = upright ? glyphs[start + k].top : glyphs[start + k].x0;
-    cluster_numbers(values, n, work, cluster);
+        s->values[k] = upright ? glyphs[start + k].top : glyphs[start + k].x0;
+    cluster_numbers(s, n);
+    keyed *work = s->keys;
     /* clusters in order, each sorted stably along its line: one sort by (cluster, along, index) */
     for (Py_ssize_t k = 0; k < n; k++) {
         const glyph *g = &glyphs[start + k];
-        work[k] = upright ? (keyed){cluster[k], g->x0, 0.0, k} : (keyed){cluster[k], g->top, g->bottom, k};
+        work[k] = upright ? (keyed){s->cluster[k], g->x0, 0.0, k} : (keyed){s->cluster[k], g->top, g->bottom, k};
     }
-    qsort(work, (size_t)n, sizeof(keyed), by_key);
+    sort_keys(work, n, s->spare);
     for (Py_ssize_t k = 0; k < n; k++)
-        order[k] = start + work[k].index;
+        s->order[k] = start + work[k].index;
     Py_ssize_t line = 0;
     for (Py_ssize_t k = 1; k <= n; k++)
         if (k == n || work[k].major != work[line].major) {
-            if (line_words(glyphs, order, line, k, upright, words, nwords) < 0)
+            if (line_words(glyphs, s, line, k, upright, words, nwords) < 0)
                 return -1;
             line = k;
         }
@@ -242,29 +331,17 @@ static PyObject *stripped(PyObject *s)
 
 /* One text line of words[start:end] (one cluster of tops), or Py_None when it is blank: its words
    joined with one space from the first with text on, stripped; the box of the words with text. */
-static PyObject *make_line(const word *words, Py_ssize_t start, Py_ssize_t end, PyObject *line_type)
+static PyObject *make_line(const word *words, Py_ssize_t start, Py_ssize_t end, scratch *s, PyObject *line_type)
 {
     Py_ssize_t first = start;
     while (first < end && PyUnicode_GET_LENGTH(words[first].text) == 0)
         first++;
     if (first == end)
         Py_RETURN_NONE;
-    PyObject *joined;
-    if (end - first == 1)
-        joined = Py_NewRef(words[first].text);
-    else {
-        PyObject *parts = PyList_New(end - first);
-        if (parts == NULL)
-            return NULL;
-        for (Py_ssize_t k = first; k < end; k++)
-            PyList_SET_ITEM(parts, k - first, Py_NewRef(words[k].text));
-        joined = PyUnicode_Join(SPACE, parts);
-        Py_DECREF(parts);
-        if (joined == NULL)
-            return NULL;
-    }
-    PyObject *text = stripped(joined);
-    Py_DECREF(joined);
+    for (Py_ssize_t k = first; k < end; k++)
+        s->parts[k - first] = words[k].text;
+    PyObject *spaced = joined(s->parts, end - first, SPACE), *text = spaced ? stripped(spaced) : NULL;
+    Py_XDECREF(spaced);
     if (text == NULL)
         return NULL;
     if (PyUnicode_GET_LENGTH(text) == 0) {
@@ -304,41 +381,35 @@ static PyObject *text_lines(PyObject *module, PyObject *const *args, Py_ssize_t 
     }
     PyObject *chars = args[0], *line_type = args[1];
     Py_ssize_t n = PyList_GET_SIZE(chars), nwords = 0;
-    size_t slots = (size_t)n + 1; /* PyMem_Malloc(0) may return NULL */
-    glyph *glyphs = PyMem_Malloc(sizeof(glyph) * slots);
-    word *words = PyMem_Malloc(sizeof(word) * slots);
-    keyed *work = PyMem_Malloc(sizeof(keyed) * slots);
-    double *values = PyMem_Malloc(sizeof(double) * slots);
-    Py_ssize_t *cluster = PyMem_Malloc(sizeof(Py_ssize_t) * slots), *order = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
+    glyph *glyphs = PyMem_Malloc(sizeof(glyph) * ((size_t)n + 1));
+    word *words = PyMem_Malloc(sizeof(word) * ((size_t)n + 1));
+    scratch s;
     PyObject *result = NULL;
-    if (!glyphs || !words || !work || !values || !cluster || !order) {
-        PyErr_NoMemory();
+    if (scratch_alloc(&s, n) < 0 || !glyphs || !words) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t i = 0; i < n; i++)
-        if (read_glyph(PyList_GET_ITEM(chars, i), &glyphs[i]) < 0) {
-            if (PyErr_Occurred())
-                goto done;
-            result = Py_NewRef(Py_NotImplemented);
-            goto done;
-        }
+        if (read_glyph(PyList_GET_ITEM(chars, i), &glyphs[i]) < 0)
+            goto not_implemented;
     /* groupby(chars, upright): each run's words in turn */
     for (Py_ssize_t start = 0, end = 1; end <= n; end++)
         if (end == n || glyphs[end].upright != glyphs[start].upright) {
-            if (run_words(glyphs, start, end, work, values, cluster, order, words, &nwords) < 0)
+            if (run_words(glyphs, start, end, &s, words, &nwords) < 0)
                 goto done;
             start = end;
         }
     /* the words' lines: runs of words whose tops share a cluster, in the words' order */
     for (Py_ssize_t k = 0; k < nwords; k++)
-        values[k] = words[k].top;
-    cluster_numbers(values, nwords, work, cluster);
+        s.values[k] = words[k].top;
+    cluster_numbers(&s, nwords);
     result = PyList_New(0);
     if (result == NULL)
         goto done;
     for (Py_ssize_t start = 0, end = 1; end <= nwords; end++)
-        if (end == nwords || cluster[end] != cluster[start]) {
-            PyObject *line = make_line(words, start, end, line_type);
+        if (end == nwords || s.cluster[end] != s.cluster[start]) {
+            PyObject *line = make_line(words, start, end, &s, line_type);
             if (line == NULL || (line != Py_None && PyList_Append(result, line) < 0)) {
                 Py_XDECREF(line);
                 Py_CLEAR(result);
@@ -347,10 +418,14 @@ static PyObject *text_lines(PyObject *module, PyObject *const *args, Py_ssize_t 
             Py_DECREF(line);
             start = end;
         }
+    goto done;
+not_implemented: /* unless a lookup failed */
+    result = PyErr_Occurred() ? NULL : Py_NewRef(Py_NotImplemented);
 done:
     for (Py_ssize_t k = 0; k < nwords; k++)
-        Py_DECREF(words[k].text);
-    PyMem_Free(glyphs), PyMem_Free(words), PyMem_Free(work), PyMem_Free(values), PyMem_Free(cluster), PyMem_Free(order);
+        Py_XDECREF(words[k].text); /* NULL where making it failed */
+    PyMem_Free(glyphs), PyMem_Free(words);
+    scratch_free(&s);
     return result;
 }
 
@@ -361,20 +436,22 @@ done:
 
 typedef struct {
     double x0, x1, top, bottom, size;
-    PyObject *text, *fontname; /* borrowed; fontname NULL where the character has none */
+    PyObject *text, *fontname; /* owned, as ProseLine's constructor runs Python code meanwhile; fontname NULL where there is none */
 } prose_glyph;
 
 /* the character's fields, or -1 where one is missing or not what Python computes with exactly */
 static int read_prose_glyph(PyObject *c, PyObject *text, prose_glyph *g)
 {
-    g->text = text;
-    g->fontname = PyDict_GetItemWithError(c, K_FONTNAME);
-    if (g->fontname != NULL && !PyUnicode_CheckExact(g->fontname))
+    PyObject *fontname = PyDict_GetItemWithError(c, K_FONTNAME);
+    if ((fontname == NULL && PyErr_Occurred()) || (fontname != NULL && !PyUnicode_CheckExact(fontname)))
         return -1;
     if (float_item(c, K_X0, &g->x0) < 0 || float_item(c, K_X1, &g->x1) < 0 || float_item(c, K_TOP, &g->top) < 0 ||
         float_item(c, K_BOTTOM, &g->bottom) < 0 || float_item(c, K_SIZE, &g->size) < 0)
         return -1;
-    return isfinite(g->size) ? 0 : -1; /* round(size) of an infinite size raises */
+    if (!isfinite(g->size)) /* round(size) of an infinite size raises */
+        return -1;
+    g->text = Py_NewRef(text), g->fontname = Py_XNewRef(fontname);
+    return 0;
 }
 
 /* "\u4e00" <= text <= "\u9fff", as str compares: by the first character, then by length */
@@ -403,32 +480,31 @@ static PyObject *typeface_name(PyObject *fontname)
 /* prose._text_line over row[0:n] (the row's characters in order): sorted stably by x0, the texts
    joined with a space where the gap is wider than _SPACE of the character's size; the typeface its
    Chinese glyphs share, None if they do not. */
-static PyObject *prose_line(const prose_glyph *glyphs, const Py_ssize_t *row, Py_ssize_t n, double top, double bottom,
-                            keyed *work, PyObject *line_type)
+static PyObject *prose_line(const prose_glyph *glyphs, const Py_ssize_t *row, Py_ssize_t n, double top, double bottom, scratch *s,
+                            PyObject *line_type)
 {
+    keyed *work = s->keys;
     for (Py_ssize_t k = 0; k < n; k++)
         work[k] = (keyed){0, glyphs[row[k]].x0, 0.0, k};
-    qsort(work, (size_t)n, sizeof(keyed), by_key);
+    sort_keys(work, n, s->spare);
     for (Py_ssize_t k = 0; k < n; k++) /* from place in the row to the character */
         work[k].index = row[work[k].index];
-    PyObject *parts = PyList_New(0), *text = NULL, *face = NULL, *line = NULL;
+    PyObject *text = NULL, *face = NULL, *line = NULL;
     const prose_glyph *face_glyph = NULL; /* the first Chinese glyph */
     int one_face = 1;
-    if (parts == NULL)
-        return NULL;
+    Py_ssize_t nparts = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
         const prose_glyph *g = &glyphs[work[k].index];
-        if (k > 0 && g->x0 - glyphs[work[k - 1].index].x1 > SPACE_GAP * g->size && PyList_Append(parts, SPACE) < 0)
-            goto done;
-        if (PyList_Append(parts, g->text) < 0)
-            goto done;
+        if (k > 0 && g->x0 - glyphs[work[k - 1].index].x1 > SPACE_GAP * g->size)
+            s->parts[nparts++] = SPACE;
+        s->parts[nparts++] = g->text;
         if (!one_face || !is_chinese(g->text))
             continue;
         if (face_glyph == NULL)
             face_glyph = g;
         else if (rounded(g->size) != rounded(face_glyph->size))
             one_face = 0;
-        else {
+        else if (g->fontname != face_glyph->fontname) { /* the same object is the same name */
             PyObject *name = typeface_name(g->fontname), *first = name ? typeface_name(face_glyph->fontname) : NULL;
             int same = first ? PyUnicode_Compare(name, first) : -1;
             Py_XDECREF(name), Py_XDECREF(first);
@@ -446,7 +522,7 @@ static PyObject *prose_line(const prose_glyph *glyphs, const Py_ssize_t *row, Py
     }
     else
         face = Py_NewRef(Py_None);
-    text = PyUnicode_Join(EMPTY, parts);
+    text = joined(s->parts, nparts, EMPTY);
     if (text == NULL)
         goto done;
     PyObject *args[6] = {text, PyFloat_FromDouble(top), PyFloat_FromDouble(bottom), PyFloat_FromDouble(glyphs[work[0].index].x0),
@@ -456,7 +532,6 @@ static PyObject *prose_line(const prose_glyph *glyphs, const Py_ssize_t *row, Py
     for (int k = 1; k < 5; k++)
         Py_XDECREF(args[k]);
 done:
-    Py_DECREF(parts);
     Py_XDECREF(text), Py_XDECREF(face);
     return line;
 }
@@ -472,28 +547,28 @@ static PyObject *prose_lines(PyObject *module, PyObject *const *args, Py_ssize_t
     }
     PyObject *chars = args[0], *line_type = args[1];
     Py_ssize_t n = PyList_GET_SIZE(chars), kept = 0;
-    size_t slots = (size_t)n + 1; /* PyMem_Malloc(0) may return NULL */
-    prose_glyph *glyphs = PyMem_Malloc(sizeof(prose_glyph) * slots);
-    keyed *work = PyMem_Malloc(sizeof(keyed) * slots);
-    Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * slots);
+    prose_glyph *glyphs = PyMem_Malloc(sizeof(prose_glyph) * ((size_t)n + 1));
+    scratch s;
     PyObject *lines = NULL, *result = NULL;
-    if (!glyphs || !work || !order) {
-        PyErr_NoMemory();
+    if (scratch_alloc(&s, n) < 0 || !glyphs) {
+        if (!PyErr_Occurred())
+            PyErr_NoMemory();
         goto done;
     }
+    keyed *work = s.keys;
+    Py_ssize_t *order = s.order;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *c = PyList_GET_ITEM(chars, i), *text;
         if (!PyDict_CheckExact(c) || (text = PyDict_GetItemWithError(c, K_TEXT)) == NULL || !PyUnicode_CheckExact(text))
             goto not_implemented;
-        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-        if (length == 0 || all_space(text, 0, length)) /* not text.strip() */
+        if (PyUnicode_GET_LENGTH(text) == 0 || is_space(text)) /* not text.strip() */
             continue;
         if (read_prose_glyph(c, text, &glyphs[kept]) < 0)
             goto not_implemented;
         work[kept] = (keyed){0, (glyphs[kept].top + glyphs[kept].bottom) / 2, 0.0, kept};
         kept++;
     }
-    qsort(work, (size_t)kept, sizeof(keyed), by_key);
+    sort_keys(work, kept, s.spare);
     for (Py_ssize_t k = 0; k < kept; k++)
         order[k] = work[k].index;
     lines = PyList_New(0);
@@ -512,7 +587,7 @@ static PyObject *prose_lines(PyObject *module, PyObject *const *args, Py_ssize_t
             row_top = row_top < top ? row_top : top;
             row_bottom = row_bottom > bottom ? row_bottom : bottom;
         }
-        PyObject *line = prose_line(glyphs, order + start, end - start, row_top, row_bottom, work, line_type);
+        PyObject *line = prose_line(glyphs, order + start, end - start, row_top, row_bottom, &s, line_type);
         int appended = line ? PyList_Append(lines, line) : -1;
         Py_XDECREF(line);
         if (appended < 0)
@@ -520,11 +595,14 @@ static PyObject *prose_lines(PyObject *module, PyObject *const *args, Py_ssize_t
     }
     result = PyList_AsTuple(lines);
     goto done;
-not_implemented:
-    result = Py_NewRef(Py_NotImplemented);
+not_implemented: /* unless a lookup failed */
+    result = PyErr_Occurred() ? NULL : Py_NewRef(Py_NotImplemented);
 done:
     Py_XDECREF(lines);
-    PyMem_Free(glyphs), PyMem_Free(work), PyMem_Free(order);
+    for (Py_ssize_t k = 0; k < kept; k++)
+        Py_DECREF(glyphs[k].text), Py_XDECREF(glyphs[k].fontname);
+    PyMem_Free(glyphs);
+    scratch_free(&s);
     return result;
 }
 
@@ -536,8 +614,8 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module_def = {PyModuleDef_HEAD_INIT, "_text_lines", "page_text.chars_to_text_lines in C (see page_text.py).", -1,
-                                        methods};
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "_text_lines", "page_text.chars_to_text_lines and prose.chars_to_lines in C (see page_text.py).", -1, methods};
 
 PyMODINIT_FUNC PyInit__text_lines(void)
 {
