@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from itertools import groupby
 from operator import itemgetter
 from dataclasses import dataclass
 
+from budgetpdf.extract.extensions import load_extension
 from budgetpdf.extract.grid import Grid
 from budgetpdf.normalize import clean_name
 
@@ -141,18 +141,8 @@ def _words(chars: list[dict], start: str, end: str, across: str) -> list[list[di
     return words
 
 
-# The C twins of chars_to_text_lines and prose.chars_to_lines (extract/_text_lines.c, built where
-# a compiler is at hand), unless BUDGETPDF_PURE_PYTHON is set: the Python gives the same lines.
-_TEXT_LINES_VERSION = 2
-try:
-    if os.environ.get("BUDGETPDF_PURE_PYTHON"):
-        raise ImportError("BUDGETPDF_PURE_PYTHON is set")
-    from budgetpdf.extract import _text_lines
-
-    if getattr(_text_lines, "VERSION", None) != _TEXT_LINES_VERSION:  # built from other source: rebuild with pip install -e .
-        raise ImportError(f"_text_lines is version {getattr(_text_lines, 'VERSION', None)}, not {_TEXT_LINES_VERSION}")
-except ImportError:
-    _text_lines = None
+# The C twins of chars_to_text_lines and prose.chars_to_lines (extract/_text_lines.c); None: the Python runs
+_text_lines = load_extension("_text_lines")
 
 
 def lines_outside(lines: list[TextLine], grids: list[Grid]) -> list[TextLine]:
