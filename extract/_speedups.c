@@ -2045,8 +2045,8 @@ static int set_device_ctm(PyObject *interp, PyObject *ctm)
 static PyObject *copied(PyObject *state)
 {
     PyObject *copy = PyBaseObject_Type.tp_new(Py_TYPE(state), EMPTY_TUPLE, NULL), *mine = NULL, *theirs = NULL;
-    if (copy == NULL || (mine = PyObject_GenericGetDict(copy, NULL)) == NULL || (theirs = PyObject_GenericGetDict(state, NULL)) == NULL ||
-        PyDict_Update(mine, theirs) < 0)
+    if (copy == NULL || (theirs = PyObject_GenericGetDict(state, NULL)) == NULL || (mine = PyDict_Copy(theirs)) == NULL ||
+        PyObject_GenericSetDict(copy, mine, NULL) < 0)
         Py_CLEAR(copy);
     Py_XDECREF(mine);
     Py_XDECREF(theirs);
