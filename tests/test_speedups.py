@@ -8,7 +8,7 @@ specification.  These tests compare the two: the tokens of content streams
 (hand-written and random), and every page object of the samples and of one
 corpus document per generator, down to whether a number is an int or a float
 (their first 8 pages; every page of all 136 corpus documents with
-FAST_PATH_FULL_CORPUS=1).
+FAST_PATH_FULL_CORPUS=1), and the states random runs of the operators done in C leave.
 tests/test_fast_path.py runs its sample tests with either reader.
 """
 
