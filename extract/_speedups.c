@@ -1,4 +1,4 @@
-/* budgetpdf.extract._speedups: the fast page reader's two hot loops in C.
+/* budgetpdf.extract._speedups: the fast page reader's hot loops in C.
  *
  * The pure-Python reader in pages.py is the specification, and stays: this
  * module is optional (a machine without a compiler installs without it, and
@@ -9,6 +9,7 @@
  *   execute(interp, data, …) pages._FastInterpreter.execute's loop over one stream
  *   show(seq, …)             pages._FastInterpreter.do_TJ's loop over the glyphs
  *   paint_path(device, …)    pages._Collector.paint_path: a path's lines, rects and curves
+ *   operators(…)             pdfminer's do_q, do_cm, do_Tm, do_m, do_S, … of the commonest operators
  *
  * The tokenizer matches what pages._TOKEN matches, alternative for alternative
  * (each branch of next_token names the group it stands for).  Numbers are
@@ -18,14 +19,17 @@
  * operation in the order Python evaluates them (built with -ffp-contract=off, so
  * no fused multiply-add merges two roundings into one).  Whatever the C code
  * cannot reproduce exactly (an int beyond 2**53, an operand neither int nor
- * float) raises pages.Unsure, and pdfminer reads the page.
+ * float) raises pages.Unsure, and pdfminer reads the page; the operators leave
+ * such a case to pdfminer's own method instead.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <float.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#define SPEEDUPS_VERSION 3
+#define SPEEDUPS_VERSION 4
 
 /* set by configure() */
 static PyObject *Unsure;      /* pages.Unsure */
@@ -1870,6 +1874,629 @@ done:
     return result;
 }
 
+/* -------------------------------------------------------------- operators
+ *
+ * pdfminer's PDFPageInterpreter.do_* for the commonest operators, without a Python frame each:
+ * the same state objects set to the same values, type for type.  pdfminer's safe_float (float())
+ * is done here for the ints and floats the tokenizer gives; any other operand, a state that is
+ * not as pdfminer leaves it, or arithmetic beyond exact ints, and the operator is left to
+ * pdfminer's own method, called with the same operands.
+ */
+
+static PyObject *TextState_type, *MATRIX_IDENTITY, *Device_type, *CCollector_type;
+static PyObject *S_GSTACK, *S_CURPATH, *S_CSMAP, *S_LEADING, *S_SET_CTM, *S_PAINT_PATH, *S_SCS, *S_DEVICE_GRAY,
+    *S_DEVICE_RGB, *S_DEVICE_CMYK, *S_M, *S_L;
+static PyObject *ZERO_PAIR, *H_SEGMENT, *EMPTY_TUPLE; /* (0, 0), ("h",), () */
+
+typedef struct op_def op_def;
+/* 1 done; 0 not done, nothing changed, no error: pdfminer's method runs; -1 an error */
+typedef int (*op_fn)(PyObject *interp, PyObject *const *a, const op_def *op);
+
+struct op_def {
+    const char *keyword, *method, *attr_name; /* the operator, pdfminer's method, the attribute it sets */
+    int nargs, flags;
+    op_fn fn;
+    PyMethodDef def;
+    PyObject *method_name, *attr;
+};
+
+enum { STROKE = 1, FILL = 2, EVENODD = 4, CLOSE = 8, NONSTROKING = 16, LEADING = 32 };
+
+/* float(o), as safe_float takes it, for an int or a float: 0 for anything else */
+static int operand(PyObject *o, double *d)
+{
+    if (PyFloat_CheckExact(o)) {
+        *d = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (PyLong_CheckExact(o) || PyBool_Check(o)) {
+        *d = PyLong_AsDouble(o);
+        if (*d == -1.0 && PyErr_Occurred()) { /* float() overflows: pdfminer's warning */
+            PyErr_Clear();
+            return 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int operands(PyObject *const *a, int n, double *d)
+{
+    for (int k = 0; k < n; k++)
+        if (!operand(a[k], &d[k]))
+            return 0;
+    return 1;
+}
+
+/* a number of the state as a num: 0 where it is not an int (within 2**53) or a float */
+static int state_num(PyObject *o, num *r)
+{
+    if (PyFloat_CheckExact(o)) {
+        r->isint = 0;
+        r->d = PyFloat_AS_DOUBLE(o);
+        return 1;
+    }
+    if (!PyLong_CheckExact(o))
+        return 0;
+    int overflow;
+    long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+    if (overflow || v > EXACT_INT || v < -EXACT_INT)
+        return 0;
+    r->isint = 1, r->i = v;
+    return 1;
+}
+
+/* the six numbers of a state's matrix: 0 where it is not a 6-tuple of them */
+static int state_matrix(PyObject *m, num *r)
+{
+    if (!PyTuple_CheckExact(m) || PyTuple_GET_SIZE(m) != 6)
+        return 0;
+    for (int k = 0; k < 6; k++)
+        if (!state_num(PyTuple_GET_ITEM(m, k), &r[k]))
+            return 0;
+    return 1;
+}
+
+/* add, sub or mul has left exact ints: pdfminer's method computes it */
+static int arith_failed(void)
+{
+    if (!PyErr_ExceptionMatches(Unsure))
+        return -1;
+    PyErr_Clear();
+    return 0;
+}
+
+#define CALC(expr)                      \
+    do {                                \
+        if ((expr) < 0) {               \
+            rc = arith_failed();        \
+            goto done;                  \
+        }                               \
+    } while (0)
+
+static PyObject *float_tuple(const double *d, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    for (int k = 0; t != NULL && k < n; k++) {
+        PyObject *v = PyFloat_FromDouble(d[k]);
+        if (v == NULL)
+            Py_CLEAR(t);
+        else
+            PyTuple_SET_ITEM(t, k, v);
+    }
+    return t;
+}
+
+static int set_float(PyObject *obj, PyObject *name, double d)
+{
+    PyObject *v = PyFloat_FromDouble(d);
+    if (v == NULL)
+        return -1;
+    int r = PyObject_SetAttr(obj, name, v);
+    Py_DECREF(v);
+    return r;
+}
+
+/* an attribute of interp's textstate or graphicstate set to v (stolen) */
+static int set_state(PyObject *interp, PyObject *state_name, PyObject *name, PyObject *v)
+{
+    if (v == NULL)
+        return -1;
+    PyObject *state = PyObject_GetAttr(interp, state_name);
+    int r = state == NULL ? -1 : PyObject_SetAttr(state, name, v);
+    Py_XDECREF(state);
+    Py_DECREF(v);
+    return r;
+}
+
+/* whether type(obj) has cls's method of that name (1), another (0), or an error (-1) */
+static int same_method(PyObject *obj, PyObject *cls, PyObject *name)
+{
+    PyObject *mine = PyObject_GetAttr((PyObject *)Py_TYPE(obj), name), *theirs = NULL;
+    if (mine == NULL || (theirs = PyObject_GetAttr(cls, name)) == NULL) {
+        Py_XDECREF(mine);
+        return -1;
+    }
+    int same = mine == theirs;
+    Py_DECREF(mine);
+    Py_DECREF(theirs);
+    return same;
+}
+
+/* self.device.set_ctm(ctm): PDFDevice's sets device.ctm */
+static int set_device_ctm(PyObject *interp, PyObject *ctm)
+{
+    PyObject *device = PyObject_GetAttr(interp, S_DEVICE);
+    if (device == NULL)
+        return -1;
+    int r = same_method(device, Device_type, S_SET_CTM);
+    if (r == 1)
+        r = PyObject_SetAttr(device, S_CTM, ctm);
+    else if (r == 0) {
+        PyObject *done = PyObject_CallMethodOneArg(device, S_SET_CTM, ctm);
+        r = done == NULL ? -1 : 0;
+        Py_XDECREF(done);
+    }
+    Py_DECREF(device);
+    return r;
+}
+
+/* pages._copied: a state copied attribute for attribute */
+static PyObject *copied(PyObject *state)
+{
+    PyObject *copy = PyBaseObject_Type.tp_new(Py_TYPE(state), EMPTY_TUPLE, NULL), *mine = NULL, *theirs = NULL;
+    if (copy == NULL || (theirs = PyObject_GenericGetDict(state, NULL)) == NULL || (mine = PyDict_Copy(theirs)) == NULL ||
+        PyObject_GenericSetDict(copy, mine, NULL) < 0)
+        Py_CLEAR(copy);
+    Py_XDECREF(mine);
+    Py_XDECREF(theirs);
+    return copy;
+}
+
+/* q: gstack.append(get_current_state()), _FastInterpreter's */
+static int op_save(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    PyObject *gstack = NULL, *ctm = NULL, *ts = NULL, *gs = NULL, *state = NULL;
+    int rc = -1;
+    if ((gstack = PyObject_GetAttr(interp, S_GSTACK)) == NULL)
+        goto done;
+    if (!PyList_CheckExact(gstack)) {
+        rc = 0;
+        goto done;
+    }
+    if ((ctm = PyObject_GetAttr(interp, S_CTM)) == NULL || (ts = PyObject_GetAttr(interp, S_TEXTSTATE)) == NULL ||
+        (gs = PyObject_GetAttr(interp, S_GRAPHICSTATE)) == NULL)
+        goto done;
+    Py_SETREF(ts, copied(ts));
+    if (ts == NULL)
+        goto done;
+    Py_SETREF(gs, copied(gs));
+    if (gs == NULL || (state = PyTuple_Pack(3, ctm, ts, gs)) == NULL)
+        goto done;
+    rc = PyList_Append(gstack, state) < 0 ? -1 : 1;
+done:
+    Py_XDECREF(gstack), Py_XDECREF(ctm), Py_XDECREF(ts), Py_XDECREF(gs), Py_XDECREF(state);
+    return rc;
+}
+
+/* Q: set_current_state(gstack.pop()) */
+static int op_restore(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    PyObject *gstack = PyObject_GetAttr(interp, S_GSTACK), *state = NULL;
+    int rc = -1;
+    if (gstack == NULL)
+        goto done;
+    if (!PyList_CheckExact(gstack)) {
+        rc = 0;
+        goto done;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(gstack);
+    if (n == 0) {
+        rc = 1;
+        goto done;
+    }
+    state = Py_NewRef(PyList_GET_ITEM(gstack, n - 1));
+    if (!PyTuple_CheckExact(state) || PyTuple_GET_SIZE(state) != 3) {
+        rc = 0;
+        goto done;
+    }
+    if (PyList_SetSlice(gstack, n - 1, n, NULL) < 0 || PyObject_SetAttr(interp, S_CTM, PyTuple_GET_ITEM(state, 0)) < 0 ||
+        PyObject_SetAttr(interp, S_TEXTSTATE, PyTuple_GET_ITEM(state, 1)) < 0 ||
+        PyObject_SetAttr(interp, S_GRAPHICSTATE, PyTuple_GET_ITEM(state, 2)) < 0 || set_device_ctm(interp, PyTuple_GET_ITEM(state, 0)) < 0)
+        goto done;
+    rc = 1;
+done:
+    Py_XDECREF(gstack);
+    Py_XDECREF(state);
+    return rc;
+}
+
+/* cm: ctm = mult_matrix(safe_matrix(*operands), ctm) */
+static int op_concat(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double d[6];
+    num m[6], c[6], r[6], t, u;
+    PyObject *ctm = NULL, *result = NULL;
+    int rc = 0;
+    if (!operands(a, 6, d))
+        return 0;
+    if ((ctm = PyObject_GetAttr(interp, S_CTM)) == NULL)
+        return -1;
+    if (!state_matrix(ctm, c))
+        goto done;
+    for (int k = 0; k < 6; k++)
+        m[k] = (num){0, 0, d[k]};
+    /* (a1, b1, c1, d1, e1, f1) = m, (a0, b0, c0, d0, e0, f0) = c */
+    CALC(mul(c[0], m[0], &t)); CALC(mul(c[2], m[1], &u)); CALC(add(t, u, &r[0]));
+    CALC(mul(c[1], m[0], &t)); CALC(mul(c[3], m[1], &u)); CALC(add(t, u, &r[1]));
+    CALC(mul(c[0], m[2], &t)); CALC(mul(c[2], m[3], &u)); CALC(add(t, u, &r[2]));
+    CALC(mul(c[1], m[2], &t)); CALC(mul(c[3], m[3], &u)); CALC(add(t, u, &r[3]));
+    CALC(mul(c[0], m[4], &t)); CALC(mul(c[2], m[5], &u)); CALC(add(t, u, &t)); CALC(add(t, c[4], &r[4]));
+    CALC(mul(c[1], m[4], &t)); CALC(mul(c[3], m[5], &u)); CALC(add(t, u, &t)); CALC(add(t, c[5], &r[5]));
+    rc = -1;
+    if ((result = PyTuple_New(6)) == NULL)
+        goto done;
+    for (int k = 0; k < 6; k++) {
+        PyObject *v = from_num(r[k]);
+        if (v == NULL)
+            goto done;
+        PyTuple_SET_ITEM(result, k, v);
+    }
+    if (PyObject_SetAttr(interp, S_CTM, result) < 0 || set_device_ctm(interp, result) < 0)
+        goto done;
+    rc = 1;
+done:
+    Py_XDECREF(ctm);
+    Py_XDECREF(result);
+    return rc;
+}
+
+/* x ** 2 or x ** 0.5 as float.__pow__ computes it, for a finite x >= 0 (of x ** 2, its absolute
+   value): 0 where Python would raise OverflowError or the result is out of range */
+static int float_pow(double x, double y, double *r)
+{
+    if (!isfinite(x) || x < 0.0)
+        return 0;
+    if (x == 0.0 || x == 1.0) {
+        *r = x;
+        return 1;
+    }
+    *r = pow(x, y);
+    return isfinite(*r) && (*r == 0.0 || fabs(*r) >= DBL_MIN); /* no overflow, no ERANGE underflow */
+}
+
+/* w: graphicstate.linewidth = float(linewidth) * (ctm[0] ** 2 + ctm[1] ** 2) ** 0.5 */
+static int op_linewidth(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double w, s;
+    num c[6], sq[2], sum, t;
+    int rc = 0;
+    if (!operand(a[0], &w))
+        return 0;
+    PyObject *ctm = PyObject_GetAttr(interp, S_CTM);
+    if (ctm == NULL)
+        return -1;
+    if (!state_matrix(ctm, c))
+        goto done;
+    for (int k = 0; k < 2; k++) {
+        if (c[k].isint)
+            CALC(mul(c[k], c[k], &sq[k]));
+        else if (float_pow(fabs(c[k].d), 2.0, &t.d))
+            sq[k] = (num){0, 0, t.d};
+        else
+            goto done;
+    }
+    CALC(add(sq[0], sq[1], &sum));
+    if (!float_pow(as_double(sum), 0.5, &s))
+        goto done;
+    rc = set_state(interp, S_GRAPHICSTATE, op->attr, PyFloat_FromDouble(w * s)) < 0 ? -1 : 1;
+done:
+    Py_DECREF(ctm);
+    return rc;
+}
+
+/* gs (not read by pdfminer), F, W, W*, ET, BX, EX: nothing */
+static int op_nothing(PyObject *interp, PyObject *const *a, const op_def *op) { return 1; }
+
+/* curpath.append(segment) (stolen): 0 where curpath is no list */
+static int append_segment(PyObject *interp, PyObject *segment)
+{
+    if (segment == NULL)
+        return -1;
+    PyObject *path = PyObject_GetAttr(interp, S_CURPATH);
+    int r = path == NULL ? -1 : !PyList_CheckExact(path) ? 0 : PyList_Append(path, segment) < 0 ? -1 : 1;
+    Py_XDECREF(path);
+    Py_DECREF(segment);
+    return r;
+}
+
+/* m, l, c, v, y: (operator, *float(operands)) appended to curpath */
+static int op_segment(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double d[6];
+    if (!operands(a, op->nargs, d))
+        return 0;
+    PyObject *segment = PyTuple_New(op->nargs + 1);
+    if (segment == NULL)
+        return -1;
+    PyTuple_SET_ITEM(segment, 0, Py_NewRef(op->attr));
+    for (int k = 0; k < op->nargs; k++) {
+        PyObject *v = PyFloat_FromDouble(d[k]);
+        if (v == NULL) {
+            Py_DECREF(segment);
+            return -1;
+        }
+        PyTuple_SET_ITEM(segment, k + 1, v);
+    }
+    return append_segment(interp, segment);
+}
+
+/* h */
+static int op_close(PyObject *interp, PyObject *const *a, const op_def *op) { return append_segment(interp, Py_NewRef(H_SEGMENT)); }
+
+/* re: m, l, l, l, h */
+static int op_rect(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double d[4];
+    if (!operands(a, 4, d))
+        return 0;
+    PyObject *path = PyObject_GetAttr(interp, S_CURPATH);
+    if (path == NULL)
+        return -1;
+    int rc = 0;
+    if (PyList_CheckExact(path)) {
+        double x = d[0], y = d[1], xw = d[0] + d[2], yh = d[1] + d[3];
+        double pts[4][2] = {{x, y}, {xw, y}, {xw, yh}, {x, yh}};
+        rc = 1;
+        for (int k = 0; k < 5 && rc == 1; k++) {
+            PyObject *segment = k == 4 ? Py_NewRef(H_SEGMENT) : Py_BuildValue("(Odd)", k ? S_L : S_M, pts[k][0], pts[k][1]);
+            rc = segment == NULL || PyList_Append(path, segment) < 0 ? -1 : 1;
+            Py_XDECREF(segment);
+        }
+    }
+    Py_DECREF(path);
+    return rc;
+}
+
+/* S, s, f, f*, B, B*, b, b*, n: device.paint_path(graphicstate, stroke, fill, evenodd, curpath), curpath = [] */
+static int op_paint(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    PyObject *args[6] = {NULL, NULL, NULL, NULL, NULL, NULL}, *painted = NULL, *fresh = NULL;
+    int rc = -1;
+    if (op->flags & CLOSE) {
+        int r = op_close(interp, a, op);
+        if (r <= 0) /* the h left to pdfminer: do_s as well */
+            return r;
+    }
+    if (op->flags & (STROKE | FILL)) {
+        if ((args[0] = PyObject_GetAttr(interp, S_DEVICE)) == NULL || (args[1] = PyObject_GetAttr(interp, S_GRAPHICSTATE)) == NULL ||
+            (args[5] = PyObject_GetAttr(interp, S_CURPATH)) == NULL)
+            goto done;
+        args[2] = op->flags & STROKE ? Py_True : Py_False;
+        args[3] = op->flags & FILL ? Py_True : Py_False;
+        args[4] = op->flags & EVENODD ? Py_True : Py_False;
+        int ours = same_method(args[0], CCollector_type, S_PAINT_PATH);
+        if (ours < 0)
+            goto done;
+        if (ours) /* _CCollector.paint_path: _speedups.paint_path */
+            painted = paint_path(NULL, args, 6);
+        else
+            painted = PyObject_VectorcallMethod(S_PAINT_PATH, args, 6 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        if (painted == NULL)
+            goto done;
+    }
+    if ((fresh = PyList_New(0)) == NULL || PyObject_SetAttr(interp, S_CURPATH, fresh) < 0)
+        goto done;
+    rc = 1;
+done:
+    Py_XDECREF(args[0]), Py_XDECREF(args[1]), Py_XDECREF(args[5]), Py_XDECREF(painted), Py_XDECREF(fresh);
+    return rc;
+}
+
+/* interp.<name>[key] (new; the maps are dicts, csmap an OrderedDict), NULL without an error where it is not there */
+static PyObject *resource(PyObject *interp, PyObject *name, PyObject *key)
+{
+    PyObject *map = PyObject_GetAttr(interp, name), *found;
+    if (map == NULL)
+        return NULL;
+    found = PyObject_GetItem(map, key);
+    if (found == NULL && PyErr_ExceptionMatches(PyExc_KeyError))
+        PyErr_Clear();
+    Py_DECREF(map);
+    return found;
+}
+
+/* G, g, RG, rg, K, k: the colour (a float, or a tuple of them), then its space */
+static int op_colour(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double d[4];
+    if (!operands(a, op->nargs, d))
+        return 0;
+    PyObject *space = resource(interp, S_CSMAP, op->nargs == 1 ? S_DEVICE_GRAY : op->nargs == 3 ? S_DEVICE_RGB : S_DEVICE_CMYK);
+    if (space == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    PyObject *colour = op->nargs == 1 ? PyFloat_FromDouble(d[0]) : float_tuple(d, op->nargs);
+    int nonstroking = op->flags & NONSTROKING;
+    if (set_state(interp, S_GRAPHICSTATE, nonstroking ? S_NCOLOR : S_SCOLOR, colour) < 0) {
+        Py_DECREF(space);
+        return -1;
+    }
+    return set_state(interp, S_GRAPHICSTATE, nonstroking ? S_NCS : S_SCS, space) < 0 ? -1 : 1;
+}
+
+/* BT: textstate.reset() */
+static int op_begin_text(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    PyObject *ts = PyObject_GetAttr(interp, S_TEXTSTATE);
+    if (ts == NULL)
+        return -1;
+    int rc = 0; /* another class's reset left to it */
+    if ((PyObject *)Py_TYPE(ts) == TextState_type)
+        rc = PyObject_SetAttr(ts, S_MATRIX, MATRIX_IDENTITY) < 0 || PyObject_SetAttr(ts, S_LINEMATRIX, ZERO_PAIR) < 0 ? -1 : 1;
+    Py_DECREF(ts);
+    return rc;
+}
+
+/* Tm: textstate.matrix = safe_matrix(*operands), linematrix = (0, 0) */
+static int op_text_matrix(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double d[6];
+    if (!operands(a, 6, d))
+        return 0;
+    PyObject *ts = PyObject_GetAttr(interp, S_TEXTSTATE), *matrix = NULL;
+    int rc = ts == NULL || (matrix = float_tuple(d, 6)) == NULL || PyObject_SetAttr(ts, S_MATRIX, matrix) < 0 ||
+             PyObject_SetAttr(ts, S_LINEMATRIX, ZERO_PAIR) < 0 ? -1 : 1;
+    Py_XDECREF(ts);
+    Py_XDECREF(matrix);
+    return rc;
+}
+
+/* Td, TD: the text matrix moved by (tx, ty); TD sets leading to ty */
+static int op_move(PyObject *interp, PyObject *const *a, const op_def *op)
+{
+    double d[2];
+    num m[6], tx, ty, t, u, e, f;
+    PyObject *ts = NULL, *matrix = NULL, *moved = NULL;
+    int rc = 0;
+    if (!operands(a, 2, d))
+        return 0;
+    if ((ts = PyObject_GetAttr(interp, S_TEXTSTATE)) == NULL || (matrix = PyObject_GetAttr(ts, S_MATRIX)) == NULL)
+        goto error;
+    if (!state_matrix(matrix, m))
+        goto done;
+    tx = (num){0, 0, d[0]}, ty = (num){0, 0, d[1]};
+    CALC(mul(tx, m[0], &t)); CALC(mul(ty, m[2], &u)); CALC(add(t, u, &t)); CALC(add(t, m[4], &e)); /* tx * a + ty * c + e */
+    CALC(mul(tx, m[1], &t)); CALC(mul(ty, m[3], &u)); CALC(add(t, u, &t)); CALC(add(t, m[5], &f)); /* tx * b + ty * d + f */
+    PyObject *oe = from_num(e), *of = oe == NULL ? NULL : from_num(f);
+    if (of == NULL) {
+        Py_XDECREF(oe);
+        goto error;
+    }
+    moved = PyTuple_Pack(6, PyTuple_GET_ITEM(matrix, 0), PyTuple_GET_ITEM(matrix, 1), PyTuple_GET_ITEM(matrix, 2), PyTuple_GET_ITEM(matrix, 3), oe, of);
+    Py_DECREF(oe), Py_DECREF(of);
+    if (moved == NULL || PyObject_SetAttr(ts, S_MATRIX, moved) < 0)
+        goto error;
+    if (op->flags & LEADING && set_float(ts, S_LEADING, d[1]) < 0)
+        goto error;
+    rc = PyObject_SetAttr(ts, S_LINEMATRIX, ZERO_PAIR) < 0 ? -1 : 1;
+    goto done;
+error:
+    rc = -1;
+done:
+    Py_XDECREF(ts), Py_XDECREF(matrix), Py_XDECREF(moved);
+    return rc;
+}
+
+#undef CALC
+
+static PyObject *run_operator(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
+
+#define OP(keyword, method, nargs, fn, attr, flags) {keyword, method, attr, nargs, flags, fn, {method, (PyCFunction)(void (*)(void))run_operator, METH_FASTCALL, NULL}, NULL, NULL}
+static op_def OPERATORS[] = {
+    OP("q", "do_q", 0, op_save, NULL, 0),
+    OP("Q", "do_Q", 0, op_restore, NULL, 0),
+    OP("cm", "do_cm", 6, op_concat, NULL, 0),
+    OP("w", "do_w", 1, op_linewidth, "linewidth", 0),
+    OP("gs", "do_gs", 1, op_nothing, NULL, 0),
+    OP("m", "do_m", 2, op_segment, "m", 0),
+    OP("l", "do_l", 2, op_segment, "l", 0),
+    OP("c", "do_c", 6, op_segment, "c", 0),
+    OP("v", "do_v", 4, op_segment, "v", 0),
+    OP("y", "do_y", 4, op_segment, "y", 0),
+    OP("h", "do_h", 0, op_close, NULL, 0),
+    OP("re", "do_re", 4, op_rect, NULL, 0),
+    OP("S", "do_S", 0, op_paint, NULL, STROKE),
+    OP("s", "do_s", 0, op_paint, NULL, CLOSE | STROKE),
+    OP("f", "do_f", 0, op_paint, NULL, FILL),
+    OP("F", "do_F", 0, op_nothing, NULL, 0),
+    OP("f*", "do_f_a", 0, op_paint, NULL, FILL | EVENODD),
+    OP("B", "do_B", 0, op_paint, NULL, STROKE | FILL),
+    OP("B*", "do_B_a", 0, op_paint, NULL, STROKE | FILL | EVENODD),
+    OP("b", "do_b", 0, op_paint, NULL, CLOSE | STROKE | FILL),
+    OP("b*", "do_b_a", 0, op_paint, NULL, CLOSE | STROKE | FILL | EVENODD),
+    OP("n", "do_n", 0, op_paint, NULL, 0),
+    OP("W", "do_W", 0, op_nothing, NULL, 0),
+    OP("W*", "do_W_a", 0, op_nothing, NULL, 0),
+    OP("G", "do_G", 1, op_colour, NULL, 0),
+    OP("g", "do_g", 1, op_colour, NULL, NONSTROKING),
+    OP("RG", "do_RG", 3, op_colour, NULL, 0),
+    OP("rg", "do_rg", 3, op_colour, NULL, NONSTROKING),
+    OP("K", "do_K", 4, op_colour, NULL, 0),
+    OP("k", "do_k", 4, op_colour, NULL, NONSTROKING),
+    OP("BT", "do_BT", 0, op_begin_text, NULL, 0),
+    OP("ET", "do_ET", 0, op_nothing, NULL, 0),
+    OP("Tm", "do_Tm", 6, op_text_matrix, NULL, 0),
+    OP("Td", "do_Td", 2, op_move, NULL, 0),
+    OP("TD", "do_TD", 2, op_move, NULL, LEADING),
+};
+#undef OP
+#define N_OPERATORS ((Py_ssize_t)(sizeof(OPERATORS) / sizeof(OPERATORS[0])))
+
+/* an operator of OPERATORS (self: its index) on interp and its operands; pdfminer's method where
+   the operator is not done here */
+static PyObject *run_operator(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    const op_def *op = &OPERATORS[PyLong_AsSsize_t(self)];
+    if (nargs != op->nargs + 1) {
+        PyErr_Format(PyExc_TypeError, "%s takes the interpreter and %d operands", op->keyword, op->nargs);
+        return NULL;
+    }
+    int done = op->fn(args[0], args + 1, op);
+    if (done < 0)
+        return NULL;
+    if (done)
+        Py_RETURN_NONE;
+    PyObject *method = PyObject_GetAttr(args[0], op->method_name);
+    if (method == NULL)
+        return NULL;
+    PyObject *result = PyObject_Vectorcall(method, args + 1, (size_t)op->nargs, NULL);
+    Py_DECREF(method);
+    return result;
+}
+
+/* operators(PDFTextState, MATRIX_IDENTITY, PDFDevice, _CCollector) -> {keyword: (function, nargs)} */
+static PyObject *operators(PyObject *module, PyObject *args)
+{
+    PyObject *ts, *identity, *device, *collector;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!", &PyType_Type, &ts, &PyTuple_Type, &identity, &PyType_Type, &device, &PyType_Type, &collector))
+        return NULL;
+    Py_XSETREF(TextState_type, Py_NewRef(ts));
+    Py_XSETREF(MATRIX_IDENTITY, Py_NewRef(identity));
+    Py_XSETREF(Device_type, Py_NewRef(device));
+    Py_XSETREF(CCollector_type, Py_NewRef(collector));
+    PyObject *table = PyDict_New();
+    for (Py_ssize_t k = 0; table != NULL && k < N_OPERATORS; k++) {
+        op_def *op = &OPERATORS[k];
+        PyObject *index = PyLong_FromSsize_t(k), *fn = NULL, *entry = NULL;
+        if (index != NULL && (fn = PyCFunction_NewEx(&op->def, index, module)) != NULL)
+            entry = Py_BuildValue("(Oi)", fn, op->nargs);
+        if (entry == NULL || PyDict_SetItemString(table, op->keyword, entry) < 0) /* str keys: pages.py encodes them */
+            Py_CLEAR(table);
+        Py_XDECREF(index), Py_XDECREF(fn), Py_XDECREF(entry);
+    }
+    return table;
+}
+
+static int init_operators(void)
+{
+#define STR(var, s) if ((var = PyUnicode_InternFromString(s)) == NULL) return -1;
+    STR(S_GSTACK, "gstack") STR(S_CURPATH, "curpath") STR(S_CSMAP, "csmap") STR(S_LEADING, "leading")
+    STR(S_SET_CTM, "set_ctm") STR(S_PAINT_PATH, "paint_path") STR(S_SCS, "scs") STR(S_M, "m") STR(S_L, "l")
+    STR(S_DEVICE_GRAY, "DeviceGray") STR(S_DEVICE_RGB, "DeviceRGB") STR(S_DEVICE_CMYK, "DeviceCMYK")
+#undef STR
+    if ((ZERO_PAIR = Py_BuildValue("(ii)", 0, 0)) == NULL || (H_SEGMENT = Py_BuildValue("(s)", "h")) == NULL ||
+        (EMPTY_TUPLE = PyTuple_New(0)) == NULL)
+        return -1;
+    for (Py_ssize_t k = 0; k < N_OPERATORS; k++) {
+        op_def *op = &OPERATORS[k];
+        if ((op->method_name = PyUnicode_InternFromString(op->method)) == NULL)
+            return -1;
+        if (op->attr_name != NULL && (op->attr = PyUnicode_InternFromString(op->attr_name)) == NULL)
+            return -1;
+    }
+    return 0;
+}
+
 /* ----------------------------------------------------------------- module */
 
 static PyObject *configure(PyObject *module, PyObject *args)
@@ -1897,6 +2524,7 @@ static PyMethodDef methods[] = {
     {"show_text", (PyCFunction)(void (*)(void))show_text, METH_FASTCALL, "show_text(interp, seq): the TJ operator"},
     {"show_string", (PyCFunction)(void (*)(void))show_string, METH_FASTCALL, "show_string(interp, s): the Tj operator"},
     {"paint_path", (PyCFunction)(void (*)(void))paint_path, METH_FASTCALL, "paint_path(device, gstate, stroke, fill, evenodd, path): a path's lines, rects and curves"},
+    {"operators", operators, METH_VARARGS, "operators(PDFTextState, MATRIX_IDENTITY, PDFDevice, _CCollector) -> {keyword: (function, nargs)}"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1928,7 +2556,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
     STR(K_PAGE_NUMBER, "page_number") STR(K_LINE, "line") STR(K_RECT, "rect") STR(K_CURVE, "curve")
 #undef BYTES
 #undef STR
-    if (PyModule_AddIntConstant(m, "VERSION", SPEEDUPS_VERSION) < 0)
+    if (init_operators() < 0 || PyModule_AddIntConstant(m, "VERSION", SPEEDUPS_VERSION) < 0)
         return NULL;
     return m;
 }

@@ -35,7 +35,7 @@ from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFTextState
 from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF, PSLiteral, keyword_name, literal_name
-from pdfminer.utils import INF, Matrix, PathSegment, choplist
+from pdfminer.utils import INF, MATRIX_IDENTITY, Matrix, PathSegment, choplist
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
 
@@ -545,8 +545,9 @@ _NAMES: dict[bytes, PSLiteral] = {}
 
 
 class _CInterpreter(_FastInterpreter):
-    """_FastInterpreter with its two hot loops in C (extract/_speedups.c): the tokenizer and
-    dispatch of execute, and the glyphs of do_TJ.  The same objects come out (tests/test_fast_path.py
+    """_FastInterpreter with its hot loops in C (extract/_speedups.c): the tokenizer and
+    dispatch of execute, the glyphs of do_TJ, and pdfminer's methods of the commonest other
+    operators (_speedups.operators).  The same objects come out (tests/test_fast_path.py
     and tests/test_speedups.py compare them, type for type, with the pure-Python reader's)."""
 
     _operators: dict[bytes, tuple] = dict(_FastInterpreter._operators)  # its own: the methods are this class's
@@ -698,7 +699,7 @@ def fast_objects(page: Page) -> dict[str, list[dict]]:
 
 # The C extension (extract/_speedups.c, built where a compiler is at hand), unless
 # BUDGETPDF_PURE_PYTHON is set: the pure-Python reader above gives the same objects.
-_SPEEDUPS_VERSION = 3
+_SPEEDUPS_VERSION = 4
 try:
     if os.environ.get("BUDGETPDF_PURE_PYTHON"):
         raise ImportError("BUDGETPDF_PURE_PYTHON is set")
@@ -710,6 +711,9 @@ try:
     # the text-showing operators straight to C, without a Python frame
     _CInterpreter._operators[b"TJ"] = (KWD(b"TJ"), _speedups.show_text, 1)
     _CInterpreter._operators[b"Tj"] = (KWD(b"Tj"), _speedups.show_string, 1)
+    # and pdfminer's do_q, do_cm, do_Tm, do_m, do_S… of the commonest operators, each with pdfminer's operand count
+    for _keyword, (_method, _nargs) in _speedups.operators(PDFTextState, MATRIX_IDENTITY, PDFDevice, _CCollector).items():
+        _CInterpreter._operators[_keyword.encode()] = (KWD(_keyword.encode()), _method, _nargs)
 except ImportError:
     _speedups = None
 

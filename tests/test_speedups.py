@@ -8,7 +8,7 @@ specification.  These tests compare the two: the tokens of content streams
 (hand-written and random), and every page object of the samples and of one
 corpus document per generator, down to whether a number is an int or a float
 (their first 8 pages; every page of all 136 corpus documents with
-FAST_PATH_FULL_CORPUS=1).
+FAST_PATH_FULL_CORPUS=1), and the states random runs of the operators done in C leave.
 tests/test_fast_path.py runs its sample tests with either reader.
 """
 
@@ -219,3 +219,69 @@ def test_c_paint_path_is_the_python_ones_on_random_paths():
         pages._speedups.paint_path(ours, gstate, True, False, False, path)
         pages._Collector.paint_path(theirs, gstate, True, False, False, path)
         assert typed(ours.objects) == typed(theirs.objects), path
+
+
+C_OPERATORS = ["q", "Q", "cm", "w", "gs", "m", "l", "c", "v", "y", "h", "re", "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n", "W", "W*",
+               "G", "g", "RG", "rg", "K", "k", "BT", "ET", "Tm", "Td", "TD"]
+
+
+def interpreter_state(interp: pages._FastInterpreter) -> object:
+    """Everything the operators set: the interpreter's states, its stack of saved ones, its path,
+    its operands left, and what the device drew."""
+    def states(ctm: tuple, ts: object, gs: object) -> tuple:
+        return ctm, vars(ts), vars(gs)
+    device = interp.device
+    return typed((states(interp.ctm, interp.textstate, interp.graphicstate), [states(*saved) for saved in interp.gstack], interp.curpath,
+                  interp.argstack, device.ctm, device.objects))
+
+
+def run_operators(cls: type, content: bytes, ctm: tuple) -> object:
+    """content run by a fresh interpreter of cls (the C one or the pure-Python one) on a page without fonts but F1."""
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdftypes import PDFStream
+
+    device = collector(0, 0, ctm)
+    if cls is pages._CInterpreter:
+        device.__class__ = pages._CCollector
+    interp = cls(PDFResourceManager(), device)
+    interp.init_resources({})
+    interp.fontmap = {"F1": "font one"}
+    interp.init_state(ctm)
+    stream = PDFStream({}, content)
+    stream.objid = 1
+    try:
+        interp.execute([stream])
+    except Exception as error:  # noqa: BLE001 - the same error either way
+        return type(error).__name__, interpreter_state(interp)
+    return None, interpreter_state(interp)
+
+
+@needs_c
+def test_c_operators_take_pdfminers_operand_counts():
+    for keyword in C_OPERATORS:
+        entry = pages._CInterpreter._operators[keyword.encode()]
+        assert entry[1].__name__ == pages._FastInterpreter._operator(keyword.encode())[1].__name__
+        assert entry[2] == pages._FastInterpreter._operator(keyword.encode())[2], keyword
+
+
+@needs_c
+def test_c_operators_are_pdfminers_on_random_content():
+    """Random runs of the operators done in C (and a few others), with ints, floats, signed zeros,
+    ints beyond a double's range and 2**53, names, strings and arrays as operands, too few of them
+    at times: the same states and drawings, type for type, as pdfminer's methods give."""
+    import logging
+
+    rng = random.Random(7)
+    operands = ["0", "1", "-1", "2", "0.0", "-0.0", "0.5", "1.5", "-2.25", "100", "595.3", "1e3", "9007199254740993", "1" * 400, "(1.5)",
+                "(x)", "/F1", "/F2", "/DeviceRGB", "/DeviceGray", "/Pattern", "/P#41", "[1 2]", "[]", "<<>>", "true"]
+    operators = C_OPERATORS + ["sc", "scn", "cs", "Tj", "Tf", "TL", "T*", "'", "x"]
+    logging.disable(logging.WARNING)
+    try:
+        for _ in range(4000):
+            content = " ".join(rng.choice(operands if rng.random() < 0.6 else operators) for _ in range(rng.randint(0, 40))).encode()
+            ctm = rng.choice([(1, 0, 0, 1, 0, 0), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), (0, 1, -1, 0, 595, 0), (0.5, 0, 0, -0.5, 3.0, 800), (1e200, 0, 0, 1, 0, 0)])
+            ours = run_operators(pages._CInterpreter, content, ctm)
+            theirs = run_operators(pages._FastInterpreter, content, ctm)
+            assert ours == theirs, content
+    finally:
+        logging.disable(logging.NOTSET)
