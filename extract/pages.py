@@ -19,7 +19,6 @@ dedupe_chars, in linear time.
 
 from __future__ import annotations
 
-import os
 import re
 from binascii import unhexlify
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ from pdfminer.utils import INF, MATRIX_IDENTITY, Matrix, PathSegment, choplist
 from pdfplumber.page import FilteredPage, Page, fix_fontname_bytes
 from pdfplumber.utils import resolve_and_decode
 
+from budgetpdf.extract.extensions import load_extension
 from budgetpdf.extract.settings import PageSource
 
 
@@ -697,16 +697,9 @@ def fast_objects(page: Page) -> dict[str, list[dict]]:
     return device.objects
 
 
-# The C extension (extract/_speedups.c, built where a compiler is at hand), unless
-# BUDGETPDF_PURE_PYTHON is set: the pure-Python reader above gives the same objects.
-_SPEEDUPS_VERSION = 4
-try:
-    if os.environ.get("BUDGETPDF_PURE_PYTHON"):
-        raise ImportError("BUDGETPDF_PURE_PYTHON is set")
-    from budgetpdf.extract import _speedups
-
-    if getattr(_speedups, "VERSION", None) != _SPEEDUPS_VERSION:  # built from other source: rebuild with pip install -e .
-        raise ImportError(f"_speedups is version {getattr(_speedups, 'VERSION', None)}, not {_SPEEDUPS_VERSION}")
+# The C extension (extract/_speedups.c); None: the pure-Python reader above gives the same objects
+_speedups = load_extension("_speedups")
+if _speedups is not None:
     _speedups.configure(Unsure, _name, _close_dict, KWD, _glyph, _font_info, _template)
     # the text-showing operators straight to C, without a Python frame
     _CInterpreter._operators[b"TJ"] = (KWD(b"TJ"), _speedups.show_text, 1)
@@ -714,8 +707,6 @@ try:
     # and pdfminer's do_q, do_cm, do_Tm, do_m, do_S… of the commonest operators, each with pdfminer's operand count
     for _keyword, (_method, _nargs) in _speedups.operators(PDFTextState, MATRIX_IDENTITY, PDFDevice, _CCollector).items():
         _CInterpreter._operators[_keyword.encode()] = (KWD(_keyword.encode()), _method, _nargs)
-except ImportError:
-    _speedups = None
 
 
 def load_objects(page: Page, source: PageSource) -> None:
