@@ -1,13 +1,17 @@
 """The grid reader on tiny hand-made page objects: what real generators draw that a naive reader gets wrong."""
 
+import random
+
 import pytest
 
+from budgetpdf.extract import grid, printed, table_finder
 from budgetpdf.extract.grid import GridCell, Grid, chars_to_slots, is_drawn, open_ends
 from budgetpdf.extract.pages import dedupe_chars
 from budgetpdf.extract.header import count_header_rows
 from budgetpdf.extract.settings import ExtractSettings
 
 SETTINGS = ExtractSettings()
+needs_c = pytest.mark.skipif(grid._grid_cells is None, reason="the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
 
 
 def char(text, x0, top=100.0, width=8.5):
@@ -143,14 +147,9 @@ def _random_cells(rng):
     return bboxes, chars
 
 
+@needs_c
 def test_c_grid_cells_are_the_python_ones_on_random_grids():
     """_grid_cells (C) against cell_contents and cell_text run in Python, type for type."""
-    import random
-
-    from budgetpdf.extract import grid
-
-    if grid._grid_cells is None:
-        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
     rng = random.Random(11)
     compared = 0
     for _ in range(3000):
@@ -174,27 +173,19 @@ def test_c_grid_cells_are_the_python_ones_on_random_grids():
     assert compared > 2000
 
 
+@needs_c
 def test_c_grid_cells_leave_what_they_cannot_read_exactly_to_python():
-    from budgetpdf.extract import grid
-
-    if grid._grid_cells is None:
-        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
     huge = char("1", 2**60)
     assert grid._grid_cells.cell_text([huge], 3.0, 0.3) is NotImplemented
     assert grid._grid_cells.cell_contents([char("1", 5.0), {**char("2", 9.0), "top": None}], (0, 0, 100, 200), [0, 50], [0, 200], [0, 0, 0, 0], 1, 0.5) is NotImplemented
     assert grid.cell_text([huge], SETTINGS) == ("1", 2**60)  # the Python twin reads it
 
 
+@needs_c
 def test_c_table_finder_cells_are_the_python_ones_on_random_rules():
     """_grid_cells.rules_to_cells (C) against intersections_to_cells(*rules_to_intersections(...)):
     rules on a coarse lattice, so that they meet, overlap, repeat and nearly touch; int, float
     and -0.0 positions, each point named by the objects of the first crossing met there."""
-    import random
-
-    from budgetpdf.extract import table_finder
-
-    if table_finder._grid_cells is None:
-        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
     rng = random.Random(12)
     positions = [0, 0.0, -0.0, 10, 10.0, 12.5, 20, 21.0, 30.25, 40, 43.0, 50.0]
     found = 0
@@ -214,18 +205,13 @@ def test_c_table_finder_cells_are_the_python_ones_on_random_rules():
     assert found > 1000
 
 
+@needs_c
 def test_c_cells_to_tables_is_pdfplumbers_on_random_cells():
     """_grid_cells.cells_to_tables (C) against pdfplumber's: cells on a lattice that touch at
     corners, chain, stand alone and come in any order; int, float and -0.0 corners.  Equal
     cells are left to pdfplumber (its list.remove takes the first equal one)."""
-    import random
-
     from pdfplumber.table import cells_to_tables
 
-    from budgetpdf.extract import table_finder
-
-    if table_finder._grid_cells is None:
-        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
     rng = random.Random(13)
     positions = [0, -0.0, 10, 10.0, 20, 20.5, 30.0, 40]
     compared = 0
@@ -244,13 +230,8 @@ def test_c_cells_to_tables_is_pdfplumbers_on_random_cells():
     assert compared > 10000  # cells placed in tables
 
 
+@needs_c
 def test_c_chars_outside_is_the_python_one_on_random_characters():
-    import random
-
-    from budgetpdf.extract import printed
-
-    if printed._grid_cells is None:
-        pytest.skip("the C extension is not built (no compiler, or BUDGETPDF_PURE_PYTHON)")
     rng = random.Random(14)
     kept = 0
     for _ in range(2000):
