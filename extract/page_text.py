@@ -12,6 +12,9 @@ from budgetpdf.extract.extensions import load_extension
 from budgetpdf.extract.grid import Grid
 from budgetpdf.normalize import clean_name
 
+# chars_to_text_lines's C twin (extract/_text_lines.c); None: the Python below runs
+_text_lines = load_extension("_text_lines")
+
 _DEPARTMENT = re.compile(
     r"(?:编制部门|编制单位|预算单位|部门名称|单位名称|部门（单位）|部门\(单位\)|部门)\s*[:：]\s*(?!单位\s*[:：]|金额单位)(\S+?)(?=\s|单位\s*[:：]|金额单位|$)"
 )
@@ -139,10 +142,6 @@ def _words(chars: list[dict], start: str, end: str, across: str) -> list[list[di
     if current:
         words.append(current)
     return words
-
-
-# The C twins of chars_to_text_lines and prose.chars_to_lines (extract/_text_lines.c); None: the Python runs
-_text_lines = load_extension("_text_lines")
 
 
 def lines_outside(lines: list[TextLine], grids: list[Grid]) -> list[TextLine]:

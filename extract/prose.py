@@ -16,9 +16,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from budgetpdf.extract.page_text import TextLine, _text_lines  # the C module (extract/_text_lines.c), or None
+from budgetpdf.extract.extensions import load_extension
+from budgetpdf.extract.page_text import TextLine
 from budgetpdf.schemas.facts import ORGANISATION, OUTLINE_MARKER
 from budgetpdf.schemas.records import Sentence
+
+# chars_to_lines's C twin (extract/_text_lines.c); None: the Python below runs
+_text_lines = load_extension("_text_lines")
 
 _OUTLINE = re.compile(rf"^(?:{OUTLINE_MARKER})")
 # What a line can open with that the line before could not hold: a figure wrapped whole (6.13%，)
