@@ -18,7 +18,9 @@ Chain: ``page_to_image`` → ``image_to_skew`` → ``straighten`` →
 
 from __future__ import annotations
 
+import ctypes
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +46,19 @@ class OcrSettings:
     # a shorter upright run is a rule too where both its ends meet a horizontal rule
     # (the 类 | 款 | 项 cells of a header row)
     min_short_rule: float = 6.0
+    # The text finder reads the page in square tiles of this many pixels (a
+    # multiple of 32, its stride), each keeping only what lies at least
+    # `detection_margin` from a neighbour's edge: it holds one tile's tensors
+    # (≈110 MB) whatever the page size, where a whole A4 page took ≈600 MB.  Its
+    # network weighs its channels by their mean over the whole input, so a tile
+    # must see enough of the page: 768 reads the scanned sample as the whole
+    # page does, 512 loses a fifth of its figures.
+    detection_tile: int = 768
+    detection_margin: int = 128
+    # A batch of text lines is recognised in parts of at most this many pixels of
+    # (padded) line width.  The lines are read one by one inside a batch, so the
+    # results are the same; a batch of six 2,000 px table rows no longer takes 500 MB.
+    recognition_columns: int = 1000
 
 
 @dataclass(frozen=True)
@@ -171,23 +186,127 @@ def _meets(rules: list[Segment], x: float, y: float, reach: float) -> bool:
 
 # ---- text ---------------------------------------------------------------------
 
-_engines: dict[int, object] = {}
+_engines: dict[tuple[int, int, int, int], object] = {}
 _engine_lock = threading.Lock()
 
 
-def ocr_engine(threads: int):
-    """One RapidOCR engine per process (its models take a second and ~100 MB to load)."""
+def ocr_engine(settings: OcrSettings):
+    """One RapidOCR engine per process and settings (its models take a second and ~55 MB to
+    load), its text finder tiled and its recogniser's batches split (see ``OcrSettings``)."""
+    key = (settings.threads, settings.detection_tile, settings.detection_margin, settings.recognition_columns)
     with _engine_lock:
-        if threads not in _engines:
+        if key not in _engines:
             try:
                 from rapidocr_onnxruntime import RapidOCR
             except ImportError as error:  # noqa: F841 - said in the message
                 raise OcrUnavailable(f"RapidOCR is not installed ({error}): pip install rapidocr-onnxruntime") from error
             try:
-                _engines[threads] = RapidOCR(use_cls=False, intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+                engine = RapidOCR(use_cls=False, intra_op_num_threads=settings.threads, inter_op_num_threads=1, print_verbose=False)
             except Exception as error:  # noqa: BLE001 - a runtime that cannot load is the same as none
                 raise OcrUnavailable(f"RapidOCR could not load its models: {type(error).__name__}: {error}") from error
-        return _engines[threads]
+            engine.text_det = TiledDetector(engine.text_det, settings.detection_tile, settings.detection_margin)
+            engine.text_rec.session = SplitBatches(engine.text_rec.session, settings.recognition_columns)
+            _engines[key] = engine
+        return _engines[key]
+
+
+def tile_windows(length: int, tile: int, margin: int) -> list[tuple[int, int, int, int]]:
+    """``(start, stop, keep_start, keep_stop)`` of each tile along one side of ``length`` pixels.
+
+    Every tile is ``tile`` long (the whole side when shorter), so the network sees one
+    input shape; the kept parts cover each pixel once, each at least ``margin`` from the
+    tile's cut edges (the page's own edges are kept to the border).
+    """
+    if length <= tile:
+        return [(0, length, 0, length)]
+    core = tile - 2 * margin
+    windows = []
+    for keep_start in range(0, length, core):
+        keep_stop = min(length, keep_start + core)
+        start = min(max(0, keep_start - margin), length - tile)
+        if windows and windows[-1][0] == start:  # the last tile already holds it
+            windows[-1] = (start, start + tile, windows[-1][2], keep_stop)
+        else:
+            windows.append((start, start + tile, keep_start, keep_stop))
+    return windows
+
+
+class TiledDetector:
+    """RapidOCR's text finder (DBNet) run tile by tile over the resized page.
+
+    The tiles' probability maps are put together into the page's, and the
+    finder's own post-processing draws the text boxes from it.  A tile sees
+    ``margin`` pixels around what it keeps, so a line cut by a tile edge is
+    found whole; a box may still move by a pixel against a whole-page run,
+    as the network's channel weights come from the tile.  What it saves is
+    memory: one tile's tensors instead of the page's.
+    """
+
+    def __init__(self, detector, tile: int, margin: int):
+        if tile % 32 or tile <= 2 * margin:
+            raise ValueError(f"detection_tile {tile} must be a multiple of 32 and more than twice the margin {margin}")
+        self.detector, self.tile, self.margin = detector, tile, margin
+
+    @property
+    def postprocess_op(self):  # RapidOCR sets its thresholds here on each call
+        return self.detector.postprocess_op
+
+    def __call__(self, image: np.ndarray):
+        detector, start_time = self.detector, time.perf_counter()
+        shape = image.shape[:2]
+        preprocess = detector.get_preprocess(max(shape))
+        resized = preprocess.resize(image)
+        height, width = resized.shape[:2]
+        probability = np.empty((1, 1, height, width), np.float32)
+        for top, bottom, keep_top, keep_bottom in tile_windows(height, self.tile, self.margin):
+            for left, right, keep_left, keep_right in tile_windows(width, self.tile, self.margin):
+                pixels = preprocess.permute(preprocess.normalize(resized[top:bottom, left:right]))
+                found = detector.infer(np.expand_dims(pixels, axis=0).astype(np.float32))[0]
+                probability[:, :, keep_top:keep_bottom, keep_left:keep_right] = (
+                    found[:, :, keep_top - top:keep_bottom - top, keep_left - left:keep_right - left])
+                release_freed_memory()
+        boxes, _ = detector.postprocess_op(probability, shape)
+        return detector.filter_tag_det_res(boxes, shape), time.perf_counter() - start_time
+
+
+class SplitBatches:
+    """The recogniser's session, fed a batch in parts of at most ``columns`` pixels of line width."""
+
+    def __init__(self, session, columns: int):
+        self.session, self.columns = session, columns
+
+    def __call__(self, batch: np.ndarray) -> list[np.ndarray]:
+        per_part = max(1, self.columns // batch.shape[3])
+        parts = []
+        for start in range(0, len(batch), per_part):
+            parts.append(self.session(batch[start:start + per_part])[0])
+            release_freed_memory()
+        return [np.concatenate(parts)]
+
+    def __getattr__(self, name: str):  # the character list and the rest of the session
+        return getattr(self.session, name)
+
+
+def _find_malloc_trim():
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc: its allocator gives memory back its own way
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+_malloc_trim = _find_malloc_trim()
+
+
+def release_freed_memory() -> None:
+    """Give the memory the network freed back to the system (glibc's ``malloc_trim``).
+
+    Its tensors are freed between heap blocks that outlive them, so glibc would
+    keep them, and a worker's memory would climb with every new input shape.
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[list[Glyph]]:
@@ -197,7 +316,7 @@ def image_to_glyphs(grey: np.ndarray, settings: OcrSettings) -> list[list[Glyph]
     in it (a run of Latin letters may come as one word: its box is shared
     out among its letters by width).
     """
-    engine = ocr_engine(settings.threads)
+    engine = ocr_engine(settings)
     result, _ = engine(grey, return_word_box=True)
     lines: list[list[Glyph]] = []
     for found in result or []:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
 import pypdfium2
+import pytest
 from click.testing import CliRunner
 
 from budgetpdf.batch import BatchSummary, _dask_task
@@ -119,7 +122,7 @@ def test_a_document_mixing_text_and_scanned_pages_uses_each_path(tmp_path, refer
 
 
 def test_without_ocr_a_scan_says_what_it_needs(tmp_path, monkeypatch):
-    def unavailable(threads):
+    def unavailable(settings):
         raise OcrUnavailable("RapidOCR is not installed (test)")
 
     monkeypatch.setattr(ocr, "ocr_engine", unavailable)
@@ -299,3 +302,98 @@ def test_a_numbered_sentence_is_the_sum_of_those_numbered_below_it():
     sums = [c for c in fact_identities(facts, sentences) if c.check == "fact_outline_sum"]
     # （二） states no figure: its part is not added to （一）, and it has no sum of its own
     assert [(c.actual, c.expected, c.passed) for c in sums] == [(Decimal("101.00"), Decimal("101.00"), True), (Decimal("4.00"), Decimal("4.00"), True)]
+
+
+# --- memory: the text finder in tiles, the recogniser's batches in parts --------------------------------------
+
+
+def _scanned_page_image(index: int) -> np.ndarray:
+    document = pypdfium2.PdfDocument(str(SCANNED_PDF))
+    try:
+        return ocr.page_to_image(document, index, OcrSettings().dpi)
+    finally:
+        document.close()
+
+
+def test_tiles_cover_each_pixel_once_in_one_shape_away_from_cut_edges():
+    for tile, margin in ((768, 128), (512, 64), (96, 16)):
+        for length in (1, 95, tile - 1, tile, tile + 1, 1408, 1984, 2339, 4000):
+            windows = ocr.tile_windows(length, tile, margin)
+            assert [(keep[2], keep[3]) for keep in windows] == list(zip([0] + [w[3] for w in windows[:-1]], [w[3] for w in windows]))
+            assert windows[0][2] == 0 and windows[-1][3] == length
+            assert {stop - start for start, stop, _, _ in windows} == {min(tile, length)}
+            assert len({start for start, _, _, _ in windows}) == len(windows)  # no tile read twice
+            for start, stop, keep_start, keep_stop in windows:
+                assert 0 <= start <= keep_start < keep_stop <= stop <= length
+                assert keep_start - start >= margin or start == 0
+                assert stop - keep_stop >= margin or stop == length
+
+
+def test_a_tiled_text_finder_needs_a_whole_tile():
+    with pytest.raises(ValueError, match="multiple of 32"):
+        ocr.TiledDetector(object(), 500, 64)
+    with pytest.raises(ValueError, match="twice the margin"):
+        ocr.TiledDetector(object(), 256, 128)
+
+
+@pytest.fixture(scope="module")
+def dense_page():
+    """The engine, and the scanned sample's densest page (rows 2,000 px wide) as RapidOCR resizes it."""
+    engine = ocr.ocr_engine(OcrSettings())
+    image, _, _ = engine.preprocess(engine.load_img(_scanned_page_image(14)))
+    return engine, image
+
+
+def test_one_tile_over_the_whole_page_finds_what_the_text_finder_finds(dense_page):
+    engine, image = dense_page
+    boxes, _ = ocr.TiledDetector(engine.text_det.detector, 2048, 128)(image)
+    expected, _ = engine.text_det.detector(image)
+    assert len(boxes) > 20 and np.array_equal(boxes, expected)
+    tiled, _ = engine.text_det(image)  # the default tiles find the same lines, a box moved by a pixel here and there
+    assert abs(len(tiled) - len(expected)) <= 1
+
+
+def test_a_batch_split_in_parts_recognises_the_same(dense_page):
+    engine, image = dense_page
+    crops = engine.get_crop_img_list(image, engine.text_det(image)[0])
+    crops = sorted(crops, key=lambda crop: crop.shape[1] / crop.shape[0])
+    crops = crops[:6] + crops[6::len(crops) // 12] + crops[-8:]  # the narrowest, the widest, and some of every width
+    whole_session = engine.text_rec.session.session
+    parts: list[tuple[int, int]] = []
+
+    class Counting:
+        def __call__(self, batch):
+            parts.append((batch.shape[0], batch.shape[3]))
+            return whole_session(batch)
+
+        def __getattr__(self, name):
+            return getattr(whole_session, name)
+
+    columns = OcrSettings().recognition_columns
+    try:
+        engine.text_rec.session = whole_session
+        expected = engine.text_rec(crops, True)[0]
+        engine.text_rec.session = ocr.SplitBatches(Counting(), columns)
+        assert engine.text_rec(crops, True)[0] == expected
+    finally:
+        engine.text_rec.session = ocr.SplitBatches(whole_session, columns)
+    assert all(lines * width <= columns or lines == 1 for lines, width in parts)
+    assert any(width > columns for _, width in parts) and any(lines > 1 for lines, _ in parts)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from /proc")
+def test_a_worker_reads_a_dense_scanned_page_in_bounded_memory(tmp_path):
+    """The sample's densest page (1,700 characters, rows 2,000 px wide) read as a worker reads it, in a
+    fresh interpreter: its peak stays far below the ~1 GB the whole-page text finder took (the peak
+    varies by some 50 MB from run to run, with where the allocator happens to place things).
+
+    The peak is the interpreter's own VmHWM: ``ru_maxrss`` would count this test process's memory
+    that the child shared between fork and exec."""
+    page = _pages(SCANNED_PDF, [(SCANNED_PDF, 15)], tmp_path / "dense.pdf")
+    script = (
+        "import sys; from pathlib import Path; from budgetpdf.pipeline import process_document; "
+        "r = process_document(Path(sys.argv[1])); assert r.record.ocr_pages == 1, r.record; "
+        "print(next(int(l.split()[1]) // 1024 for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(page)], capture_output=True, text=True, check=True)
+    assert int(done.stdout) < 480, done.stdout  # 377–422 MB in 12 runs; 548 with whole batches, 773 with the whole page
