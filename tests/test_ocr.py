@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from decimal import Decimal
 import subprocess
 import sys
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import cv2
@@ -307,6 +307,9 @@ def test_a_numbered_sentence_is_the_sum_of_those_numbered_below_it():
 # --- memory: the text finder in tiles, the recogniser's batches in parts --------------------------------------
 
 
+DENSEST_PAGE = 15  # of the scanned sample, from 0: 1,700 characters, table rows 2,000 px wide
+
+
 def _scanned_page_image(index: int) -> np.ndarray:
     document = pypdfium2.PdfDocument(str(SCANNED_PDF))
     try:
@@ -338,9 +341,9 @@ def test_a_tiled_text_finder_needs_a_whole_tile():
 
 @pytest.fixture(scope="module")
 def dense_page():
-    """The engine, and the scanned sample's densest page (rows 2,000 px wide) as RapidOCR resizes it."""
+    """The engine, and the scanned sample's densest page as RapidOCR resizes it."""
     engine = ocr.ocr_engine(OcrSettings())
-    image, _, _ = engine.preprocess(engine.load_img(_scanned_page_image(14)))
+    image, _, _ = engine.preprocess(engine.load_img(_scanned_page_image(DENSEST_PAGE)))
     return engine, image
 
 
@@ -349,15 +352,16 @@ def test_one_tile_over_the_whole_page_finds_what_the_text_finder_finds(dense_pag
     boxes, _ = ocr.TiledDetector(engine.text_det.detector, 2048, 128)(image)
     expected, _ = engine.text_det.detector(image)
     assert len(boxes) > 20 and np.array_equal(boxes, expected)
-    tiled, _ = engine.text_det(image)  # the default tiles find the same lines, a box moved by a pixel here and there
-    assert abs(len(tiled) - len(expected)) <= 1
+    tiled, _ = engine.text_det(image)  # the default tiles: nearly every line found again, a corner moved a pixel or two
+    found_again = sum(any(np.abs(box - other).max() <= 3 for other in tiled) for box in expected)
+    assert found_again >= 0.9 * len(expected), (found_again, len(expected))  # 51 of 53
 
 
 def test_a_batch_split_in_parts_recognises_the_same(dense_page):
     engine, image = dense_page
     crops = engine.get_crop_img_list(image, engine.text_det(image)[0])
     crops = sorted(crops, key=lambda crop: crop.shape[1] / crop.shape[0])
-    crops = crops[:6] + crops[6::len(crops) // 12] + crops[-8:]  # the narrowest, the widest, and some of every width
+    crops = [crop[:, :2 * crop.shape[0]] for crop in crops[:6]] + crops[::4] + crops[-8:]  # short pieces, the widest, and of every width
     whole_session = engine.text_rec.session.session
     parts: list[tuple[int, int]] = []
 
@@ -383,13 +387,13 @@ def test_a_batch_split_in_parts_recognises_the_same(dense_page):
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from /proc")
 def test_a_worker_reads_a_dense_scanned_page_in_bounded_memory(tmp_path):
-    """The sample's densest page (1,700 characters, rows 2,000 px wide) read as a worker reads it, in a
+    """The scanned sample's densest page read as a worker reads it, in a
     fresh interpreter: its peak stays far below the ~1 GB the whole-page text finder took (the peak
     varies by some 50 MB from run to run, with where the allocator happens to place things).
 
     The peak is the interpreter's own VmHWM: ``ru_maxrss`` would count this test process's memory
     that the child shared between fork and exec."""
-    page = _pages(SCANNED_PDF, [(SCANNED_PDF, 15)], tmp_path / "dense.pdf")
+    page = _pages(SCANNED_PDF, [(SCANNED_PDF, DENSEST_PAGE)], tmp_path / "dense.pdf")
     script = (
         "import sys; from pathlib import Path; from budgetpdf.pipeline import process_document; "
         "r = process_document(Path(sys.argv[1])); assert r.record.ocr_pages == 1, r.record; "
